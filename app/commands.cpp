@@ -1,0 +1,174 @@
+#include "commands.h"
+
+#include "eventtext.h"
+#include "scenarioloader.h"
+#include "session.h"
+#include "socketfactory.h"
+#include "tracejson.h"
+
+#include <QCoreApplication>
+#include <QFileInfo>
+#include <QTextStream>
+
+#include <cstdio>
+#include <mutex>
+
+namespace commands {
+namespace {
+
+QTextStream &out()
+{
+    static QTextStream stream(stdout);
+    return stream;
+}
+
+QTextStream &err()
+{
+    static QTextStream stream(stderr);
+    return stream;
+}
+
+// Prints every event once, in trace order, whichever thread appended it.
+class Printer
+{
+public:
+    explicit Printer(const Trace &trace)
+        : m_trace(trace)
+    {
+    }
+    void flush()
+    {
+        std::lock_guard lock(m_mutex);
+        for (; m_printed < m_trace.size(); ++m_printed)
+            out() << eventtext::line(m_trace.at(m_printed)) << '\n';
+        out().flush();
+    }
+
+private:
+    const Trace &m_trace;
+    std::mutex m_mutex;
+    qint64 m_printed = 0;
+};
+
+// An output file must be writable before the run starts, so that a run is never lost at its end.
+QString checkWritable(const QString &fileName)
+{
+    const QFileInfo info(fileName);
+    const QFileInfo directory(info.absolutePath());
+    if (!directory.isDir())
+        return QStringLiteral("cannot write %1: the folder %2 does not exist").arg(fileName, info.absolutePath());
+    if (!directory.isWritable() || (info.exists() && !info.isWritable()))
+        return QStringLiteral("cannot write %1: permission denied").arg(fileName);
+    return {};
+}
+
+} // namespace
+
+int usage(const QString &error)
+{
+    if (!error.isEmpty())
+        err() << "socketscope: " << error << '\n';
+    err() << "usage:\n"
+             "  socketscope [--scenario ID|FILE]          open the window\n"
+             "  socketscope list                          list the built-in scenarios\n"
+             "  socketscope run ID|FILE [--trace OUT.json] [--pcap OUT.pcapng] [--host-loopback]\n"
+             "  socketscope code ID|FILE --lang c|python [--actor NAME]\n";
+    err().flush();
+    return 2;
+}
+
+int list()
+{
+    for (const QString &id : ScenarioLoader::builtinIds()) {
+        const ScenarioLoadResult loaded = ScenarioLoader::builtin(id);
+        out() << id << '\t' << (loaded.ok() ? loaded.scenario.title : QStringLiteral("(broken: ") + loaded.error.reason + u')')
+              << '\n';
+    }
+    out().flush();
+    return 0;
+}
+
+int run(const QStringList &arguments)
+{
+    QString scenarioName;
+    QString traceFile;
+    QString pcapFile;
+    bool hostLoopback = false;
+    for (qsizetype i = 0; i < arguments.size(); ++i) {
+        const QString &argument = arguments.at(i);
+        if (argument == QLatin1String("--trace") || argument == QLatin1String("--pcap")) {
+            if (i + 1 >= arguments.size())
+                return usage(argument + QStringLiteral(" needs a file name"));
+            (argument == QLatin1String("--trace") ? traceFile : pcapFile) = arguments.at(++i);
+        } else if (argument == QLatin1String("--host-loopback")) {
+            hostLoopback = true;
+        } else if (argument.startsWith(QLatin1String("--"))) {
+            return usage(QStringLiteral("unknown option ") + argument);
+        } else if (scenarioName.isEmpty()) {
+            scenarioName = argument;
+        } else {
+            return usage(QStringLiteral("one scenario at a time"));
+        }
+    }
+    if (scenarioName.isEmpty())
+        return usage(QStringLiteral("run needs a scenario id or file"));
+
+    const ScenarioLoadResult loaded = ScenarioLoader::load(scenarioName);
+    if (!loaded.ok()) {
+        err() << "socketscope: " << loaded.error.toString() << '\n';
+        err().flush();
+        return 2;
+    }
+    for (const QString &file : {traceFile, pcapFile}) {
+        if (const QString problem = file.isEmpty() ? QString() : checkWritable(file); !problem.isEmpty()) {
+            err() << "socketscope: " << problem << '\n';
+            err().flush();
+            return 2;
+        }
+    }
+    if (!pcapFile.isEmpty()) {
+        err() << "socketscope: --pcap needs packet capture, which this build does not have yet\n";
+        err().flush();
+        return 2;
+    }
+    Q_UNUSED(hostLoopback);
+
+    auto factory = std::make_shared<HostSocketFactory>();
+    Session session(loaded.scenario, factory);
+    Printer printer(session.trace());
+    QObject::connect(&session.trace(), &Trace::eventAppended, &session.trace(), [&printer] { printer.flush(); },
+                     Qt::DirectConnection);
+    out() << "== " << loaded.scenario.title << " (" << loaded.scenario.id << ") — " << factory->description()
+          << '\n';
+    out().flush();
+    const bool followed = session.runToEnd();
+    printer.flush();
+
+    int exitCode = 0;
+    if (!traceFile.isEmpty()) {
+        tracejson::Header header{loaded.scenario.id, factory->mode(), factory->canCapture(), factory->description()};
+        if (const QString problem = tracejson::write(session.trace(), header, traceFile); !problem.isEmpty()) {
+            err() << "socketscope: " << problem << '\n';
+            exitCode = 2;
+        }
+    }
+    if (!followed) {
+        err() << "socketscope: the run departed from the scenario:\n";
+        for (const auto &[step, reason] : session.departures())
+            err() << "  step " << step + 1 << " (" << loaded.scenario.steps.at(step).actor << ' '
+                  << loaded.scenario.steps.at(step).call << "): " << reason << '\n';
+        err().flush();
+        return exitCode ? exitCode : 1;
+    }
+    out() << "== the run followed the scenario: " << loaded.scenario.steps.size() << " steps\n";
+    out().flush();
+    return exitCode;
+}
+
+int code(const QStringList &arguments)
+{
+    Q_UNUSED(arguments);
+    return usage(QStringLiteral("code is not available in this build yet"));
+}
+
+} // namespace commands

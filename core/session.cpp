@@ -1,0 +1,408 @@
+#include "session.h"
+
+#include "actor.h"
+#include "socketfactory.h"
+#include "symbols.h"
+
+#include <QDir>
+#include <QFile>
+
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#include <cstdlib>
+
+namespace {
+enum StepStatus { Idle = 0, Running = 1, Blocked = 2, Returned = 3, Cancelled = 4 };
+} // namespace
+
+Session::Session(const Scenario &scenario, std::shared_ptr<SocketFactory> factory, SessionOptions options,
+                 QObject *parent)
+    : QObject(parent)
+    , m_scenario(scenario)
+    , m_factory(std::move(factory))
+    , m_options(options)
+    , m_done(scenario.steps.size(), false)
+    , m_status(scenario.steps.size(), Idle)
+{
+    QByteArray pattern = QDir::tempPath().toLocal8Bit() + "/socketscope-XXXXXX";
+    if (::mkdtemp(pattern.data()))
+        m_unixDirectory = QString::fromLocal8Bit(pattern);
+    m_cancelFd = ::eventfd(0, EFD_CLOEXEC);
+    startActors();
+}
+
+Session::~Session()
+{
+    cancel();
+    stopActors();
+    m_sockets.closeAll();
+    if (m_cancelFd >= 0)
+        ::close(m_cancelFd);
+    if (!m_unixDirectory.isEmpty())
+        QDir(m_unixDirectory).removeRecursively();
+}
+
+void Session::startActors()
+{
+    for (const ScenarioActor &actor : m_scenario.actors)
+        m_actors.emplace(actor.id, std::make_unique<Actor>(actor.id, *this));
+}
+
+void Session::stopActors()
+{
+    for (auto &[id, actor] : m_actors)
+        actor->stop();
+    m_actors.clear();
+}
+
+int Session::nextStep() const
+{
+    std::lock_guard lock(m_mutex);
+    for (size_t i = 0; i < m_done.size(); ++i) {
+        if (!m_done[i])
+            return int(i);
+    }
+    return -1;
+}
+
+int Session::nextStepOf(const QString &actor) const
+{
+    std::lock_guard lock(m_mutex);
+    for (qsizetype i = 0; i < m_scenario.steps.size(); ++i) {
+        if (!m_done[i] && m_scenario.steps.at(i).actor == actor)
+            return int(i);
+    }
+    return -1;
+}
+
+int Session::blockedStepOf(const QString &actor) const
+{
+    std::lock_guard lock(m_mutex);
+    for (qsizetype i = 0; i < m_scenario.steps.size(); ++i) {
+        if ((m_status[i] == Running || m_status[i] == Blocked) && m_scenario.steps.at(i).actor == actor)
+            return int(i);
+    }
+    return -1;
+}
+
+QList<QPair<int, QString>> Session::departures() const
+{
+    std::lock_guard lock(m_mutex);
+    return m_departures;
+}
+
+void Session::record(TraceEvent event)
+{
+    std::lock_guard lock(m_mutex);
+    if (m_holding) {
+        m_pending.push_back(std::move(event));
+        return;
+    }
+    if (event.cause < 0)
+        event.cause = m_currentCause;
+    m_trace.append(std::move(event));
+}
+
+// Under m_mutex. The first event of a dispatched step becomes the cause of everything that
+// happened while its call was in flight, and of what follows until the next step.
+qint64 Session::recordCall(TraceEvent event, bool isStepCall)
+{
+    if (!isStepCall) {
+        if (m_holding) {
+            m_pending.push_back(std::move(event));
+            return -1;
+        }
+        event.cause = m_currentCause;
+        return m_trace.append(std::move(event));
+    }
+    const qint64 seq = m_trace.append(std::move(event));
+    m_currentCause = seq;
+    m_holding = false;
+    m_dispatched = -1;
+    for (TraceEvent &pending : m_pending) {
+        if (pending.cause < 0)
+            pending.cause = seq;
+        m_trace.append(std::move(pending));
+    }
+    m_pending.clear();
+    return seq;
+}
+
+CallInfo Session::callInfo(const Actor &actor, int step, const CallResult &result) const
+{
+    const ScenarioStep &s = m_scenario.steps.at(step);
+    CallInfo info;
+    info.actor = actor.id();
+    info.step = step;
+    info.call = s.call;
+    info.args = s.args;
+    info.socket = s.socket.isEmpty() ? s.creates : s.socket;
+    info.created = result.created;
+    info.fd = result.fd;
+    info.local = result.local;
+    info.peer = result.peer;
+    info.data = result.data;
+    info.detail = result.detail;
+    info.durationNs = result.durationNs;
+    info.result = result.result;
+    if (result.error)
+        info.errnoName = symbols::errnoName(result.error);
+    return info;
+}
+
+void Session::callBlocked(Actor &actor, int step, const CallResult &result)
+{
+    std::lock_guard lock(m_mutex);
+    if (m_status[step] != Running)
+        return;
+    m_status[step] = Blocked;
+    TraceEvent event;
+    CallInfo info = callInfo(actor, step, result);
+    info.phase = CallInfo::Phase::Blocked;
+    info.result = 0;
+    info.errnoName.clear();
+    event.info = std::move(info);
+    recordCall(std::move(event), m_dispatched == step);
+    m_changed.notify_all();
+}
+
+QString Session::checkExpectation(int step, const CallResult &result) const
+{
+    const Expectation &expect = m_scenario.steps.at(step).expect;
+    const QString got = result.error ? QStringLiteral("-1 %1").arg(symbols::errnoName(result.error))
+                                     : QString::number(result.result);
+    if (!expect.errnoName.isEmpty() && symbols::errnoName(result.error) != expect.errnoName)
+        return QStringLiteral("expected to fail with %1, but it returned %2").arg(expect.errnoName, got);
+    if (expect.ok && (result.result < 0 || result.error))
+        return QStringLiteral("expected to succeed, but it returned %1").arg(got);
+    if (expect.result && (*expect.result != result.result || (result.error && *expect.result >= 0)))
+        return QStringLiteral("expected %1, but it returned %2").arg(*expect.result).arg(got);
+    if (expect.data && *expect.data != result.data)
+        return QStringLiteral("expected the bytes \"%1\", but got \"%2\"")
+            .arg(QString::fromUtf8(*expect.data), QString::fromUtf8(result.data));
+    return {};
+}
+
+void Session::callReturned(Actor &actor, int step, const CallResult &result)
+{
+    QString departure;
+    {
+        std::lock_guard lock(m_mutex);
+        const bool wasBlocked = m_status[step] == Blocked;
+        const bool isStepCall = m_dispatched == step && !wasBlocked;
+        TraceEvent event;
+        CallInfo info = callInfo(actor, step, result);
+        if (result.cancelled) {
+            info.phase = CallInfo::Phase::Cancelled;
+            m_status[step] = Cancelled;
+        } else {
+            info.phase = CallInfo::Phase::Returned;
+            m_status[step] = Returned;
+            departure = checkExpectation(step, result);
+            const Expectation &expect = m_scenario.steps.at(step).expect;
+            if (departure.isEmpty() && expect.blocks && !wasBlocked && !result.blocked)
+                departure = QStringLiteral("expected to wait, but it returned at once");
+            info.expectation = departure;
+            if (!departure.isEmpty())
+                m_departures << qMakePair(step, departure);
+        }
+        event.info = std::move(info);
+        recordCall(std::move(event), isStepCall);
+        m_changed.notify_all();
+    }
+    if (!departure.isEmpty())
+        Q_EMIT departed(step, departure);
+}
+
+StepOutcome Session::runStep(int index)
+{
+    StepOutcome outcome;
+    outcome.step = index;
+    const ScenarioStep &step = m_scenario.steps.at(index);
+    {
+        std::unique_lock lock(m_mutex);
+        if (m_cancelled) {
+            outcome.status = StepOutcome::Status::Cancelled;
+            return outcome;
+        }
+        for (qsizetype i = 0; i < m_scenario.steps.size(); ++i) {
+            if ((m_status[i] == Running || m_status[i] == Blocked) && m_scenario.steps.at(i).actor == step.actor) {
+                outcome.status = StepOutcome::Status::ActorBusy;
+                outcome.step = int(i);
+                outcome.message = QStringLiteral("%1 is still waiting in %2(): step another actor to go on")
+                                      .arg(step.actor, m_scenario.steps.at(i).call);
+                return outcome;
+            }
+        }
+        m_done[index] = true;
+        m_status[index] = Running;
+        m_dispatched = index;
+        m_holding = true;
+    }
+    Q_EMIT stepStarted(index);
+    m_actors.at(step.actor)->execute(index);
+    {
+        std::unique_lock lock(m_mutex);
+        m_changed.wait_for(lock, m_options.blockThreshold,
+                           [&] { return m_cancelled || m_status[index] != Running; });
+        if (m_status[index] == Running && !m_cancelled) {
+            // Still inside the kernel (a connect retrying its SYN): the call waits.
+            m_status[index] = Blocked;
+            TraceEvent event;
+            CallInfo info;
+            info.actor = step.actor;
+            info.step = index;
+            info.call = step.call;
+            info.args = step.args;
+            info.socket = step.socket;
+            info.phase = CallInfo::Phase::Blocked;
+            if (const auto socket = m_sockets.find(step.socket))
+                info.fd = socket->fd;
+            event.info = std::move(info);
+            recordCall(std::move(event), true);
+        }
+        outcome.callSeq = m_currentCause;
+    }
+    m_trace.waitForQuiet(m_options.settleQuiet, m_options.settleLimit);
+    {
+        std::lock_guard lock(m_mutex);
+        switch (m_status[index]) {
+        case Blocked:
+            outcome.status = StepOutcome::Status::Blocked;
+            break;
+        case Cancelled:
+            outcome.status = StepOutcome::Status::Cancelled;
+            break;
+        default:
+            outcome.status = m_cancelled ? StepOutcome::Status::Cancelled : StepOutcome::Status::Returned;
+        }
+    }
+    Q_EMIT stepFinished(index, int(outcome.status));
+    return outcome;
+}
+
+StepOutcome Session::step()
+{
+    const int index = nextStep();
+    if (index < 0)
+        return {};
+    return runStep(index);
+}
+
+StepOutcome Session::stepActor(const QString &actor)
+{
+    const int index = nextStepOf(actor);
+    if (index < 0) {
+        StepOutcome outcome;
+        outcome.message = QStringLiteral("%1 has no step left").arg(actor);
+        return outcome;
+    }
+    return runStep(index);
+}
+
+bool Session::waitForActorIdle(const QString &actor, std::chrono::microseconds limit)
+{
+    std::unique_lock lock(m_mutex);
+    return m_changed.wait_for(lock, limit, [&] {
+        if (m_cancelled)
+            return true;
+        for (qsizetype i = 0; i < m_scenario.steps.size(); ++i) {
+            if ((m_status[i] == Running || m_status[i] == Blocked) && m_scenario.steps.at(i).actor == actor)
+                return false;
+        }
+        return true;
+    }) && !m_cancelled;
+}
+
+bool Session::runToEnd()
+{
+    for (int index = nextStep(); index >= 0; index = nextStep()) {
+        const ScenarioStep &step = m_scenario.steps.at(index);
+        if (!waitForActorIdle(step.actor, m_options.blockedWaitLimit)) {
+            if (nextStep() < 0 || isFinished())
+                break;
+            const int waiting = blockedStepOf(step.actor);
+            const QString reason =
+                waiting < 0 ? QStringLiteral("the run was cancelled")
+                            : QStringLiteral("step %1 cannot start: %2 is still waiting in %3() (step %4)")
+                                  .arg(index + 1)
+                                  .arg(step.actor, m_scenario.steps.at(waiting).call)
+                                  .arg(waiting + 1);
+            TraceEvent note;
+            note.info = NoteInfo{NoteInfo::Level::Departure, reason};
+            record(std::move(note));
+            std::lock_guard lock(m_mutex);
+            m_departures << qMakePair(index, reason);
+            return false;
+        }
+        if (runStep(index).status == StepOutcome::Status::Cancelled)
+            return false;
+    }
+    for (const ScenarioActor &actor : m_scenario.actors) {
+        if (!waitForActorIdle(actor.id, m_options.blockedWaitLimit)) {
+            const int waiting = blockedStepOf(actor.id);
+            if (waiting < 0)
+                return false;
+            const QString reason = QStringLiteral("the scenario ended with %1 still waiting in %2() (step %3)")
+                                       .arg(actor.id, m_scenario.steps.at(waiting).call)
+                                       .arg(waiting + 1);
+            TraceEvent note;
+            note.info = NoteInfo{NoteInfo::Level::Departure, reason};
+            record(std::move(note));
+            std::lock_guard lock(m_mutex);
+            m_departures << qMakePair(waiting, reason);
+        }
+    }
+    m_trace.waitForQuiet(m_options.settleQuiet, m_options.settleLimit);
+    return departures().isEmpty();
+}
+
+void Session::cancel()
+{
+    bool inKernelWait = false;
+    {
+        std::lock_guard lock(m_mutex);
+        m_cancelled = true;
+        for (int status : m_status)
+            inKernelWait = inKernelWait || status == Running || status == Blocked;
+        m_changed.notify_all();
+    }
+    if (m_cancelFd >= 0) {
+        const quint64 one = 1;
+        [[maybe_unused]] const ssize_t written = ::write(m_cancelFd, &one, sizeof one);
+    }
+    // A call that waits inside the kernel (connect, a large send) does not poll the cancel event;
+    // shutdown() wakes it, where close() from another thread would not.
+    if (inKernelWait)
+        m_sockets.shutdownAll();
+    m_trace.wake();
+}
+
+void Session::reset()
+{
+    cancel();
+    stopActors();
+    m_sockets.closeAll();
+    m_sockets.clear();
+    if (!m_unixDirectory.isEmpty()) {
+        QDir directory(m_unixDirectory);
+        for (const QString &entry : directory.entryList(QDir::Files | QDir::System))
+            directory.remove(entry);
+    }
+    quint64 drained = 0;
+    [[maybe_unused]] const ssize_t read = ::read(m_cancelFd, &drained, sizeof drained);
+    {
+        std::lock_guard lock(m_mutex);
+        std::fill(m_done.begin(), m_done.end(), false);
+        std::fill(m_status.begin(), m_status.end(), Idle);
+        m_departures.clear();
+        m_dispatched = -1;
+        m_currentCause = -1;
+        m_holding = false;
+        m_pending.clear();
+        m_cancelled = false;
+    }
+    m_trace.clear();
+    startActors();
+}

@@ -1,0 +1,30 @@
+#pragma once
+
+#include "scenario.h"
+
+#include <QByteArray>
+#include <QString>
+#include <QStringList>
+
+namespace testsupport {
+
+struct ProcessResult
+{
+    int exitCode = -1;
+    QByteArray out;
+    QByteArray err;
+};
+
+/// Runs the socketscope binary with `arguments` (timeout in ms).
+ProcessResult runSocketscope(const QStringList &arguments, int timeoutMs = 60000);
+
+/// Parses an inline scenario; fails the calling test (QVERIFY) when it does not load.
+Scenario scenarioFromJson(const QByteArray &json);
+/// A scenario built from a compact list of steps, for tests: each step is a JSON object text.
+Scenario makeScenario(const QStringList &actors, const QStringList &stepsJson);
+
+int openDescriptorCount();
+int threadCount();
+QString testData(const QString &name);
+
+} // namespace testsupport
