@@ -3,7 +3,7 @@
 #include "eventtext.h"
 #include "scenarioloader.h"
 #include "session.h"
-#include "socketfactory.h"
+#include "sessionsetup.h"
 #include "tracejson.h"
 
 #include <QCoreApplication>
@@ -131,22 +131,22 @@ int run(const QStringList &arguments)
         err().flush();
         return 2;
     }
-    Q_UNUSED(hostLoopback);
 
-    auto factory = std::make_shared<HostSocketFactory>();
-    Session session(loaded.scenario, factory);
+    SessionSetupOptions options;
+    options.hostLoopback = hostLoopback;
+    SessionSetup setup = setUpSession(loaded.scenario, options);
+    Session &session = *setup.session;
     Printer printer(session.trace());
     QObject::connect(&session.trace(), &Trace::eventAppended, &session.trace(), [&printer] { printer.flush(); },
                      Qt::DirectConnection);
-    out() << "== " << loaded.scenario.title << " (" << loaded.scenario.id << ") — " << factory->description()
-          << '\n';
+    out() << "== " << loaded.scenario.title << " (" << loaded.scenario.id << ") — " << setup.description << '\n';
     out().flush();
     const bool followed = session.runToEnd();
     printer.flush();
 
     int exitCode = 0;
     if (!traceFile.isEmpty()) {
-        tracejson::Header header{loaded.scenario.id, factory->mode(), factory->canCapture(), factory->description()};
+        tracejson::Header header{loaded.scenario.id, setup.mode, setup.capture, setup.description};
         if (const QString problem = tracejson::write(session.trace(), header, traceFile); !problem.isEmpty()) {
             err() << "socketscope: " << problem << '\n';
             exitCode = 2;

@@ -129,6 +129,17 @@ qint64 Session::recordCall(TraceEvent event, bool isStepCall)
     return seq;
 }
 
+void Session::attach(std::shared_ptr<SessionAttachment> attachment)
+{
+    m_attachments.push_back(std::move(attachment));
+}
+
+void Session::notifyCallRecorded(const TraceEvent &event)
+{
+    for (const auto &attachment : m_attachments)
+        attachment->callRecorded(event);
+}
+
 CallInfo Session::callInfo(const Actor &actor, int step, const CallResult &result) const
 {
     const ScenarioStep &s = m_scenario.steps.at(step);
@@ -153,18 +164,21 @@ CallInfo Session::callInfo(const Actor &actor, int step, const CallResult &resul
 
 void Session::callBlocked(Actor &actor, int step, const CallResult &result)
 {
-    std::lock_guard lock(m_mutex);
-    if (m_status[step] != Running)
-        return;
-    m_status[step] = Blocked;
     TraceEvent event;
-    CallInfo info = callInfo(actor, step, result);
-    info.phase = CallInfo::Phase::Blocked;
-    info.result = 0;
-    info.errnoName.clear();
-    event.info = std::move(info);
-    recordCall(std::move(event), m_dispatched == step);
-    m_changed.notify_all();
+    {
+        std::lock_guard lock(m_mutex);
+        if (m_status[step] != Running)
+            return;
+        m_status[step] = Blocked;
+        CallInfo info = callInfo(actor, step, result);
+        info.phase = CallInfo::Phase::Blocked;
+        info.result = 0;
+        info.errnoName.clear();
+        event.info = std::move(info);
+        event.seq = recordCall(event, m_dispatched == step);
+        m_changed.notify_all();
+    }
+    notifyCallRecorded(event);
 }
 
 QString Session::checkExpectation(int step, const CallResult &result) const
@@ -187,11 +201,11 @@ QString Session::checkExpectation(int step, const CallResult &result) const
 void Session::callReturned(Actor &actor, int step, const CallResult &result)
 {
     QString departure;
+    TraceEvent event;
     {
         std::lock_guard lock(m_mutex);
         const bool wasBlocked = m_status[step] == Blocked;
         const bool isStepCall = m_dispatched == step && !wasBlocked;
-        TraceEvent event;
         CallInfo info = callInfo(actor, step, result);
         if (result.cancelled) {
             info.phase = CallInfo::Phase::Cancelled;
@@ -208,9 +222,10 @@ void Session::callReturned(Actor &actor, int step, const CallResult &result)
                 m_departures << qMakePair(step, departure);
         }
         event.info = std::move(info);
-        recordCall(std::move(event), isStepCall);
+        event.seq = recordCall(event, isStepCall);
         m_changed.notify_all();
     }
+    notifyCallRecorded(event);
     if (!departure.isEmpty())
         Q_EMIT departed(step, departure);
 }
@@ -242,6 +257,8 @@ StepOutcome Session::runStep(int index)
     }
     Q_EMIT stepStarted(index);
     m_actors.at(step.actor)->execute(index);
+    TraceEvent blockedEvent;
+    bool blockedByTime = false;
     {
         std::unique_lock lock(m_mutex);
         m_changed.wait_for(lock, m_options.blockThreshold,
@@ -260,10 +277,14 @@ StepOutcome Session::runStep(int index)
             if (const auto socket = m_sockets.find(step.socket))
                 info.fd = socket->fd;
             event.info = std::move(info);
-            recordCall(std::move(event), true);
+            event.seq = recordCall(event, true);
+            blockedEvent = std::move(event);
+            blockedByTime = true;
         }
         outcome.callSeq = m_currentCause;
     }
+    if (blockedByTime)
+        notifyCallRecorded(blockedEvent);
     m_trace.waitForQuiet(m_options.settleQuiet, m_options.settleLimit);
     {
         std::lock_guard lock(m_mutex);
@@ -385,6 +406,8 @@ void Session::reset()
     stopActors();
     m_sockets.closeAll();
     m_sockets.clear();
+    for (const auto &attachment : m_attachments)
+        attachment->sessionReset();
     if (!m_unixDirectory.isEmpty()) {
         QDir directory(m_unixDirectory);
         for (const QString &entry : directory.entryList(QDir::Files | QDir::System))

@@ -16,6 +16,18 @@
 class Actor;
 class SocketFactory;
 
+/// Something that watches a session from outside its actors: the packet tap, the state probe.
+class SessionAttachment
+{
+public:
+    virtual ~SessionAttachment() = default;
+    /// A call event was recorded. Called on the recording thread, outside the session's lock.
+    virtual void callRecorded(const TraceEvent &event) { Q_UNUSED(event); }
+    /// The session was reset: its sockets are closed and its trace is about to be cleared.
+    /// Forget what was learned and record nothing until this returns.
+    virtual void sessionReset() {}
+};
+
 struct SessionOptions
 {
     /// A step is finished when no event came for this long after its call …
@@ -76,6 +88,8 @@ public:
 
     /// Records an event from a probe or the packet tap; stamps its cause. Thread-safe.
     void record(TraceEvent event);
+    /// Adds a watcher. Attach before the first step; attachments live as long as the session.
+    void attach(std::shared_ptr<SessionAttachment> attachment);
 
 public Q_SLOTS:
     StepOutcome step();
@@ -105,6 +119,7 @@ private:
     void callReturned(Actor &actor, int step, const CallResult &result);
     CallInfo callInfo(const Actor &actor, int step, const CallResult &result) const;
     qint64 recordCall(TraceEvent event, bool isStepCall);
+    void notifyCallRecorded(const TraceEvent &event);
     QString checkExpectation(int step, const CallResult &result) const;
     bool waitForActorIdle(const QString &actor, std::chrono::microseconds limit);
 
@@ -117,6 +132,7 @@ private:
     int m_cancelFd = -1;
 
     std::map<QString, std::unique_ptr<Actor>> m_actors;
+    std::vector<std::shared_ptr<SessionAttachment>> m_attachments;
 
     mutable std::mutex m_mutex;          // guards everything below
     std::condition_variable m_changed;
