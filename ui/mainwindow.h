@@ -2,16 +2,91 @@
 
 #include <QMainWindow>
 
-class Session;
+#include <functional>
 
-/// The classroom window.
+class ControlsBar;
+class NarrationView;
+class QAction;
+class QActionGroup;
+class QDockWidget;
+class QLabel;
+class QMenu;
+class SessionController;
+class SocketTableView;
+class StageView;
+class ViewContext;
+struct Scenario;
+
+/// The classroom window: the stage in the middle, narration, sockets and the other views in docks,
+/// the controls on a tool bar. Everything shown is a function of (trace, cursor).
 class MainWindow : public QMainWindow
 {
     Q_OBJECT
 public:
-    explicit MainWindow(const QString &scenario, QWidget *parent = nullptr);
+    /// Opens with the scenario `idOrFile` (a built-in id or a file) ready to step.
+    explicit MainWindow(const QString &idOrFile, QWidget *parent = nullptr);
     ~MainWindow() override;
 
+    ViewContext *viewContext() const { return m_context; }
+    SessionController *controller() const { return m_controller; }
+    StageView *stage() const { return m_stage; }
+    NarrationView *narration() const { return m_narration; }
+    SocketTableView *socketTable() const { return m_socketTable; }
+    ControlsBar *controls() const { return m_controls; }
+
+    /// Puts `view` in a dock titled `title` (its object name, for the saved layout, is derived from
+    /// the title unless `view` has one). The view lives as long as the window; it follows
+    /// ViewContext::sessionChanged itself.
+    QDockWidget *addViewDock(QWidget *view, const QString &title, Qt::DockWidgetArea area = Qt::RightDockWidgetArea);
+    /// Same, for a view built from one session: `make` is called now and again after every
+    /// sessionChanged (new scenario or reset), and the previous widget is deleted.
+    QDockWidget *addViewDock(std::function<QWidget *(ViewContext &)> make, const QString &title,
+                             Qt::DockWidgetArea area = Qt::RightDockWidgetArea);
+    /// The File → Export submenu, for exports that work.
+    QMenu *exportMenu() const { return m_exportMenu; }
+
+    /// Loads `idOrFile` and starts a session for it. On a bad file, shows the error in a dialog and
+    /// keeps the current scenario; returns false then.
+    bool openScenario(const QString &idOrFile);
+    /// True once the first session of the current scenario is ready to step.
+    bool isReady() const;
+
+Q_SIGNALS:
+    /// A session is set up and the first step can be taken.
+    void readyToStep();
+
+protected:
+    void closeEvent(QCloseEvent *event) override;
+
 private:
-    QString m_scenario;
+    void buildActions();
+    void buildMenus();
+    void buildDocks();
+    void applyTheme(const QString &name);
+    void setZoom(int percent);
+    void togglePresentation(bool on);
+    void resetLayout();
+    void sessionReady();
+    void updateStatus();
+    void openScenarioDialog();
+    void showAbout();
+
+    ViewContext *m_context = nullptr;
+    SessionController *m_controller = nullptr;
+    StageView *m_stage = nullptr;
+    NarrationView *m_narration = nullptr;
+    SocketTableView *m_socketTable = nullptr;
+    ControlsBar *m_controls = nullptr;
+    QMenu *m_exportMenu = nullptr;
+    QMenu *m_viewMenu = nullptr;
+    QMenu *m_docksMenu = nullptr;
+    QLabel *m_modeLabel = nullptr;
+    QActionGroup *m_themes = nullptr;
+    QAction *m_presentationAction = nullptr;
+    QByteArray m_defaultState;
+    QByteArray m_normalState;
+    QString m_themeName;
+    int m_zoom = 100;
+    bool m_ready = false;
+    QList<QDockWidget *> m_docks;
 };
