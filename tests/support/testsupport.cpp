@@ -1,6 +1,7 @@
 #include "testsupport.h"
 
 #include "scenarioloader.h"
+#include "trace.h"
 
 #include <QDir>
 #include <QProcess>
@@ -41,6 +42,30 @@ Scenario makeScenario(const QStringList &actors, const QStringList &stepsJson)
     const QString json = QStringLiteral("{\"id\": \"test\", \"title\": \"test\", \"actors\": [%1], \"steps\": [%2]}")
                              .arg(actorJson.join(u", "), stepsJson.join(u", "));
     return scenarioFromJson(json.toUtf8());
+}
+
+QList<CallOutcome> outcomesByStep(const Trace &trace, int steps)
+{
+    QList<CallOutcome> outcomes(steps);
+    for (qint64 i = 0; i < trace.size(); ++i) {
+        const CallInfo *call = trace.at(i).call();
+        if (!call || call->step < 0 || call->step >= steps)
+            continue;
+        CallOutcome &outcome = outcomes[call->step];
+        outcome.ran = true;
+        outcome.phase = phaseName(call->phase);
+        if (call->phase == CallInfo::Phase::Blocked) {
+            outcome.blocked = true;
+            continue;
+        }
+        outcome.result = call->result;
+        outcome.errnoName = call->errnoName;
+        outcome.data = call->data;
+        outcome.detail = call->detail;
+        outcome.local = call->local;
+        outcome.peer = call->peer;
+    }
+    return outcomes;
 }
 
 int openDescriptorCount()
