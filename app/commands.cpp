@@ -1,5 +1,6 @@
 #include "commands.h"
 
+#include "codegen.h"
 #include "eventtext.h"
 #include "scenarioloader.h"
 #include "session.h"
@@ -167,8 +168,58 @@ int run(const QStringList &arguments)
 
 int code(const QStringList &arguments)
 {
-    Q_UNUSED(arguments);
-    return usage(QStringLiteral("code is not available in this build yet"));
+    QString scenarioName;
+    QString languageName;
+    QString actor;
+    for (qsizetype i = 0; i < arguments.size(); ++i) {
+        const QString &argument = arguments.at(i);
+        if (argument == QLatin1String("--lang") || argument == QLatin1String("--actor")) {
+            if (i + 1 >= arguments.size())
+                return usage(argument + QStringLiteral(" needs a value"));
+            (argument == QLatin1String("--lang") ? languageName : actor) = arguments.at(++i);
+        } else if (argument.startsWith(QLatin1String("--"))) {
+            return usage(QStringLiteral("unknown option ") + argument);
+        } else if (scenarioName.isEmpty()) {
+            scenarioName = argument;
+        } else {
+            return usage(QStringLiteral("one scenario at a time"));
+        }
+    }
+    if (scenarioName.isEmpty())
+        return usage(QStringLiteral("code needs a scenario id or file"));
+    if (languageName.isEmpty())
+        return usage(QStringLiteral("code needs --lang c or --lang python"));
+    const std::optional<codegen::Language> language = codegen::languageFromName(languageName);
+    if (!language)
+        return usage(QStringLiteral("unknown language %1: use c or python").arg(languageName));
+    const ScenarioLoadResult loaded = ScenarioLoader::load(scenarioName);
+    if (!loaded.ok()) {
+        err() << "socketscope: " << loaded.error.toString() << '\n';
+        err().flush();
+        return 2;
+    }
+    if (!actor.isEmpty() && !loaded.scenario.actor(actor)) {
+        QStringList known;
+        for (const ScenarioActor &a : loaded.scenario.actors)
+            known << a.id;
+        err() << "socketscope: scenario " << loaded.scenario.id << " has no actor " << actor << " (its actors: "
+              << known.join(QStringLiteral(", ")) << ")\n";
+        err().flush();
+        return 2;
+    }
+    const QList<GeneratedProgram> programs = actor.isEmpty()
+                                                 ? codegen::generateAll(loaded.scenario, *language)
+                                                 : QList<GeneratedProgram>{codegen::generate(loaded.scenario, actor, *language)};
+    for (qsizetype i = 0; i < programs.size(); ++i) {
+        if (i > 0)
+            out() << '\n';
+        if (programs.size() > 1)
+            out() << (*language == codegen::Language::C ? "/* ==== " : "# ==== ") << programs.at(i).fileName
+                  << (*language == codegen::Language::C ? " ==== */\n" : " ====\n");
+        out() << programs.at(i).text;
+    }
+    out().flush();
+    return 0;
 }
 
 } // namespace commands

@@ -1,0 +1,293 @@
+// The Python program of one actor: the same calls through the socket module, one block per step.
+// Python raises OSError where C returns -1, so each call sits in a try block that prints the same
+// report line as the C program.
+
+#include "codegenparts.h"
+#include "programwriter.h"
+#include "symbols.h"
+
+namespace codegen {
+namespace {
+
+const QSet<QString> &pythonReserved()
+{
+    static const QSet<QString> names = {
+        QStringLiteral("False"), QStringLiteral("None"), QStringLiteral("True"), QStringLiteral("and"),
+        QStringLiteral("as"), QStringLiteral("assert"), QStringLiteral("async"), QStringLiteral("await"),
+        QStringLiteral("break"), QStringLiteral("class"), QStringLiteral("continue"), QStringLiteral("def"),
+        QStringLiteral("del"), QStringLiteral("elif"), QStringLiteral("else"), QStringLiteral("except"),
+        QStringLiteral("finally"), QStringLiteral("for"), QStringLiteral("from"), QStringLiteral("global"),
+        QStringLiteral("if"), QStringLiteral("import"), QStringLiteral("in"), QStringLiteral("is"),
+        QStringLiteral("lambda"), QStringLiteral("nonlocal"), QStringLiteral("not"), QStringLiteral("or"),
+        QStringLiteral("pass"), QStringLiteral("raise"), QStringLiteral("return"), QStringLiteral("try"),
+        QStringLiteral("while"), QStringLiteral("with"), QStringLiteral("yield"), QStringLiteral("socket"),
+        QStringLiteral("errno"), QStringLiteral("fcntl"), QStringLiteral("os"), QStringLiteral("struct"),
+        QStringLiteral("report"), QStringLiteral("failed"), QStringLiteral("shown"), QStringLiteral("received"),
+        QStringLiteral("sender"), QStringLiteral("result"), QStringLiteral("error"), QStringLiteral("data"),
+        QStringLiteral("message"), QStringLiteral("peer"), QStringLiteral("flags"), QStringLiteral("address"),
+        QStringLiteral("icmp_echo_request"), QStringLiteral("http_response"), QStringLiteral("print"),
+        QStringLiteral("len"), QStringLiteral("bytes"), QStringLiteral("str"), QStringLiteral("format_address")};
+    return names;
+}
+
+QString pyConstant(const QString &name)
+{
+    return name == QLatin1String("0") ? name : QStringLiteral("socket.") + name;
+}
+
+QString pyFlags(const ScenarioStep &step, bool noSignal)
+{
+    QStringList names = step.args.value(QStringLiteral("flags")).toStringList();
+    if (noSignal && !names.contains(QStringLiteral("MSG_NOSIGNAL")))
+        names << QStringLiteral("MSG_NOSIGNAL");
+    QStringList parts;
+    for (const QString &name : names)
+        parts << pyConstant(name);
+    return parts.isEmpty() ? QStringLiteral("0") : parts.join(QStringLiteral(" | "));
+}
+
+QString pyAddress(const QString &domain, const ScenarioStep &step)
+{
+    const QString text = step.args.value(QStringLiteral("address")).toString();
+    const int port = step.args.value(QStringLiteral("port")).toInt();
+    if (domain == QLatin1String("AF_UNIX")) {
+        if (text.startsWith(u'@'))
+            return ProgramWriter::pythonString(QChar(0) + text.mid(1));
+        return ProgramWriter::pythonString(text);
+    }
+    return QStringLiteral("(%1, %2)").arg(ProgramWriter::pythonString(text)).arg(port);
+}
+
+// Sets `message`: the bytes a sending step puts on the wire.
+void writePayload(ProgramWriter &w, const ScenarioStep &step)
+{
+    const std::optional<QByteArray> literal = literalPayload(step);
+    const int repeat = step.args.value(QStringLiteral("repeat"), 1).toInt();
+    const QString source = literal ? ProgramWriter::pythonBytes(*literal) : QStringLiteral("received");
+    w.line(QStringLiteral("message = %1%2").arg(source, repeat > 1 ? QStringLiteral(" * %1").arg(repeat) : QString()));
+    if (step.args.contains(QStringLiteral("icmp")))
+        w.line(QStringLiteral("message = icmp_echo_request(message, %1)").arg(step.args.value(QStringLiteral("sequence"), 1).toInt()));
+}
+
+// The statements of a step, inside its try block; `report` is the line that reports success.
+void writeCall(ProgramWriter &w, const Scenario &scenario, int index, const QHash<QString, QString> &names)
+{
+    const ScenarioStep &step = scenario.steps.at(index);
+    const int number = index + 1;
+    const QString &call = step.call;
+    const QString sock = names.value(step.socket, QStringLiteral("None"));
+    const QString domain = scenario.domainOf(step.socket).isEmpty() ? QStringLiteral("AF_INET") : scenario.domainOf(step.socket);
+    const QVariantMap &args = step.args;
+    const QString reportZero = QStringLiteral("report(%1, \"%2\", 0)").arg(number).arg(call);
+
+    if (call == QLatin1String("socket")) {
+        const QString created = names.value(step.creates);
+        w.line(QStringLiteral("%1 = socket.socket(%2, %3, %4)")
+                   .arg(created, pyConstant(args.value(QStringLiteral("domain")).toString()),
+                        pyConstant(args.value(QStringLiteral("type")).toString()),
+                        pyConstant(args.value(QStringLiteral("protocol"), QStringLiteral("0")).toString())));
+        w.line(QStringLiteral("report(%1, \"socket\", %2.fileno())").arg(number).arg(created));
+    } else if (call == QLatin1String("bind") || call == QLatin1String("connect")) {
+        if (call == QLatin1String("bind") && domain == QLatin1String("AF_UNIX")
+            && !args.value(QStringLiteral("address")).toString().startsWith(u'@')) {
+            w.line(QStringLiteral("if os.path.exists(%1):  # a file left by an earlier run would be EADDRINUSE")
+                       .arg(pyAddress(domain, step)));
+            w.line(QStringLiteral("    os.unlink(%1)").arg(pyAddress(domain, step)));
+        }
+        w.line(QStringLiteral("%1.%2(%3)").arg(sock, call, pyAddress(domain, step)));
+        w.line(reportZero);
+    } else if (call == QLatin1String("listen")) {
+        w.line(QStringLiteral("%1.listen(%2)").arg(sock).arg(args.value(QStringLiteral("backlog")).toInt()));
+        w.line(reportZero);
+    } else if (call == QLatin1String("accept")) {
+        const QString created = names.value(step.creates);
+        w.line(QStringLiteral("%1, peer = %2.accept()").arg(created, sock));
+        w.line(QStringLiteral("report(%1, \"accept\", %2.fileno())").arg(number).arg(created));
+        w.line(QStringLiteral("print(\"  from\", format_address(peer), flush=True)"));
+    } else if (call == QLatin1String("send") || call == QLatin1String("sendto")) {
+        writePayload(w, step);
+        const QString flags = pyFlags(step, true);
+        w.line(QStringLiteral("# MSG_NOSIGNAL: a send on a closed connection fails with EPIPE instead of a signal."));
+        if (call == QLatin1String("send")) {
+            w.line(QStringLiteral("result = %1.send(message, %2)").arg(sock, flags));
+        } else if (args.value(QStringLiteral("reply")).toBool()) {
+            w.line(QStringLiteral("# Answer to the address the last recvfrom() reported."));
+            w.line(QStringLiteral("result = %1.sendto(message, %2, sender) if sender is not None else %1.send(message, %2)")
+                       .arg(sock, flags));
+        } else if (args.contains(QStringLiteral("address"))) {
+            w.line(QStringLiteral("result = %1.sendto(message, %2, %3)").arg(sock, flags, pyAddress(domain, step)));
+        } else {
+            w.line(QStringLiteral("result = %1.send(message, %2)").arg(sock, flags));
+        }
+        w.line(QStringLiteral("report(%1, \"%2\", result)").arg(number).arg(call));
+    } else if (call == QLatin1String("recv") || call == QLatin1String("recvfrom")) {
+        const int length = args.value(QStringLiteral("length"), 1024).toInt();
+        const bool peek = args.value(QStringLiteral("flags")).toStringList().contains(QStringLiteral("MSG_PEEK"));
+        if (call == QLatin1String("recv"))
+            w.line(QStringLiteral("data = %1.recv(%2, %3)").arg(sock).arg(length).arg(pyFlags(step, false)));
+        else
+            w.line(QStringLiteral("data, peer = %1.recvfrom(%2, %3)").arg(sock).arg(length).arg(pyFlags(step, false)));
+        w.line(QStringLiteral("report(%1, \"%2\", len(data), data)").arg(number).arg(call));
+        if (!peek)
+            w.line(QStringLiteral("received = data"));
+        if (call == QLatin1String("recvfrom")) {
+            w.line(QStringLiteral("if peer:"));
+            w.line(QStringLiteral("    sender = peer"));
+            w.line(QStringLiteral("    print(\"  from\", format_address(peer), flush=True)"));
+        }
+    } else if (call == QLatin1String("shutdown")) {
+        w.line(QStringLiteral("%1.shutdown(socket.%2)").arg(sock, args.value(QStringLiteral("how")).toString()));
+        w.line(reportZero);
+    } else if (call == QLatin1String("close")) {
+        w.line(QStringLiteral("%1.close()").arg(sock));
+        w.line(reportZero);
+    } else if (call == QLatin1String("getsockname") || call == QLatin1String("getpeername")) {
+        w.line(QStringLiteral("address = %1.%2()").arg(sock, call));
+        w.line(reportZero);
+        w.line(QStringLiteral("print(\"  address\", format_address(address), flush=True)"));
+    } else if (call == QLatin1String("setsockopt")) {
+        const QString option = args.value(QStringLiteral("option")).toString();
+        const auto known = symbols::socketOption(option);
+        const QString level = known ? QLatin1String(known->levelName) : QStringLiteral("SOL_SOCKET");
+        const int value = args.value(QStringLiteral("value")).toInt();
+        if (option == QLatin1String("SO_LINGER")) {
+            w.line(QStringLiteral("# SO_LINGER takes a struct: on, and how many seconds close() may wait."));
+            w.line(QStringLiteral("%1.setsockopt(socket.%2, socket.%3, struct.pack(\"ii\", 1, %4))").arg(sock, level, option).arg(value));
+        } else {
+            w.line(QStringLiteral("%1.setsockopt(socket.%2, socket.%3, %4)").arg(sock, level, option).arg(value));
+        }
+        w.line(reportZero);
+    } else if (call == QLatin1String("fcntl")) {
+        const bool on = args.value(QStringLiteral("O_NONBLOCK"), true).toBool();
+        w.line(QStringLiteral("flags = fcntl.fcntl(%1.fileno(), fcntl.F_GETFL)").arg(sock));
+        w.line(QStringLiteral("fcntl.fcntl(%1.fileno(), fcntl.F_SETFL, %2)")
+                   .arg(sock, on ? QStringLiteral("flags | os.O_NONBLOCK") : QStringLiteral("flags & ~os.O_NONBLOCK")));
+        w.line(reportZero);
+    } else if (call == QLatin1String("process")) {
+        const QString transform = args.value(QStringLiteral("transform")).toString();
+        w.line(QStringLiteral("# No system call: the program works on the bytes it received."));
+        if (transform == QLatin1String("uppercase"))
+            w.line(QStringLiteral("received = received.upper()"));
+        else if (transform == QLatin1String("reverse"))
+            w.line(QStringLiteral("received = received[::-1]"));
+        else
+            w.line(QStringLiteral("received = http_response(received)"));
+        w.line(QStringLiteral("report(%1, \"process\", len(received), received)").arg(number));
+    } else {
+        w.line(QStringLiteral("pass  # %1 is not a call this generator knows").arg(call));
+    }
+}
+
+} // namespace
+
+void writePython(const Scenario &scenario, const QString &actor, ProgramWriter &w)
+{
+    const ProgramNeeds needs = needsOf(scenario, actor);
+    const ScenarioActor *info = scenario.actor(actor);
+    const QString title = info && !info->title.isEmpty() ? info->title : actor;
+    w.line(QStringLiteral("#!/usr/bin/env python3"));
+    w.line(QStringLiteral("# SocketScope: the %1 of \"%2\" (%3).").arg(title.toLower(), scenario.title, scenario.id));
+    w.line(QStringLiteral("# Generated from the scenario's steps: each block below is one call the %1 made,").arg(title.toLower()));
+    w.line(QStringLiteral("# with the narration of that step. After each call the program prints a line"));
+    w.line(QStringLiteral("# \"step N call = result\" (and the errno's name when the call failed)."));
+    w.line(QStringLiteral("#"));
+    w.line(QStringLiteral("# Run:  python3 %1.py").arg(identifier(actor, {})));
+    w.lines({{}, QStringLiteral("import errno"), QStringLiteral("import fcntl"), QStringLiteral("import os"),
+             QStringLiteral("import socket"), QStringLiteral("import struct"), {}, {}});
+    w.lines({QStringLiteral("def shown(data):"),
+             QStringLiteral("    text = \"\""),
+             QStringLiteral("    for byte in data[:256]:"),
+             QStringLiteral("        char = chr(byte)"),
+             QStringLiteral("        if char in \"\\\\\\\"\":"),
+             QStringLiteral("            text += \"\\\\\" + char"),
+             QStringLiteral("        elif char == \"\\n\":"),
+             QStringLiteral("            text += \"\\\\n\""),
+             QStringLiteral("        elif char == \"\\r\":"),
+             QStringLiteral("            text += \"\\\\r\""),
+             QStringLiteral("        elif char == \"\\t\":"),
+             QStringLiteral("            text += \"\\\\t\""),
+             QStringLiteral("        elif 0x20 <= byte < 0x7F:"),
+             QStringLiteral("            text += char"),
+             QStringLiteral("        else:"),
+             QStringLiteral("            text += \"\\\\x%02x\" % byte"),
+             QStringLiteral("    return text + (\"...\" if len(data) > 256 else \"\")"),
+             {}, {},
+             QStringLiteral("def report(step, call, result, data=None):"),
+             QStringLiteral("    \"\"\"Prints what a call returned, as the C program does.\"\"\""),
+             QStringLiteral("    line = \"step %d %s = %d\" % (step, call, result)"),
+             QStringLiteral("    if data is not None:"),
+             QStringLiteral("        line += ' data \"%s\"' % shown(data)"),
+             QStringLiteral("    print(line, flush=True)"),
+             {}, {},
+             QStringLiteral("def failed(step, call, error):"),
+             QStringLiteral("    \"\"\"Python raises OSError where C returns -1 and sets errno.\"\"\""),
+             QStringLiteral("    name = errno.errorcode.get(error.errno, \"E?\")"),
+             QStringLiteral("    print(\"step %d %s = -1 %s\" % (step, call, name), flush=True)"),
+             {}, {},
+             QStringLiteral("def format_address(address):"),
+             QStringLiteral("    if isinstance(address, tuple) and len(address) == 2:"),
+             QStringLiteral("        return \"%s:%d\" % address"),
+             QStringLiteral("    if isinstance(address, tuple):"),
+             QStringLiteral("        return \"[%s]:%d\" % address[:2]"),
+             QStringLiteral("    if not address:"),
+             QStringLiteral("        return \"(unnamed)\""),
+             QStringLiteral("    if isinstance(address, bytes):"),
+             QStringLiteral("        address = address.decode(errors=\"replace\")"),
+             QStringLiteral("    return \"@\" + address[1:] if address.startswith(\"\\0\") else address"),
+             {}, {}});
+    if (needs.icmp) {
+        w.lines({QStringLiteral("def icmp_echo_request(payload, sequence):"),
+                 QStringLiteral("    \"\"\"An ICMP echo request: type 8, code 0, checksum, identifier, sequence, payload.\"\"\""),
+                 QStringLiteral("    packet = struct.pack(\"!BBHHH\", 8, 0, 0, 0x5353, sequence) + payload"),
+                 QStringLiteral("    padded = packet + b\"\\0\" * (len(packet) % 2)"),
+                 QStringLiteral("    total = sum((padded[i] << 8) | padded[i + 1] for i in range(0, len(padded), 2))"),
+                 QStringLiteral("    while total >> 16:"),
+                 QStringLiteral("        total = (total & 0xFFFF) + (total >> 16)"),
+                 QStringLiteral("    checksum = ~total & 0xFFFF"),
+                 QStringLiteral("    return packet[:2] + struct.pack(\"!H\", checksum) + packet[4:]"),
+                 {}, {}});
+    }
+    if (needs.httpResponse) {
+        w.lines({QStringLiteral("def http_response(request):"),
+                 QStringLiteral("    \"\"\"A small HTML page naming the path the request line asked for.\"\"\""),
+                 QStringLiteral("    words = request.split(b\"\\n\")[0].strip().split(b\" \")"),
+                 QStringLiteral("    path = words[1] if len(words) >= 2 else b\"/\""),
+                 QStringLiteral("    escaped = path.replace(b\"&\", b\"&amp;\").replace(b\"<\", b\"&lt;\")"),
+                 QStringLiteral("    escaped = escaped.replace(b\">\", b\"&gt;\").replace(b'\"', b\"&quot;\")"),
+                 QStringLiteral("    body = (b\"<!DOCTYPE html>\\n<html><head><title>SocketScope</title></head>\\n\""),
+                 QStringLiteral("            b\"<body><h1>Hello from the server</h1><p>You asked for \" + escaped + b\"</p></body></html>\\n\")"),
+                 QStringLiteral("    return (b\"HTTP/1.1 200 OK\\r\\nContent-Type: text/html; charset=utf-8\\r\\nContent-Length: \""),
+                 QStringLiteral("            + str(len(body)).encode() + b\"\\r\\nConnection: close\\r\\n\\r\\n\" + body)"),
+                 {}, {}});
+    }
+    QHash<QString, QString> names;
+    QSet<QString> taken = pythonReserved();
+    for (const QString &socket : needs.sockets) {
+        const QString name = identifier(socket, taken);
+        taken.insert(name);
+        names.insert(socket, name);
+    }
+    if (needs.memory)
+        w.line(QStringLiteral("received = b\"\"  # the bytes this program received last"));
+    if (needs.sender)
+        w.line(QStringLiteral("sender = None  # who sent the last datagram (recvfrom)"));
+    if (needs.steps.isEmpty())
+        w.line(QStringLiteral("# The %1 makes no call in this scenario.").arg(title.toLower()));
+    for (const int index : needs.steps) {
+        const ScenarioStep &step = scenario.steps.at(index);
+        w.line();
+        w.beginStep(index);
+        w.line(QStringLiteral("# Step %1: %2").arg(index + 1).arg(stepHeading(step)));
+        for (const QString &text : ProgramWriter::wrap(step.narration, 94))
+            w.line(QStringLiteral("# ") + text);
+        w.line(QStringLiteral("try:"));
+        w.indent();
+        writeCall(w, scenario, index, names);
+        w.dedent();
+        w.line(QStringLiteral("except OSError as error:"));
+        w.line(QStringLiteral("    failed(%1, \"%2\", error)").arg(index + 1).arg(step.call));
+        w.endStep();
+    }
+}
+
+} // namespace codegen
