@@ -518,6 +518,11 @@ void summarize(PacketInfo &packet)
     const Bytes b = bytesOf(packet.frame);
     const std::optional<Network> net = networkOfFrame(b);
     QStringList parts;
+    const int needed = packet.proto == QLatin1String("TCP") ? 20 : packet.proto == QLatin1String("UDP") ? 8 : 4;
+    if (!net || (net->protocol >= 0 && !net->bytes.has(net->transport, needed))) {
+        packet.summary = QStringLiteral("truncated %1 header").arg(packet.proto);
+        return;
+    }
     if (packet.proto == QLatin1String("TCP")) {
         parts << u'[' + packet.flags.join(QStringLiteral(", ")) + u']' << QStringLiteral("seq=%1").arg(packet.seq);
         if (packet.flags.contains(QStringLiteral("ACK")))
