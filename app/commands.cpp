@@ -2,6 +2,7 @@
 
 #include "codegen.h"
 #include "eventtext.h"
+#include "pcapng.h"
 #include "scenarioloader.h"
 #include "session.h"
 #include "sessionsetup.h"
@@ -127,11 +128,6 @@ int run(const QStringList &arguments)
             return 2;
         }
     }
-    if (!pcapFile.isEmpty()) {
-        err() << "socketscope: --pcap needs packet capture, which this build does not have yet\n";
-        err().flush();
-        return 2;
-    }
 
     SessionSetupOptions options;
     options.hostLoopback = hostLoopback;
@@ -149,6 +145,14 @@ int run(const QStringList &arguments)
     if (!traceFile.isEmpty()) {
         tracejson::Header header{loaded.scenario.id, setup.mode, setup.capture, setup.description};
         if (const QString problem = tracejson::write(session.trace(), header, traceFile); !problem.isEmpty()) {
+            err() << "socketscope: " << problem << '\n';
+            exitCode = 2;
+        }
+    }
+    if (!pcapFile.isEmpty()) {
+        if (!setup.capture)
+            err() << "socketscope: " << pcapFile << " holds no packets: " << setup.description << '\n';
+        if (const QString problem = pcapng::write(session.trace(), pcapFile); !problem.isEmpty()) {
             err() << "socketscope: " << problem << '\n';
             exitCode = 2;
         }

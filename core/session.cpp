@@ -285,7 +285,7 @@ StepOutcome Session::runStep(int index)
     }
     if (blockedByTime)
         notifyCallRecorded(blockedEvent);
-    m_trace.waitForQuiet(m_options.settleQuiet, m_options.settleLimit);
+    settle();
     {
         std::lock_guard lock(m_mutex);
         switch (m_status[index]) {
@@ -301,6 +301,28 @@ StepOutcome Session::runStep(int index)
     }
     Q_EMIT stepFinished(index, int(outcome.status));
     return outcome;
+}
+
+// Quiet alone is not enough with a capture: a delayed ACK comes 40 ms after the data it
+// acknowledges, later than the quiet period, and belongs to the step that sent the data.
+void Session::settle()
+{
+    using namespace std::chrono;
+    const auto deadline = steady_clock::now() + m_options.settleLimit;
+    for (;;) {
+        const auto left = duration_cast<microseconds>(deadline - steady_clock::now());
+        if (left.count() <= 0 || !m_trace.waitForQuiet(m_options.settleQuiet, left))
+            return;
+        bool settled = true;
+        for (const auto &attachment : m_attachments)
+            settled = attachment->settled() && settled;
+        {
+            std::lock_guard lock(m_mutex);
+            if (settled || m_cancelled)
+                return;
+        }
+        m_trace.waitForGrowth(m_trace.size(), std::min(left, duration_cast<microseconds>(m_options.settleQuiet)));
+    }
 }
 
 StepOutcome Session::step()
@@ -375,7 +397,7 @@ bool Session::runToEnd()
             m_departures << qMakePair(waiting, reason);
         }
     }
-    m_trace.waitForQuiet(m_options.settleQuiet, m_options.settleLimit);
+    settle();
     return departures().isEmpty();
 }
 

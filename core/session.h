@@ -26,6 +26,10 @@ public:
     /// The session was reset: its sockets are closed and its trace is about to be cleared.
     /// Forget what was learned and record nothing until this returns.
     virtual void sessionReset() {}
+    /// Whether what this attachment watches has come to rest (the packet tap: every segment sent
+    /// was acknowledged). A step settles when the trace is quiet and every attachment has settled,
+    /// or at settleLimit. Called on the stepping thread, outside the session's lock.
+    virtual bool settled() { return true; }
 };
 
 struct SessionOptions
@@ -112,6 +116,7 @@ private:
     struct StepState;
 
     StepOutcome runStep(int index);
+    void settle();
     void startActors();
     void stopActors();
     // Called by actors on their threads.

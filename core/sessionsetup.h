@@ -7,6 +7,9 @@
 
 #include <memory>
 
+class PacketTap;
+class SandboxClient;
+
 /// How a session should be made.
 struct SessionSetupOptions
 {
@@ -22,6 +25,8 @@ struct SessionSetup
     QString mode;                // "sandbox" or "host"
     bool capture = false;        // packets are being captured
     QString description;         // a sentence for the reader about the mode and why
+    std::shared_ptr<SandboxClient> sandbox; // null on the host's loopback
+    std::weak_ptr<PacketTap> tap;           // owned by the session; expired without capture
 };
 
 SessionSetup setUpSession(const Scenario &scenario, const SessionSetupOptions &options = {});
