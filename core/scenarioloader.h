@@ -8,8 +8,8 @@
 struct ScenarioError
 {
     QString file;
-    QString path;   // JSON path such as "$.steps[3].args.port"; empty for a parse error
-    int line = 0;   // 1-based, when known (text that does not parse)
+    QString path; // JSON path such as "$.steps[3].args.port"; empty for a parse error
+    int line = 0; // 1-based, when known (text that does not parse)
     int column = 0;
     QString reason;
 

@@ -49,8 +49,7 @@ constexpr NamedOption Options[] = {
     {"TCP_MAXSEG", {IPPROTO_TCP, TCP_MAXSEG, "IPPROTO_TCP"}},
 };
 
-template <typename Table>
-std::optional<int> lookup(const Table &table, const QString &name)
+template <typename Table> std::optional<int> lookup(const Table &table, const QString &name)
 {
     for (const auto &entry : table) {
         if (name == QLatin1String(entry.name))
@@ -59,8 +58,7 @@ std::optional<int> lookup(const Table &table, const QString &name)
     return std::nullopt;
 }
 
-template <typename Table>
-QStringList names(const Table &table)
+template <typename Table> QStringList names(const Table &table)
 {
     QStringList result;
     for (const auto &entry : table)
@@ -70,11 +68,26 @@ QStringList names(const Table &table)
 
 } // namespace
 
-std::optional<int> domain(const QString &name) { return lookup(Domains, name); }
-std::optional<int> socketType(const QString &name) { return lookup(Types, name); }
-std::optional<int> protocol(const QString &name) { return lookup(Protocols, name); }
-std::optional<int> shutdownHow(const QString &name) { return lookup(ShutdownHows, name); }
-std::optional<int> messageFlag(const QString &name) { return lookup(MessageFlags, name); }
+std::optional<int> domain(const QString &name)
+{
+    return lookup(Domains, name);
+}
+std::optional<int> socketType(const QString &name)
+{
+    return lookup(Types, name);
+}
+std::optional<int> protocol(const QString &name)
+{
+    return lookup(Protocols, name);
+}
+std::optional<int> shutdownHow(const QString &name)
+{
+    return lookup(ShutdownHows, name);
+}
+std::optional<int> messageFlag(const QString &name)
+{
+    return lookup(MessageFlags, name);
+}
 
 std::optional<SocketOption> socketOption(const QString &name)
 {
@@ -85,11 +98,26 @@ std::optional<SocketOption> socketOption(const QString &name)
     return std::nullopt;
 }
 
-QStringList domainNames() { return names(Domains); }
-QStringList socketTypeNames() { return names(Types); }
-QStringList protocolNames() { return names(Protocols); }
-QStringList shutdownHowNames() { return names(ShutdownHows); }
-QStringList messageFlagNames() { return names(MessageFlags); }
+QStringList domainNames()
+{
+    return names(Domains);
+}
+QStringList socketTypeNames()
+{
+    return names(Types);
+}
+QStringList protocolNames()
+{
+    return names(Protocols);
+}
+QStringList shutdownHowNames()
+{
+    return names(ShutdownHows);
+}
+QStringList messageFlagNames()
+{
+    return names(MessageFlags);
+}
 
 QStringList socketOptionNames()
 {
@@ -108,7 +136,12 @@ QString errnoName(int error)
 
 std::optional<int> errnoValue(const QString &name)
 {
-    for (int error = 1; error < 134; ++error) {
+    // Names the C library accepts but strerrorname_np never returns, because they share a number.
+    static constexpr Named Aliases[] = {
+        {"EWOULDBLOCK", EWOULDBLOCK}, {"ENOTSUP", ENOTSUP}, {"EDEADLOCK", EDEADLOCK}};
+    if (const auto alias = lookup(Aliases, name))
+        return alias;
+    for (int error = 1; error < 256; ++error) {
         if (const char *candidate = strerrorname_np(error); candidate && name == QLatin1String(candidate))
             return error;
     }
