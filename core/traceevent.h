@@ -57,9 +57,10 @@ struct StateInfo
     QString socket;
     QString from;
     QString to;
-    QString source;         // "tcp_info" or "sock_diag"
+    QString source;         // "tcp_info", "sock_diag", or "sockname" (UDP, Unix, ICMP sockets)
     QString local;
     QString peer;
+    int expiresMs = -1;     // time left on the kernel's timer when observed (the TIME_WAIT countdown)
 };
 
 /// Queue figures of one socket.

@@ -88,6 +88,8 @@ QJsonObject eventToJson(const TraceEvent &event)
             object.insert(QStringLiteral("local"), state->local);
         if (!state->peer.isEmpty())
             object.insert(QStringLiteral("peer"), state->peer);
+        if (state->expiresMs >= 0)
+            object.insert(QStringLiteral("expires_ms"), state->expiresMs);
     } else if (const QueueInfo *queue = event.queue()) {
         object.insert(QStringLiteral("socket"), queue->socket);
         if (queue->acceptQueue >= 0)

@@ -1,0 +1,373 @@
+#include "stateprobe.h"
+
+#include "socketaddress.h"
+#include "socketfactory.h"
+
+#include <linux/netlink.h>
+#include <linux/sockios.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+
+#include <cstddef>
+
+namespace {
+
+const QString TcpInfo = QStringLiteral("tcp_info");
+const QString SockDiagSource = QStringLiteral("sock_diag");
+const QString SockName = QStringLiteral("sockname");
+const QString Closed = QStringLiteral("CLOSED");
+const QString Listen = QStringLiteral("LISTEN");
+const QString Accepted = QStringLiteral("ACCEPTED");
+constexpr int TcpListenState = 10;
+
+bool isTcp(const SessionSocket &socket)
+{
+    return (socket.domain == AF_INET || socket.domain == AF_INET6) && socket.type == SOCK_STREAM;
+}
+
+int ioctlValue(int fd, unsigned long request)
+{
+    int value = 0;
+    return ::ioctl(fd, request, &value) == 0 ? value : -1;
+}
+
+QString tupleKey(const QString &local, const QString &peer)
+{
+    return local + u'>' + peer;
+}
+
+quint16 portOf(const QString &endpoint)
+{
+    return endpoint.mid(endpoint.lastIndexOf(u':') + 1).toUShort();
+}
+
+bool isWildcard(const QString &endpoint)
+{
+    return endpoint.startsWith(QLatin1String("0.0.0.0:")) || endpoint.startsWith(QLatin1String("[::]:"));
+}
+
+// A figure the kernel did not give (-1) reads as 0, so that a new socket with empty queues is no
+// change, while a listener's backlog is.
+bool sameQueue(const QueueInfo &a, const QueueInfo &b)
+{
+    const auto v = [](int x) { return qMax(0, x); };
+    return v(a.acceptQueue) == v(b.acceptQueue) && v(a.backlog) == v(b.backlog)
+           && v(a.receiveQueue) == v(b.receiveQueue) && v(a.sendQueue) == v(b.sendQueue);
+}
+
+} // namespace
+
+StateProbe::StateProbe(Session &session, int diagFd)
+    : m_session(session)
+    , m_diag(diagFd)
+{
+}
+
+std::shared_ptr<StateProbe> StateProbe::attachTo(Session &session)
+{
+    const int fd = session.factory().createSocket(AF_NETLINK, SOCK_RAW, NETLINK_SOCK_DIAG);
+    auto probe = std::make_shared<StateProbe>(session, fd >= 0 ? fd : -1);
+    session.attach(probe);
+    return probe;
+}
+
+void StateProbe::callRecorded(const TraceEvent &event)
+{
+    const CallInfo *call = event.call();
+    if (!call)
+        return;
+    std::lock_guard lock(m_mutex);
+    m_dirty.insert(call->socket);
+    if (!call->created.isEmpty())
+        m_dirty.insert(call->created);
+    if (call->call == QLatin1String("close") || call->call == QLatin1String("shutdown"))
+        m_closedSinceDump = true;
+    probeLocked(call);
+}
+
+void StateProbe::sessionReset()
+{
+    std::lock_guard lock(m_mutex);
+    m_known.clear();
+    m_tupleName.clear();
+    m_ghosts.clear();
+    m_ports.clear();
+    m_dirty.clear();
+    m_closedSinceDump = false;
+    m_hasInet6 = false;
+}
+
+void StateProbe::probe()
+{
+    std::lock_guard lock(m_mutex);
+    probeLocked(nullptr);
+}
+
+void StateProbe::probeLocked(const CallInfo *call)
+{
+    QHash<QString, Observed> round;
+    const QList<SessionSocket> sockets = m_session.sockets().all();
+    bool unixListener = false;
+    for (const SessionSocket &socket : sockets) {
+        if (socket.fd < 0)
+            continue;
+        Known &known = m_known[socket.name];
+        if (known.fd != socket.fd) {
+            known.fd = socket.fd;
+            known.addressesKnown = false;
+        }
+        Observed now;
+        now.queue.socket = socket.name;
+        if (isTcp(socket)) {
+            m_hasInet6 = m_hasInet6 || socket.domain == AF_INET6;
+            observeTcp(socket, known, now);
+        } else {
+            observeOther(socket, known, now);
+            unixListener = unixListener || (socket.domain == AF_UNIX && now.state == Listen);
+        }
+        if (!now.state.isEmpty())
+            round.insert(socket.name, now);
+    }
+    if (unixListener && m_diag.isValid()) {
+        // A Unix listener's accept queue is not readable through its descriptor; unix_diag has it.
+        if (const auto unixSockets = m_diag.unixSockets()) {
+            for (const SessionSocket &socket : sockets) {
+                struct stat status{};
+                if (socket.fd < 0 || socket.domain != AF_UNIX || !round.contains(socket.name)
+                    || round.value(socket.name).state != Listen || ::fstat(socket.fd, &status) != 0)
+                    continue;
+                for (const UnixDiagSocket &entry : *unixSockets) {
+                    if (entry.inode == status.st_ino) {
+                        round[socket.name].queue.acceptQueue = int(entry.receiveQueue);
+                        round[socket.name].queue.backlog = int(entry.sendQueue);
+                    }
+                }
+            }
+        }
+    }
+    if (wantsDiagnostics(round))
+        observeDiagnostics(round);
+    if (call)
+        recordUnixTransfer(*call, round);
+    recordChanges(round);
+    m_dirty.clear();
+}
+
+void StateProbe::observeTcp(const SessionSocket &socket, Known &known, Observed &now)
+{
+    tcp_info info{};
+    socklen_t length = sizeof info;
+    if (::getsockopt(socket.fd, IPPROTO_TCP, TCP_INFO, &info, &length) != 0)
+        return;
+    now.state = tcpStateName(info.tcpi_state);
+    now.source = TcpInfo;
+    // Addresses change only with a call on the socket or a change of state: reading them again
+    // every time would cost more than the rest of the probe.
+    if (!known.addressesKnown || m_dirty.contains(socket.name) || now.state != known.last.state) {
+        now.local = localAddressOf(socket.fd, QString());
+        now.peer = peerAddressOf(socket.fd, QString());
+        known.addressesKnown = true;
+    } else {
+        now.local = known.last.local;
+        now.peer = known.last.peer;
+    }
+    if (!now.local.isEmpty() && portOf(now.local) != 0)
+        m_ports.insert(portOf(now.local));
+    if (!now.peer.isEmpty())
+        m_tupleName.insert(tupleKey(now.local, now.peer), socket.name);
+    if (info.tcpi_state == TcpListenState) {
+        // For a listener the kernel reports its accept queue and backlog in these two fields.
+        now.queue.acceptQueue = int(info.tcpi_unacked);
+        now.queue.backlog = int(info.tcpi_sacked);
+    } else if (!now.peer.isEmpty()) {
+        now.queue.receiveQueue = ioctlValue(socket.fd, SIOCINQ);
+        now.queue.sendQueue = ioctlValue(socket.fd, SIOCOUTQ);
+    }
+}
+
+void StateProbe::observeOther(const SessionSocket &socket, Known &known, Observed &now)
+{
+    sockaddr_storage address{};
+    socklen_t length = sizeof address;
+    bool bound = false;
+    if (::getsockname(socket.fd, reinterpret_cast<sockaddr *>(&address), &length) == 0) {
+        if (address.ss_family == AF_INET)
+            bound = reinterpret_cast<const sockaddr_in &>(address).sin_port != 0;
+        else if (address.ss_family == AF_INET6)
+            bound = reinterpret_cast<const sockaddr_in6 &>(address).sin6_port != 0;
+        else if (address.ss_family == AF_UNIX)
+            bound = length > offsetof(sockaddr_un, sun_path);
+    }
+    length = sizeof address;
+    const bool connected = ::getpeername(socket.fd, reinterpret_cast<sockaddr *>(&address), &length) == 0;
+    int listening = 0;
+    socklen_t optionLength = sizeof listening;
+    if (socket.type != SOCK_DGRAM && socket.type != SOCK_RAW)
+        ::getsockopt(socket.fd, SOL_SOCKET, SO_ACCEPTCONN, &listening, &optionLength);
+    now.state = listening ? Listen
+                : connected ? QStringLiteral("CONNECTED")
+                : bound ? QStringLiteral("BOUND")
+                        : QStringLiteral("UNBOUND");
+    now.source = SockName;
+    if (!known.addressesKnown || m_dirty.contains(socket.name) || now.state != known.last.state) {
+        now.local = localAddressOf(socket.fd, m_session.unixDirectory());
+        now.peer = peerAddressOf(socket.fd, m_session.unixDirectory());
+        known.addressesKnown = true;
+    } else {
+        now.local = known.last.local;
+        now.peer = known.last.peer;
+    }
+    if (listening)
+        return;
+    // For a datagram socket SIOCINQ is the size of the next datagram, as the kernel reports it.
+    now.queue.receiveQueue = ioctlValue(socket.fd, SIOCINQ);
+    // A Unix socket's SIOCOUTQ counts buffer memory, not bytes: it is left out.
+    if (socket.domain != AF_UNIX)
+        now.queue.sendQueue = ioctlValue(socket.fd, SIOCOUTQ);
+}
+
+bool StateProbe::wantsDiagnostics(const QHash<QString, Observed> &round) const
+{
+    if (!m_diag.isValid() || m_ports.isEmpty())
+        return false;
+    if (m_closedSinceDump || !m_ghosts.isEmpty())
+        return true;
+    for (auto it = round.cbegin(); it != round.cend(); ++it) {
+        if (it->source != TcpInfo)
+            continue;
+        if (it->state == Listen && it->queue.acceptQueue > 0)
+            return true;
+        // A descriptor that reports CLOSE after a connection may stand for a TIME_WAIT.
+        const QString before = m_known.value(it.key()).last.state;
+        if (it->state == Closed && !before.isEmpty() && before != Closed)
+            return true;
+    }
+    return false;
+}
+
+void StateProbe::observeDiagnostics(QHash<QString, Observed> &round)
+{
+    const QList<quint16> ports = m_ports.values();
+    QHash<QString, Observed> ghosts;
+    bool complete = true;
+    for (const int family : {AF_INET, AF_INET6}) {
+        if (family == AF_INET6 && !m_hasInet6)
+            continue;
+        const auto entries = m_diag.tcpSockets(family, ports);
+        if (!entries) {
+            complete = false;
+            continue;
+        }
+        for (const DiagSocket &entry : *entries) {
+            if (entry.state == TcpListenState)
+                continue;
+            QString name = m_tupleName.value(tupleKey(entry.local, entry.peer));
+            if (!name.isEmpty()) {
+                const auto it = round.constFind(name);
+                // While a descriptor reports a live state it says more than sock_diag can.
+                if (it != round.cend() && it->source == TcpInfo && it->state != Closed)
+                    continue;
+            } else {
+                for (auto it = round.cbegin(); it != round.cend(); ++it) {
+                    if (it->source == TcpInfo && it->state == Listen && portOf(it->local) == entry.localPort
+                        && (it->local == entry.local || isWildcard(it->local)))
+                        name = it.key() + QStringLiteral(":queued ") + entry.peer;
+                }
+                if (name.isEmpty())
+                    continue; // not a socket of this session
+            }
+            Observed ghost;
+            ghost.state = tcpStateName(entry.state);
+            ghost.source = SockDiagSource;
+            ghost.local = entry.local;
+            ghost.peer = entry.peer;
+            ghost.expiresMs = entry.expiresMs;
+            ghost.queue.socket = name;
+            if (entry.state != 6) { // TIME_WAIT holds no data
+                ghost.queue.receiveQueue = int(entry.receiveQueue);
+                ghost.queue.sendQueue = int(entry.sendQueue);
+            }
+            round.insert(name, ghost);
+            ghosts.insert(name, ghost);
+        }
+    }
+    if (!complete)
+        return;
+    m_closedSinceDump = false;
+    // What sock_diag showed before and shows no more has left the kernel (or, for a queued
+    // connection, was taken by accept()).
+    auto gone = [&](const QString &name, const Observed &last) {
+        Observed after = last;
+        const QString owner = m_tupleName.value(tupleKey(last.local, last.peer));
+        after.state = name.contains(QLatin1String(":queued ")) && !owner.isEmpty() && round.contains(owner) ? Accepted
+                                                                                                          : Closed;
+        after.source = SockDiagSource;
+        after.expiresMs = -1;
+        after.queue = QueueInfo{name, -1, -1, -1, -1};
+        round.insert(name, after);
+    };
+    for (auto it = m_ghosts.cbegin(); it != m_ghosts.cend(); ++it) {
+        if (!ghosts.contains(it.key()) && !(round.contains(it.key()) && round.value(it.key()).source == TcpInfo))
+            gone(it.key(), it.value());
+    }
+    // A socket closed while its state was known, with no trace left in sock_diag, is gone too.
+    for (const SessionSocket &socket : m_session.sockets().all()) {
+        const Known known = m_known.value(socket.name);
+        if (socket.fd < 0 && isTcp(socket) && !known.last.state.isEmpty() && known.last.state != Closed
+            && !ghosts.contains(socket.name) && !m_ghosts.contains(socket.name))
+            gone(socket.name, known.last);
+    }
+    m_ghosts = ghosts;
+}
+
+void StateProbe::recordUnixTransfer(const CallInfo &call, const QHash<QString, Observed> &round)
+{
+    if ((call.call != QLatin1String("send") && call.call != QLatin1String("sendto")) || call.result <= 0
+        || call.phase != CallInfo::Phase::Returned)
+        return;
+    const std::optional<SessionSocket> sender = m_session.sockets().find(call.socket);
+    if (!sender || sender->domain != AF_UNIX)
+        return;
+    for (const SessionSocket &socket : m_session.sockets().all()) {
+        if (socket.domain != AF_UNIX || socket.name == call.socket || !round.contains(socket.name))
+            continue;
+        const int before = qMax(0, m_known.value(socket.name).last.queue.receiveQueue);
+        const int growth = round.value(socket.name).queue.receiveQueue - before;
+        if (growth <= 0)
+            continue;
+        TraceEvent event;
+        event.info = TransferInfo{call.socket, socket.name, growth, call.data.left(growth)};
+        m_session.record(std::move(event));
+    }
+}
+
+void StateProbe::recordChanges(const QHash<QString, Observed> &round)
+{
+    for (auto it = round.cbegin(); it != round.cend(); ++it) {
+        Known &known = m_known[it.key()];
+        const Observed &now = it.value();
+        if (now.state != known.last.state) {
+            TraceEvent event;
+            StateInfo state;
+            state.socket = it.key();
+            state.from = known.last.state;
+            state.to = now.state;
+            state.source = now.source;
+            state.local = now.local;
+            state.peer = now.peer;
+            state.expiresMs = now.expiresMs;
+            event.info = std::move(state);
+            m_session.record(std::move(event));
+        }
+        if (!sameQueue(now.queue, known.last.queue)) {
+            TraceEvent event;
+            event.info = now.queue;
+            m_session.record(std::move(event));
+        }
+        known.last = now;
+    }
+}

@@ -1,0 +1,79 @@
+#pragma once
+
+#include "session.h"
+#include "sockdiag.h"
+
+#include <QHash>
+#include <QSet>
+#include <QString>
+
+#include <memory>
+#include <mutex>
+
+/// Reads what the kernel holds for every socket of a session and records each change in the trace.
+///
+/// Sockets with a descriptor are read with getsockopt(TCP_INFO) and the SIOCINQ/SIOCOUTQ ioctls;
+/// the ones without (a connection waiting in a listener's accept queue, TIME_WAIT, an orphaned
+/// FIN_WAIT2, LAST_ACK) with NETLINK_SOCK_DIAG, named after the socket they were (matched by
+/// their 4-tuple) or "listener:queued 127.0.0.1:40312". A `state` event is recorded only for a
+/// change; when such a socket leaves the kernel its state becomes "CLOSED", and a queued
+/// connection taken by accept() becomes "ACCEPTED". UDP, Unix and ICMP sockets report what
+/// applies to them: UNBOUND, BOUND, CONNECTED or LISTEN (source "sockname") and their queues.
+/// After a send on a Unix socket, the growth of the peer's receive queue is recorded as a
+/// transfer: bytes moved from buffer to buffer in the kernel, never a packet.
+class StateProbe : public SessionAttachment
+{
+public:
+    /// `diagFd`: a NETLINK_SOCK_DIAG socket from the session's network namespace (owned), or -1
+    /// to see only the sockets that have a descriptor.
+    StateProbe(Session &session, int diagFd);
+
+    /// Makes a probe whose diagnostics socket comes from the session's SocketFactory (so it lives
+    /// in the sandbox when the session does) and attaches it.
+    static std::shared_ptr<StateProbe> attachTo(Session &session);
+
+    void callRecorded(const TraceEvent &event) override;
+    void sessionReset() override;
+
+    /// Reads every socket and records what changed. Thread-safe: the packet tap calls it for each
+    /// captured packet, the session after each call.
+    void probe();
+
+    bool hasDiagnostics() const { return m_diag.isValid(); }
+
+private:
+    struct Observed
+    {
+        QString state;
+        QString source;
+        QString local;
+        QString peer;
+        int expiresMs = -1;
+        QueueInfo queue;
+    };
+    struct Known
+    {
+        int fd = -1;
+        Observed last;
+        bool addressesKnown = false;
+    };
+
+    void probeLocked(const CallInfo *call);
+    void observeTcp(const SessionSocket &socket, Known &known, Observed &now);
+    void observeOther(const SessionSocket &socket, Known &known, Observed &now);
+    void observeDiagnostics(QHash<QString, Observed> &round);
+    bool wantsDiagnostics(const QHash<QString, Observed> &round) const;
+    void recordChanges(const QHash<QString, Observed> &round);
+    void recordUnixTransfer(const CallInfo &call, const QHash<QString, Observed> &round);
+
+    Session &m_session;
+    SockDiag m_diag;
+    std::mutex m_mutex;
+    QHash<QString, Known> m_known;            // every socket that was observed, by name
+    QHash<QString, QString> m_tupleName;      // "local>peer" → name, remembered past close()
+    QHash<QString, Observed> m_ghosts;        // sockets seen only through sock_diag, by name
+    QSet<quint16> m_ports;                    // local ports of the session's TCP sockets
+    QSet<QString> m_dirty;                    // names whose addresses may have changed
+    bool m_closedSinceDump = false;
+    bool m_hasInet6 = false;
+};
