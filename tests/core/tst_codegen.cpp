@@ -1,0 +1,352 @@
+#include "codegen.h"
+#include "callspec.h"
+#include "scenarioloader.h"
+#include "sessionsetup.h"
+#include "testsupport.h"
+
+#include <QProcess>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QTest>
+
+class TestCodegen : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase();
+    void builtinProgramsCompile_data();
+    void builtinProgramsCompile();
+    void everyCallIsGenerated_data();
+    void everyCallIsGenerated();
+    void lineMapCoversEachStep();
+    void reportLineFormat();
+    void programsPerformTheSameCalls_data();
+    void programsPerformTheSameCalls();
+    void commandLine_data();
+    void commandLine();
+
+private:
+    bool writeFile(const QString &name, const QString &text);
+    QString compileC(const GeneratedProgram &program);
+    QString checkPython(const GeneratedProgram &program);
+
+    QTemporaryDir m_dir;
+    QString m_cc;
+    QString m_python;
+};
+
+namespace {
+
+// Every call of core/callspec.cpp, with the arguments that reach each branch of the generator.
+Scenario everyCallScenario()
+{
+    return testsupport::makeScenario(
+        {QStringLiteral("server"), QStringLiteral("client"), QStringLiteral("pinger")},
+        {QStringLiteral(R"({"actor": "server", "call": "socket", "creates": "listener", "args": {"domain": "AF_INET", "type": "SOCK_STREAM", "protocol": "IPPROTO_TCP"}})"),
+         QStringLiteral(R"({"actor": "server", "call": "setsockopt", "socket": "listener", "args": {"option": "SO_REUSEADDR", "value": 1}})"),
+         QStringLiteral(R"({"actor": "server", "call": "setsockopt", "socket": "listener", "args": {"option": "SO_LINGER", "value": 0}})"),
+         QStringLiteral(R"({"actor": "server", "call": "setsockopt", "socket": "listener", "args": {"option": "TCP_NODELAY", "value": 1}})"),
+         QStringLiteral(R"({"actor": "server", "call": "bind", "socket": "listener", "args": {"address": "127.0.0.1", "port": 8080}})"),
+         QStringLiteral(R"({"actor": "server", "call": "listen", "socket": "listener", "args": {"backlog": 1}})"),
+         QStringLiteral(R"({"actor": "server", "call": "fcntl", "socket": "listener", "args": {"O_NONBLOCK": true}})"),
+         QStringLiteral(R"({"actor": "server", "call": "accept", "socket": "listener", "creates": "conn"})"),
+         QStringLiteral(R"({"actor": "server", "call": "getsockname", "socket": "conn"})"),
+         QStringLiteral(R"({"actor": "server", "call": "getpeername", "socket": "conn"})"),
+         QStringLiteral(R"({"actor": "server", "call": "recv", "socket": "conn", "args": {"length": 100000, "flags": ["MSG_PEEK"]}})"),
+         QStringLiteral(R"({"actor": "server", "call": "recv", "socket": "conn", "args": {"length": 64, "flags": ["MSG_WAITALL"]}})"),
+         QStringLiteral(R"({"actor": "server", "call": "process", "args": {"transform": "http-response"}})"),
+         QStringLiteral(R"({"actor": "server", "call": "process", "args": {"transform": "reverse"}})"),
+         QStringLiteral(R"({"actor": "server", "call": "process", "args": {"transform": "uppercase"}})"),
+         QStringLiteral(R"({"actor": "server", "call": "send", "socket": "conn", "args": {"echo": true, "repeat": 3}})"),
+         QStringLiteral(R"({"actor": "server", "call": "shutdown", "socket": "conn", "args": {"how": "SHUT_WR"}})"),
+         QStringLiteral(R"({"actor": "server", "call": "close", "socket": "conn"})"),
+         QStringLiteral(R"({"actor": "client", "call": "socket", "creates": "socket", "args": {"domain": "AF_INET6", "type": "SOCK_DGRAM"}})"),
+         QStringLiteral(R"({"actor": "client", "call": "sendto", "socket": "socket", "args": {"data_hex": "00ff3f3f3d0a", "address": "::1", "port": 9000, "flags": ["MSG_DONTWAIT"]}})"),
+         QStringLiteral(R"({"actor": "client", "call": "recvfrom", "socket": "socket", "args": {"length": 16}})"),
+         QStringLiteral(R"({"actor": "client", "call": "sendto", "socket": "socket", "args": {"reply": true, "data": "a \"quoted\" \\ line?"}})"),
+         QStringLiteral(R"({"actor": "client", "call": "socket", "creates": "local", "args": {"domain": "AF_UNIX", "type": "SOCK_SEQPACKET"}})"),
+         QStringLiteral(R"({"actor": "client", "call": "bind", "socket": "local", "args": {"address": "here.sock"}})"),
+         QStringLiteral(R"({"actor": "client", "call": "connect", "socket": "local", "args": {"address": "@abstract-name"}})"),
+         QStringLiteral(R"({"actor": "client", "call": "send", "socket": "local", "args": {"data": "x", "repeat": 4, "flags": ["MSG_NOSIGNAL"]}})"),
+         QStringLiteral(R"({"actor": "pinger", "call": "socket", "creates": "ping", "args": {"domain": "AF_INET", "type": "SOCK_DGRAM", "protocol": "IPPROTO_ICMP"}})"),
+         QStringLiteral(R"({"actor": "pinger", "call": "sendto", "socket": "ping", "args": {"icmp": "echo-request", "sequence": 7, "data": "ping", "address": "127.0.0.1"}})"),
+         QStringLiteral(R"({"actor": "pinger", "call": "recvfrom", "socket": "ping", "args": {"length": 64, "flags": ["MSG_TRUNC"]}})")});
+}
+
+QString normalised(QString line)
+{
+    // Descriptors are the process's own numbers: compare that a call got one, not which.
+    static const QRegularExpression descriptor(QStringLiteral("^(step \\d+ (?:socket|accept)) = \\d+"));
+    return line.replace(descriptor, QStringLiteral("\\1 = fd"));
+}
+
+QStringList reportLines(const QByteArray &output)
+{
+    QStringList lines;
+    for (const QByteArray &line : output.split('\n')) {
+        if (line.startsWith("step "))
+            lines << normalised(QString::fromUtf8(line));
+    }
+    return lines;
+}
+
+} // namespace
+
+bool TestCodegen::writeFile(const QString &name, const QString &text)
+{
+    QFile file(m_dir.filePath(name));
+    return file.open(QIODevice::WriteOnly) && file.write(text.toUtf8()) == text.toUtf8().size();
+}
+
+QString TestCodegen::compileC(const GeneratedProgram &program)
+{
+    const QString source = QStringLiteral("%1-%2").arg(QString::number(qHash(program.text)), program.fileName);
+    if (!writeFile(source, program.text))
+        return QStringLiteral("cannot write ") + source;
+    QProcess cc;
+    cc.setWorkingDirectory(m_dir.path());
+    cc.start(m_cc, {QStringLiteral("-std=gnu17"), QStringLiteral("-Wall"), QStringLiteral("-Wextra"),
+                    QStringLiteral("-Werror"), QStringLiteral("-o"), source + QStringLiteral(".bin"), source});
+    if (!cc.waitForFinished(60000) || cc.exitCode() != 0)
+        return QString::fromUtf8(cc.readAllStandardError()) + QStringLiteral("\n--- in ---\n") + program.text;
+    return {};
+}
+
+QString TestCodegen::checkPython(const GeneratedProgram &program)
+{
+    const QString source = QStringLiteral("%1-%2").arg(QString::number(qHash(program.text)), program.fileName);
+    if (!writeFile(source, program.text))
+        return QStringLiteral("cannot write ") + source;
+    QProcess python;
+    python.setWorkingDirectory(m_dir.path());
+    python.start(m_python, {QStringLiteral("-m"), QStringLiteral("py_compile"), source});
+    if (!python.waitForFinished(60000) || python.exitCode() != 0)
+        return QString::fromUtf8(python.readAllStandardError());
+    return {};
+}
+
+void TestCodegen::initTestCase()
+{
+    QVERIFY(m_dir.isValid());
+    m_cc = QStandardPaths::findExecutable(QStringLiteral("cc"));
+    m_python = QStandardPaths::findExecutable(QStringLiteral("python3"));
+}
+
+void TestCodegen::builtinProgramsCompile_data()
+{
+    QTest::addColumn<QString>("scenario");
+    QTest::addColumn<QString>("actor");
+    for (const QString &id : ScenarioLoader::builtinIds()) {
+        const ScenarioLoadResult loaded = ScenarioLoader::builtin(id);
+        for (const ScenarioActor &actor : loaded.scenario.actors)
+            QTest::addRow("%s %s", qPrintable(id), qPrintable(actor.id)) << id << actor.id;
+    }
+}
+
+void TestCodegen::builtinProgramsCompile()
+{
+    QFETCH(QString, scenario);
+    QFETCH(QString, actor);
+    const ScenarioLoadResult loaded = ScenarioLoader::builtin(scenario);
+    QVERIFY2(loaded.ok(), qPrintable(loaded.error.toString()));
+    if (m_cc.isEmpty())
+        QSKIP("no C compiler (cc) on this machine");
+    const GeneratedProgram c = codegen::generate(loaded.scenario, actor, codegen::Language::C);
+    QVERIFY2(compileC(c).isEmpty(), qPrintable(compileC(c)));
+    if (m_python.isEmpty())
+        QSKIP("no python3 on this machine");
+    const GeneratedProgram python = codegen::generate(loaded.scenario, actor, codegen::Language::Python);
+    const QString problem = checkPython(python);
+    QVERIFY2(problem.isEmpty(), qPrintable(problem));
+}
+
+void TestCodegen::everyCallIsGenerated_data()
+{
+    QTest::addColumn<QString>("actor");
+    QTest::addRow("server: stream calls, options, process") << QStringLiteral("server");
+    QTest::addRow("client: IPv6 datagrams, Unix paths, odd bytes") << QStringLiteral("client");
+    QTest::addRow("pinger: ICMP echo request") << QStringLiteral("pinger");
+}
+
+void TestCodegen::everyCallIsGenerated()
+{
+    QFETCH(QString, actor);
+    const Scenario scenario = everyCallScenario();
+    QVERIFY(!scenario.steps.isEmpty());
+    QStringList calls;
+    for (const ScenarioStep &step : scenario.steps)
+        calls << step.call;
+    for (const QString &name : callspecs::names())
+        QVERIFY2(calls.contains(name), qPrintable(name + QStringLiteral(" is missing from the scenario")));
+
+    const GeneratedProgram c = codegen::generate(scenario, actor, codegen::Language::C);
+    for (const int index : c.steps.keys()) {
+        const QString call = scenario.steps.at(index).call;
+        const QStringList lines = c.text.split(u'\n');
+        const LineRange range = c.steps.value(index);
+        const QString code = lines.mid(range.first - 1, range.last - range.first + 1).join(u'\n');
+        if (call != QLatin1String("process"))
+            QVERIFY2(code.contains(call + u'('), qPrintable(code));
+        if (call == QLatin1String("send") || call == QLatin1String("sendto"))
+            QVERIFY2(code.contains(QStringLiteral("MSG_NOSIGNAL")), qPrintable(code));
+    }
+    if (m_cc.isEmpty())
+        QSKIP("no C compiler (cc) on this machine");
+    const QString problem = compileC(c);
+    QVERIFY2(problem.isEmpty(), qPrintable(problem));
+    if (m_python.isEmpty())
+        QSKIP("no python3 on this machine");
+    const QString pyProblem = checkPython(codegen::generate(scenario, actor, codegen::Language::Python));
+    QVERIFY2(pyProblem.isEmpty(), qPrintable(pyProblem));
+}
+
+void TestCodegen::lineMapCoversEachStep()
+{
+    const ScenarioLoadResult loaded = ScenarioLoader::builtin(QStringLiteral("tcp-echo"));
+    QVERIFY(loaded.ok());
+    for (const codegen::Language language : {codegen::Language::C, codegen::Language::Python}) {
+        const GeneratedProgram program = codegen::generate(loaded.scenario, QStringLiteral("server"), language);
+        const QStringList lines = program.text.split(u'\n');
+        QList<int> expected;
+        for (int i = 0; i < loaded.scenario.steps.size(); ++i) {
+            if (loaded.scenario.steps.at(i).actor == QLatin1String("server"))
+                expected << i;
+        }
+        QCOMPARE(program.steps.keys(), expected);
+        int previousLast = 0;
+        for (auto it = program.steps.cbegin(); it != program.steps.cend(); ++it) {
+            const LineRange range = it.value();
+            QVERIFY(range.first > previousLast);
+            QVERIFY(range.last >= range.first);
+            QVERIFY(range.last <= lines.size());
+            previousLast = range.last;
+            // The block starts with its heading and holds the call the step makes.
+            QVERIFY2(lines.at(range.first - 1).contains(QStringLiteral("Step %1:").arg(it.key() + 1)),
+                     qPrintable(lines.at(range.first - 1)));
+            const QString code = lines.mid(range.first - 1, range.last - range.first + 1).join(u'\n');
+            QVERIFY(code.contains(loaded.scenario.steps.at(it.key()).call));
+            QVERIFY(code.contains(loaded.scenario.steps.at(it.key()).narration.section(u' ', 0, 3)));
+            QCOMPARE(program.stepAtLine(range.first), it.key());
+            QCOMPARE(program.stepAtLine(range.last), it.key());
+        }
+        QCOMPARE(program.stepAtLine(1), -1);
+    }
+}
+
+void TestCodegen::reportLineFormat()
+{
+    QCOMPARE(codegen::reportLine(6, QStringLiteral("connect"), -1, QStringLiteral("ECONNREFUSED")),
+             QStringLiteral("step 6 connect = -1 ECONNREFUSED"));
+    QCOMPARE(codegen::reportLine(8, QStringLiteral("recv"), 3, {}, QByteArray("a\"\n", 3)),
+             QStringLiteral("step 8 recv = 3 data \"a\\\"\\n\""));
+    QCOMPARE(codegen::printedBytes(QByteArray("\x01\x7f", 2)), QStringLiteral("\\x01\\x7f"));
+    QCOMPARE(codegen::printedBytes(QByteArray(300, 'a')), QString(256, u'a') + QStringLiteral("..."));
+}
+
+void TestCodegen::programsPerformTheSameCalls_data()
+{
+    QTest::addColumn<QString>("scenario");
+    QTest::addColumn<QString>("language");
+    QTest::addColumn<int>("serverReadyStep"); // the server may be joined once this step printed
+    QTest::addRow("tcp-echo in C") << QStringLiteral("tcp-echo") << QStringLiteral("c") << 3;
+    QTest::addRow("tcp-echo in Python") << QStringLiteral("tcp-echo") << QStringLiteral("python") << 3;
+    QTest::addRow("udp-echo in C") << QStringLiteral("udp-echo") << QStringLiteral("c") << 2;
+    QTest::addRow("unix-stream in C") << QStringLiteral("unix-stream") << QStringLiteral("c") << 3;
+}
+
+void TestCodegen::programsPerformTheSameCalls()
+{
+    QFETCH(QString, scenario);
+    QFETCH(QString, language);
+    QFETCH(int, serverReadyStep);
+    const ScenarioLoadResult loaded = ScenarioLoader::builtin(scenario);
+    QVERIFY(loaded.ok());
+    const bool isC = language == QLatin1String("c");
+    if (isC && m_cc.isEmpty())
+        QSKIP("no C compiler (cc) on this machine");
+    if (!isC && m_python.isEmpty())
+        QSKIP("no python3 on this machine");
+
+    // What the engine did.
+    SessionSetup setup = setUpSession(loaded.scenario);
+    QVERIFY(setup.session->runToEnd());
+    QHash<QString, QStringList> expected;
+    const Trace &trace = setup.session->trace();
+    for (qint64 i = 0; i < trace.size(); ++i) {
+        const CallInfo *call = trace.at(i).call();
+        if (!call || call->phase != CallInfo::Phase::Returned || call->step < 0)
+            continue;
+        const bool receives = call->call == QLatin1String("recv") || call->call == QLatin1String("recvfrom")
+                              || call->call == QLatin1String("process");
+        expected[call->actor] << normalised(codegen::reportLine(call->step + 1, call->call, call->result, call->errnoName,
+                                                                receives ? std::optional(call->data) : std::nullopt));
+    }
+    setup.session.reset();
+
+    // What the generated programs do, as two processes started one after the other.
+    QTemporaryDir work;
+    QVERIFY(work.isValid());
+    auto prepare = [&](const QString &actor) -> QStringList {
+        const GeneratedProgram program = codegen::generate(loaded.scenario, actor, *codegen::languageFromName(language));
+        QFile file(work.filePath(program.fileName));
+        if (!file.open(QIODevice::WriteOnly))
+            return {};
+        file.write(program.text.toUtf8());
+        file.close();
+        if (!isC)
+            return {m_python, {work.filePath(program.fileName)}};
+        QProcess cc;
+        cc.start(m_cc, {QStringLiteral("-Wall"), QStringLiteral("-Wextra"), QStringLiteral("-Werror"),
+                        QStringLiteral("-o"), work.filePath(actor), work.filePath(program.fileName)});
+        cc.waitForFinished(60000);
+        return cc.exitCode() == 0 ? QStringList{work.filePath(actor)} : QStringList{};
+    };
+    const QStringList server = prepare(QStringLiteral("server"));
+    const QStringList client = prepare(QStringLiteral("client"));
+    QVERIFY(!server.isEmpty() && !client.isEmpty());
+
+    QProcess serverProcess;
+    serverProcess.setWorkingDirectory(work.path());
+    serverProcess.start(server.first(), server.mid(1));
+    QByteArray serverOutput;
+    const QByteArray ready = "step " + QByteArray::number(serverReadyStep) + ' ';
+    QTRY_VERIFY_WITH_TIMEOUT((serverOutput += serverProcess.readAllStandardOutput()).contains(ready), 10000);
+    if (serverOutput.contains(" = -1 EADDRINUSE"))
+        QSKIP("the scenario's port is taken on this machine's loopback");
+    QProcess clientProcess;
+    clientProcess.setWorkingDirectory(work.path());
+    clientProcess.start(client.first(), client.mid(1));
+    QVERIFY(clientProcess.waitForFinished(10000));
+    QVERIFY(serverProcess.waitForFinished(10000));
+    serverOutput += serverProcess.readAllStandardOutput();
+
+    QCOMPARE(reportLines(serverOutput), expected.value(QStringLiteral("server")));
+    QCOMPARE(reportLines(clientProcess.readAllStandardOutput()), expected.value(QStringLiteral("client")));
+}
+
+void TestCodegen::commandLine_data()
+{
+    QTest::addColumn<QStringList>("arguments");
+    QTest::addColumn<int>("exitCode");
+    QTest::addColumn<QString>("expected"); // in stdout on success, in stderr otherwise
+    QTest::addRow("one actor in C") << QStringList{QStringLiteral("tcp-echo"), QStringLiteral("--lang"), QStringLiteral("c"), QStringLiteral("--actor"), QStringLiteral("client")} << 0 << QStringLiteral("connect(client, (struct sockaddr *)&address, length)");
+    QTest::addRow("all actors in Python") << QStringList{QStringLiteral("udp-echo"), QStringLiteral("--lang"), QStringLiteral("python")} << 0 << QStringLiteral("# ==== client.py ====");
+    QTest::addRow("unknown scenario") << QStringList{QStringLiteral("no-such-lesson"), QStringLiteral("--lang"), QStringLiteral("c")} << 2 << QStringLiteral("no-such-lesson");
+    QTest::addRow("unknown actor") << QStringList{QStringLiteral("tcp-echo"), QStringLiteral("--lang"), QStringLiteral("c"), QStringLiteral("--actor"), QStringLiteral("nobody")} << 2 << QStringLiteral("no actor nobody");
+    QTest::addRow("unknown language") << QStringList{QStringLiteral("tcp-echo"), QStringLiteral("--lang"), QStringLiteral("rust")} << 2 << QStringLiteral("unknown language rust");
+    QTest::addRow("no language") << QStringList{QStringLiteral("tcp-echo")} << 2 << QStringLiteral("--lang");
+}
+
+void TestCodegen::commandLine()
+{
+    QFETCH(QStringList, arguments);
+    QFETCH(int, exitCode);
+    QFETCH(QString, expected);
+    const testsupport::ProcessResult result = testsupport::runSocketscope(QStringList{QStringLiteral("code")} + arguments);
+    QCOMPARE(result.exitCode, exitCode);
+    const QString text = QString::fromUtf8(exitCode == 0 ? result.out : result.err);
+    QVERIFY2(text.contains(expected), qPrintable(text));
+}
+
+QTEST_GUILESS_MAIN(TestCodegen)
+#include "tst_codegen.moc"
