@@ -27,6 +27,8 @@ struct SnapshotSocket
     qint64 queueSeq = -1;   // event that reported the queue figures
     bool closed = false;    // close() returned on it
     qint64 createdSeq = -1; // event that first named it
+
+    bool operator==(const SnapshotSocket &other) const = default;
 };
 
 /// One actor (program) at the cursor.
@@ -41,6 +43,7 @@ struct SnapshotActor
     QString blockedSocket;  // "listener"
     QString waitsFor;       // "a connection in listener's accept queue"
     bool finished() const { return nextStep < 0 && blockedStep < 0; }
+    bool operator==(const SnapshotActor &other) const = default;
 };
 
 /// The world at cursor k, computed from the trace alone: what every view shows "now".
@@ -67,9 +70,6 @@ struct SessionSnapshot
 
     static SessionSnapshot compute(const Scenario &scenario, const Trace &trace, qint64 cursor);
 };
-
-bool operator==(const SnapshotSocket &a, const SnapshotSocket &b);
-bool operator==(const SnapshotActor &a, const SnapshotActor &b);
 
 /// Where the steps begin in a trace: the seq of each step's first call event, in trace order.
 /// Cursor positions that end a step are these marks (after the first), plus the trace's size.

@@ -12,10 +12,10 @@ class QDockWidget;
 class QLabel;
 class QMenu;
 class SessionController;
+class Session;
 class SocketTableView;
 class StageView;
 class ViewContext;
-struct Scenario;
 
 /// The classroom window: the stage in the middle, narration, sockets and the other views in docks,
 /// the controls on a tool bar. Everything shown is a function of (trace, cursor).
@@ -42,14 +42,26 @@ public:
     /// sessionChanged (new scenario or reset), and the previous widget is deleted.
     QDockWidget *addViewDock(std::function<QWidget *(ViewContext &)> make, const QString &title,
                              Qt::DockWidgetArea area = Qt::RightDockWidgetArea);
-    /// The File → Export submenu, for exports that work.
+    /// The File → Export submenu, for exports that work. Hidden until it has an action.
     QMenu *exportMenu() const { return m_exportMenu; }
+    /// Adds `action` to File → Export and shows the submenu.
+    void addExportAction(QAction *action);
 
     /// Loads `idOrFile` and starts a session for it. On a bad file, shows the error in a dialog and
     /// keeps the current scenario; returns false then.
     bool openScenario(const QString &idOrFile);
-    /// True once the first session of the current scenario is ready to step.
-    bool isReady() const;
+    /// True once a session of the current scenario is ready to step.
+    bool isReady() const { return m_ready; }
+
+    void applyTheme(const QString &name);
+    QString themeName() const { return m_themeName; }
+    /// Scales every text of the window: 100 is the system size.
+    void setZoom(int percent);
+    int zoom() const { return m_zoom; }
+    /// Full screen, large type, the stage and the narration first.
+    void setPresentation(bool on);
+    bool isPresenting() const { return m_presenting; }
+    void resetLayout();
 
 Q_SIGNALS:
     /// A session is set up and the first step can be taken.
@@ -59,17 +71,14 @@ protected:
     void closeEvent(QCloseEvent *event) override;
 
 private:
-    void buildActions();
     void buildMenus();
     void buildDocks();
-    void applyTheme(const QString &name);
-    void setZoom(int percent);
-    void togglePresentation(bool on);
-    void resetLayout();
-    void sessionReady();
+    void sessionReady(Session *session);
     void updateStatus();
     void openScenarioDialog();
+    void showPicker();
     void showAbout();
+    QDockWidget *makeDock(const QString &title, Qt::DockWidgetArea area);
 
     ViewContext *m_context = nullptr;
     SessionController *m_controller = nullptr;
@@ -78,15 +87,18 @@ private:
     SocketTableView *m_socketTable = nullptr;
     ControlsBar *m_controls = nullptr;
     QMenu *m_exportMenu = nullptr;
-    QMenu *m_viewMenu = nullptr;
     QMenu *m_docksMenu = nullptr;
     QLabel *m_modeLabel = nullptr;
     QActionGroup *m_themes = nullptr;
     QAction *m_presentationAction = nullptr;
+    QString m_scenarioId;
+    qreal m_basePointSize = 10;
     QByteArray m_defaultState;
     QByteArray m_normalState;
     QString m_themeName;
     int m_zoom = 100;
+    int m_zoomBeforePresenting = 100;
+    bool m_presenting = false;
     bool m_ready = false;
     QList<QDockWidget *> m_docks;
 };

@@ -4,7 +4,6 @@
 #include "sessionsnapshot.h"
 
 #include <QObject>
-#include <QPointer>
 
 class Session;
 class Trace;
@@ -62,7 +61,7 @@ private:
     void traceCursorChanged(qint64 cursor);
     void eventAppended(qint64 seq);
 
-    QPointer<Session> m_session;
+    Session *m_session = nullptr;
     Trace *m_trace = nullptr;
     Scenario m_scenario;
     QString m_mode;

@@ -1,0 +1,84 @@
+#pragma once
+
+#include <QWidget>
+
+class QAction;
+class QHBoxLayout;
+class QLabel;
+class QSlider;
+class QSpinBox;
+class QTimer;
+class QToolButton;
+class SessionController;
+class ViewContext;
+struct StepOutcome;
+
+/// The stepping controls: Step, Step <actor>, Back, Forward, Run/Pause, Reset, the speed and the
+/// timeline. Owns the actions (with their keys) so that the menus and the tool bar share them.
+///
+/// Time travel: Step at the live end runs a real call; anywhere in the past it only moves the
+/// cursor to the end of the next step's events, like Forward. Back and the timeline only move the
+/// cursor. Reset asks for a new session.
+class ControlsBar : public QWidget
+{
+    Q_OBJECT
+public:
+    ControlsBar(ViewContext *context, SessionController *controller, QWidget *parent = nullptr);
+    ~ControlsBar() override;
+
+    QAction *stepAction() const { return m_step; }
+    QAction *backAction() const { return m_back; }
+    QAction *forwardAction() const { return m_forward; }
+    QAction *runAction() const { return m_run; }
+    QAction *resetAction() const { return m_reset; }
+    QList<QAction *> actorActions() const { return m_actorActions; }
+
+    /// Teaching pace, 1 (slow) … 5 (fast).
+    int speed() const;
+    void setSpeed(int speed);
+    /// How long a packet takes to cross the stage at the current speed.
+    int animationMs() const;
+    bool isRunning() const;
+    /// The sentence shown while an actor waits ("Server waits in accept() …"), empty otherwise.
+    QString blockedText() const;
+
+    void step();
+    void stepActor(const QString &actor);
+    void back();
+    void forward();
+    void setRunning(bool running);
+    void reset();
+    /// Shows the state after `steps` steps: moves the cursor when they ran, else runs up to there.
+    void jumpToStep(int steps);
+
+Q_SIGNALS:
+    void speedChanged(int speed);
+
+private:
+    void sessionChanged();
+    void refresh();
+    void stepFinished(const StepOutcome &outcome);
+    void runNext();
+    qint64 nextBoundary() const;
+    qint64 previousBoundary() const;
+    bool atLiveEnd() const;
+
+    ViewContext *m_context;
+    SessionController *m_controller;
+    QAction *m_step;
+    QAction *m_back;
+    QAction *m_forward;
+    QAction *m_run;
+    QAction *m_reset;
+    QList<QAction *> m_actorActions;
+    QList<QToolButton *> m_actorButtons;
+    QHBoxLayout *m_actorLayout;
+    QSlider *m_speed;
+    QSlider *m_timeline;
+    QSpinBox *m_jump;
+    QLabel *m_position;
+    QLabel *m_blocked;
+    QTimer *m_runTimer;
+    int m_targetSteps = -1;   // jumpToStep() beyond the recorded steps: keep stepping up to this
+    bool m_updating = false;
+};

@@ -1,0 +1,499 @@
+#include "stageview.h"
+
+#include "eventtext.h"
+#include "sessionsnapshot.h"
+#include "trace.h"
+#include "viewcontext.h"
+
+#include <QEvent>
+#include <QMouseEvent>
+#include <QPainter>
+#include <QPainterPath>
+#include <QVariantAnimation>
+
+namespace {
+
+QString duration(qint64 ns)
+{
+    if (ns < 1000)
+        return QString::number(ns) + QStringLiteral(" ns");
+    if (ns < 1000000)
+        return QString::number(ns / 1000) + QStringLiteral(" µs");
+    return QString::number(double(ns) / 1e6, 'f', 1) + QStringLiteral(" ms");
+}
+
+QString typeWords(const QString &type, const QString &domain)
+{
+    QString words;
+    if (type == QLatin1String("SOCK_STREAM"))
+        words = domain == QLatin1String("AF_UNIX") ? QStringLiteral("Unix stream") : QStringLiteral("TCP stream");
+    else if (type == QLatin1String("SOCK_DGRAM"))
+        words = domain == QLatin1String("AF_UNIX") ? QStringLiteral("Unix datagram") : QStringLiteral("UDP datagram");
+    else if (type == QLatin1String("SOCK_SEQPACKET"))
+        words = QStringLiteral("seqpacket");
+    else if (type == QLatin1String("SOCK_RAW"))
+        words = QStringLiteral("raw");
+    else
+        words = type;
+    return words;
+}
+
+QString queueWords(const SnapshotSocket &socket)
+{
+    QStringList parts;
+    if (socket.acceptQueue >= 0)
+        parts << QStringLiteral("accept queue %1/%2").arg(socket.acceptQueue).arg(socket.backlog);
+    if (socket.receiveQueue >= 0)
+        parts << QStringLiteral("recv-Q %1 B").arg(socket.receiveQueue);
+    if (socket.sendQueue >= 0)
+        parts << QStringLiteral("send-Q %1 B").arg(socket.sendQueue);
+    return parts.isEmpty() ? QStringLiteral("queues not reported") : parts.join(QStringLiteral(" · "));
+}
+
+} // namespace
+
+StageView::StageView(ViewContext *context, QWidget *parent)
+    : QWidget(parent)
+    , m_context(context)
+    , m_theme(Theme::named(QStringLiteral("light")))
+    , m_animation(new QVariantAnimation(this))
+{
+    setObjectName(QStringLiteral("stage"));
+    setAccessibleName(QStringLiteral("Stage: programs, sockets, kernel and wire"));
+    setFocusPolicy(Qt::StrongFocus);
+    setAttribute(Qt::WA_OpaquePaintEvent);
+    m_animation->setStartValue(0.0);
+    m_animation->setEndValue(1.0);
+    connect(m_animation, &QVariantAnimation::valueChanged, this, qOverload<>(&QWidget::update));
+    connect(m_animation, &QVariantAnimation::finished, this, [this] {
+        m_flights.clear();
+        update();
+    });
+    connect(m_context, &ViewContext::cursorChanged, this, &StageView::cursorMoved);
+    connect(m_context, &ViewContext::sessionChanged, this, &StageView::sessionChanged);
+    connect(m_context, &ViewContext::selectionChanged, this, qOverload<>(&QWidget::update));
+    sessionChanged();
+}
+
+StageView::~StageView() = default;
+
+void StageView::setTheme(const Theme &theme)
+{
+    m_theme = theme;
+    update();
+}
+
+void StageView::setAnimationMs(int ms)
+{
+    m_animationMs = ms;
+    if (ms <= 0)
+        m_animation->stop();
+}
+
+bool StageView::isAnimating() const
+{
+    return m_animation->state() == QAbstractAnimation::Running;
+}
+
+QSize StageView::sizeHint() const
+{
+    return {900, 520};
+}
+
+QSize StageView::minimumSizeHint() const
+{
+    return {360, 240};
+}
+
+void StageView::sessionChanged()
+{
+    m_animation->stop();
+    m_flights.clear();
+    m_previousCursor = m_context->cursor();
+    layoutStage();
+    update();
+}
+
+void StageView::cursorMoved(qint64 cursor)
+{
+    const qint64 previous = m_previousCursor;
+    m_previousCursor = cursor;
+    layoutStage();
+    m_animation->stop();
+    m_flights.clear();
+    // Only a move forward within reach animates; Back and jumps show the result at once.
+    const SessionSnapshot &snapshot = m_context->snapshot();
+    if (m_animationMs > 0 && cursor > previous && isVisible() && m_context->trace()) {
+        for (qint64 seq = qMax(previous, snapshot.currentCallSeq); seq < cursor && seq >= 0; ++seq) {
+            const TraceEvent &event = m_context->trace()->at(seq);
+            if (event.packet() || event.transfer())
+                m_flights.append(flightFor(event, snapshot));
+        }
+    }
+    if (!m_flights.isEmpty()) {
+        m_animation->setDuration(m_animationMs * int(m_flights.size()));
+        m_animation->start();
+    }
+    update();
+}
+
+void StageView::changeEvent(QEvent *event)
+{
+    if (event->type() == QEvent::FontChange)
+        layoutStage();
+    QWidget::changeEvent(event);
+}
+
+void StageView::resizeEvent(QResizeEvent *event)
+{
+    QWidget::resizeEvent(event);
+    layoutStage();
+}
+
+void StageView::layoutStage()
+{
+    m_actorRects.clear();
+    m_socketRects.clear();
+    const SessionSnapshot &snapshot = m_context->snapshot();
+    const QFontMetricsF fm(font());
+    const qreal line = fm.height();
+    const qreal margin = line * 0.6;
+    const qreal timingHeight = line * 1.6;
+    const qreal kernelHeight = line * 6.2;
+    const QRectF area = QRectF(rect()).adjusted(margin, margin, -margin, -margin);
+    m_kernelRect = QRectF(area.left(), area.bottom() - timingHeight - kernelHeight, area.width(), kernelHeight);
+    m_wireY = m_kernelRect.top() + line * 1.9;
+    const qsizetype count = qMax<qsizetype>(1, snapshot.actors.size());
+    const qreal gap = margin * 2;
+    const qreal width = (area.width() - gap * qreal(count - 1)) / qreal(count);
+    const qreal bottom = m_kernelRect.top() - margin;
+    for (qsizetype i = 0; i < snapshot.actors.size(); ++i) {
+        const SnapshotActor &actor = snapshot.actors.at(i);
+        const QRectF box(area.left() + qreal(i) * (width + gap), area.top(), width, bottom - area.top());
+        m_actorRects.insert(actor.id, box);
+        qreal y = box.top() + line * 3.4;
+        const qreal cardHeight = line * 4.4;
+        for (const SnapshotSocket &socket : snapshot.sockets) {
+            if (socket.actor != actor.id)
+                continue;
+            m_socketRects.insert(socket.name, QRectF(box.left() + margin, y, box.width() - 2 * margin, cardHeight));
+            y += cardHeight + margin * 0.7;
+        }
+    }
+}
+
+QStringList StageView::socketLines(const QString &name) const
+{
+    const SnapshotSocket *socket = m_context->snapshot().socket(name);
+    if (!socket)
+        return {};
+    QStringList lines;
+    lines << socket->name + QStringLiteral("  fd ") + (socket->fd >= 0 ? QString::number(socket->fd) : QStringLiteral("–"))
+            + QStringLiteral("  ") + typeWords(socket->type, socket->domain);
+    lines << (socket->local.isEmpty() ? QStringLiteral("no local address") : socket->local) + QStringLiteral(" → ")
+            + (socket->peer.isEmpty() ? QStringLiteral("no peer") : socket->peer);
+    lines << queueWords(*socket);
+    QString state = socket->closed ? QStringLiteral("closed by the program") : QString();
+    if (!socket->state.isEmpty())
+        state = (state.isEmpty() ? QString() : state + QStringLiteral("; ")) + QStringLiteral("kernel: ") + socket->state;
+    else if (!socket->closed)
+        state = QStringLiteral("state not reported");
+    lines << state;
+    return lines;
+}
+
+QString StageView::actorStatus(const QString &actorId) const
+{
+    const SnapshotActor *actor = m_context->snapshot().actor(actorId);
+    if (!actor)
+        return {};
+    const Scenario &scenario = m_context->scenario();
+    if (actor->blockedStep >= 0)
+        return QStringLiteral("waits in ") + actor->blockedCall + QStringLiteral("() for ") + actor->waitsFor;
+    if (actor->nextStep >= 0)
+        return QStringLiteral("next: ") + scenario.steps.at(actor->nextStep).call + QStringLiteral("()");
+    return QStringLiteral("done");
+}
+
+QString StageView::timingText() const
+{
+    const SessionSnapshot &snapshot = m_context->snapshot();
+    const Trace *trace = m_context->trace();
+    if (!trace || snapshot.currentCallSeq < 0)
+        return m_context->capture() ? QStringLiteral("Packets on the loopback wire are captured and shown here.")
+                                    : m_context->modeDescription();
+    QStringList parts;
+    qint64 firstPacket = -1;
+    qint64 lastPacket = -1;
+    int packets = 0;
+    for (qint64 seq : snapshot.stepEvents) {
+        const TraceEvent &event = trace->at(seq);
+        if (const CallInfo *call = event.call()) {
+            if (call->phase == CallInfo::Phase::Returned && call->durationNs > 0)
+                parts << call->call + QStringLiteral("() of ") + call->actor + QStringLiteral(": the kernel took ")
+                        + duration(call->durationNs);
+        } else if (const PacketInfo *packet = event.packet()) {
+            const qint64 t = packet->kernelTimeNs > 0 ? packet->kernelTimeNs : event.tNs;
+            if (firstPacket < 0)
+                firstPacket = t;
+            lastPacket = t;
+            ++packets;
+        }
+    }
+    if (packets > 0)
+        parts << QStringLiteral("%1 packet%2 within %3").arg(packets).arg(QLatin1String(packets == 1 ? "" : "s")).arg(duration(lastPacket - firstPacket));
+    else if (!m_context->capture())
+        parts << QStringLiteral("packets not captured");
+    return parts.join(QStringLiteral("; "));
+}
+
+StageView::Flight StageView::flightFor(const TraceEvent &event, const SessionSnapshot &snapshot) const
+{
+    Flight flight;
+    flight.seq = event.seq;
+    if (const PacketInfo *packet = event.packet()) {
+        for (const SnapshotSocket &socket : snapshot.sockets) {
+            if (socket.local == packet->src && (flight.from.isEmpty() || socket.peer == packet->dst))
+                flight.from = socket.name;
+            if (socket.local == packet->dst && (flight.to.isEmpty() || socket.peer == packet->src))
+                flight.to = socket.name;
+        }
+        QString flags = packet->flags.isEmpty() ? packet->proto : packet->flags.join(QStringLiteral(", "));
+        flight.label = flags + QStringLiteral(" · ") + QString::number(packet->len) + QStringLiteral(" B");
+        if (packet->len > 0)
+            flight.label += QStringLiteral(" · ") + eventtext::quoted(packet->payload, 6);
+    } else if (const TransferInfo *transfer = event.transfer()) {
+        flight.from = transfer->from;
+        flight.to = transfer->to;
+        flight.transfer = true;
+        flight.label = QString::number(transfer->len) + QStringLiteral(" B copied · ") + eventtext::quoted(transfer->data, 6);
+    }
+    return flight;
+}
+
+QPointF StageView::wirePoint(const QString &socket, qreal fallbackX) const
+{
+    const QRectF card = m_socketRects.value(socket);
+    return {card.isEmpty() ? fallbackX : card.center().x(), m_wireY};
+}
+
+void StageView::paintEvent(QPaintEvent *)
+{
+    QPainter painter(this);
+    painter.setRenderHint(QPainter::Antialiasing);
+    painter.fillRect(rect(), m_theme.stage);
+    const SessionSnapshot &snapshot = m_context->snapshot();
+    for (const SnapshotActor &actor : snapshot.actors)
+        paintProcess(painter, actor.id, m_actorRects.value(actor.id));
+    for (auto it = m_socketRects.cbegin(); it != m_socketRects.cend(); ++it)
+        paintSocket(painter, it.key(), it.value());
+    paintKernel(painter);
+
+    const QFontMetricsF fm(font());
+    const QRectF timing(m_kernelRect.left(), m_kernelRect.bottom() + fm.height() * 0.3, m_kernelRect.width(), fm.height() * 1.3);
+    painter.setPen(m_theme.text);
+    painter.drawText(timing, Qt::AlignLeft | Qt::AlignVCenter, fm.elidedText(timingText(), Qt::ElideRight, timing.width()));
+
+    if (isAnimating() && !m_flights.isEmpty()) {
+        const qreal total = m_animation->currentValue().toReal() * qreal(m_flights.size());
+        const qsizetype index = qMin<qsizetype>(m_flights.size() - 1, qsizetype(total));
+        paintFlight(painter, m_flights.at(index), total - qreal(index));
+    }
+}
+
+void StageView::paintProcess(QPainter &painter, const QString &actorId, const QRectF &box) const
+{
+    const SnapshotActor *actor = m_context->snapshot().actor(actorId);
+    if (!actor || box.isEmpty())
+        return;
+    const QFontMetricsF fm(font());
+    const qreal line = fm.height();
+    const bool blocked = actor->blockedStep >= 0;
+    QPen border(blocked ? m_theme.blocked : m_theme.processBorder, blocked ? 3 : 1.5);
+    if (blocked)
+        border.setStyle(Qt::DashLine); // waiting is told by the dashes and the words, not the colour
+    painter.setPen(border);
+    painter.setBrush(m_theme.process);
+    painter.drawRoundedRect(box, line * 0.4, line * 0.4);
+    QFont bold = font();
+    bold.setBold(true);
+    painter.setFont(bold);
+    painter.setPen(m_theme.text);
+    const QRectF title(box.left() + line * 0.5, box.top() + line * 0.3, box.width() - line, line * 1.2);
+    painter.drawText(title, Qt::AlignLeft | Qt::AlignVCenter, actor->title + QStringLiteral(" (process)"));
+    painter.setFont(font());
+    const QString status = (blocked ? QStringLiteral("⏳ ") : QString()) + actorStatus(actorId);
+    const QRectF statusRect(title.left(), title.bottom(), title.width(), line * 1.8);
+    painter.setPen(blocked ? m_theme.text : m_theme.mutedText);
+    painter.drawText(statusRect, Qt::AlignLeft | Qt::AlignTop | Qt::TextWordWrap, status);
+}
+
+void StageView::paintSocket(QPainter &painter, const QString &name, const QRectF &card) const
+{
+    const SessionSnapshot &snapshot = m_context->snapshot();
+    const SnapshotSocket *socket = snapshot.socket(name);
+    if (!socket)
+        return;
+    const QFontMetricsF fm(font());
+    const qreal line = fm.height();
+    const bool selected = m_context->selectedSocket() == name;
+    QPen border(selected ? m_theme.accent : m_theme.socketBorder, selected ? 3 : 1);
+    if (socket->closed)
+        border.setStyle(Qt::DotLine);
+    painter.setPen(border);
+    painter.setBrush(m_theme.socket);
+    painter.drawRoundedRect(card, line * 0.25, line * 0.25);
+
+    const QStringList lines = socketLines(name);
+    const qreal x = card.left() + line * 0.4;
+    const qreal w = card.width() - line * 0.8;
+    // State badge at the top right: the kernel's word for the state, outlined when it changed in
+    // the current step (with the state it came from), so the change is told in text.
+    const bool changed = socket->stateSeq >= 0 && snapshot.stepEvents.contains(socket->stateSeq);
+    QString badge = socket->state.isEmpty() ? QString() : socket->state;
+    if (changed && !socket->previousState.isEmpty())
+        badge = socket->previousState + QStringLiteral(" → ") + socket->state;
+    qreal badgeWidth = 0;
+    if (!badge.isEmpty()) {
+        badgeWidth = fm.horizontalAdvance(badge) + line * 0.6;
+        const QRectF badgeRect(card.right() - badgeWidth - line * 0.3, card.top() + line * 0.2, badgeWidth, line);
+        painter.setPen(QPen(changed ? m_theme.highlight : m_theme.socketBorder, changed ? 2.5 : 1));
+        painter.setBrush(changed ? m_theme.highlight.lighter(m_theme.name == QLatin1String("light") ? 170 : 60) : m_theme.socket);
+        painter.drawRoundedRect(badgeRect, line * 0.5, line * 0.5);
+        painter.setPen(m_theme.text);
+        painter.drawText(badgeRect, Qt::AlignCenter, badge);
+    }
+    QFont bold = font();
+    bold.setBold(true);
+    for (qsizetype i = 0; i < lines.size(); ++i) {
+        const qreal top = card.top() + line * (0.2 + qreal(i));
+        const qreal width = i == 0 ? w - badgeWidth - line * 0.3 : w;
+        painter.setFont(i == 0 ? bold : font());
+        painter.setPen(i == 0 ? m_theme.text : m_theme.mutedText);
+        painter.drawText(QRectF(x, top, width, line), Qt::AlignLeft | Qt::AlignVCenter,
+                         fm.elidedText(lines.at(i), Qt::ElideRight, width));
+    }
+    painter.setFont(font());
+    // Queue fill: a bar under the queue words, only for figures the kernel reported.
+    if (socket->acceptQueue >= 0 && socket->backlog > 0) {
+        const QRectF bar(card.right() - line * 4.4, card.top() + line * 2.35, line * 4, line * 0.5);
+        painter.setPen(QPen(m_theme.socketBorder, 1));
+        painter.setBrush(Qt::NoBrush);
+        painter.drawRect(bar);
+        const qreal fill = qMin(1.0, qreal(socket->acceptQueue) / qreal(socket->backlog + 1));
+        painter.fillRect(QRectF(bar.left(), bar.top(), bar.width() * fill, bar.height()), m_theme.queueFill);
+    }
+    // A call waits on this socket: say so on the card too.
+    for (const SnapshotActor &actor : snapshot.actors) {
+        if (actor.blockedStep >= 0 && actor.blockedSocket == name) {
+            painter.setPen(QPen(m_theme.blocked, 2, Qt::DashLine));
+            painter.setBrush(Qt::NoBrush);
+            painter.drawRoundedRect(card.adjusted(-3, -3, 3, 3), line * 0.3, line * 0.3);
+        }
+    }
+}
+
+void StageView::paintKernel(QPainter &painter) const
+{
+    const QFontMetricsF fm(font());
+    const qreal line = fm.height();
+    painter.setPen(QPen(m_theme.processBorder, 1));
+    painter.setBrush(m_theme.kernel);
+    painter.drawRoundedRect(m_kernelRect, line * 0.4, line * 0.4);
+    painter.setPen(m_theme.text);
+    QFont bold = font();
+    bold.setBold(true);
+    painter.setFont(bold);
+    painter.drawText(QRectF(m_kernelRect.left() + line * 0.5, m_kernelRect.top() + line * 0.2, m_kernelRect.width(), line),
+                     Qt::AlignLeft | Qt::AlignVCenter,
+                     QStringLiteral("Kernel: network stack and the loopback wire (lo)"));
+    painter.setFont(font());
+    painter.setPen(QPen(m_theme.wire, 2));
+    painter.drawLine(QPointF(m_kernelRect.left() + line, m_wireY), QPointF(m_kernelRect.right() - line, m_wireY));
+    for (auto it = m_socketRects.cbegin(); it != m_socketRects.cend(); ++it) {
+        const QPointF p = wirePoint(it.key(), 0);
+        painter.setPen(QPen(m_theme.wire, 1, Qt::DotLine));
+        painter.drawLine(QPointF(p.x(), it.value().bottom()), p);
+        painter.setPen(QPen(m_theme.wire, 1.5));
+        painter.setBrush(m_theme.stage);
+        painter.drawEllipse(p, line * 0.22, line * 0.22);
+    }
+
+    // At rest the wire lists what crossed it in the current step: words, not colours.
+    const SessionSnapshot &snapshot = m_context->snapshot();
+    const Trace *trace = m_context->trace();
+    QStringList crossed;
+    if (trace) {
+        for (qint64 seq : snapshot.stepEvents) {
+            const TraceEvent &event = trace->at(seq);
+            if (!event.packet() && !event.transfer())
+                continue;
+            const Flight flight = flightFor(event, snapshot);
+            crossed << (flight.from.isEmpty() ? QStringLiteral("?") : flight.from) + QStringLiteral(" → ")
+                    + (flight.to.isEmpty() ? QStringLiteral("?") : flight.to) + QStringLiteral(" [") + flight.label + u']';
+        }
+    }
+    QString text;
+    if (!crossed.isEmpty())
+        text = QStringLiteral("This step on the wire: ") + crossed.join(QStringLiteral(";  "));
+    else if (!m_context->capture())
+        text = QStringLiteral("No packets are shown: ") + m_context->modeDescription();
+    else if (snapshot.currentCallSeq >= 0)
+        text = QStringLiteral("No packet crossed the wire in this step.");
+    const QRectF textRect(m_kernelRect.left() + line * 0.5, m_wireY + line * 0.6, m_kernelRect.width() - line,
+                          m_kernelRect.bottom() - m_wireY - line * 0.7);
+    painter.setPen(m_theme.mutedText);
+    painter.drawText(textRect, Qt::AlignLeft | Qt::AlignTop | Qt::TextWordWrap, text);
+}
+
+void StageView::paintFlight(QPainter &painter, const Flight &flight, qreal progress) const
+{
+    const QFontMetricsF fm(font());
+    const qreal line = fm.height();
+    const QRectF fromCard = m_socketRects.value(flight.from);
+    const QRectF toCard = m_socketRects.value(flight.to);
+    const QPointF a = fromCard.isEmpty() ? QPointF(m_kernelRect.left() + line, m_wireY) : fromCard.center();
+    const QPointF d = toCard.isEmpty() ? QPointF(m_kernelRect.right() - line, m_wireY) : toCard.center();
+    const QPointF b(a.x(), m_wireY);
+    const QPointF c(d.x(), m_wireY);
+    const qreal l1 = std::abs(b.y() - a.y());
+    const qreal l2 = std::abs(c.x() - b.x());
+    const qreal l3 = std::abs(d.y() - c.y());
+    const qreal total = qMax<qreal>(1, l1 + l2 + l3);
+    qreal s = qBound<qreal>(0, progress, 1) * total;
+    QPointF at;
+    if (s <= l1)
+        at = a + (b - a) * (l1 > 0 ? s / l1 : 1);
+    else if ((s -= l1) <= l2)
+        at = b + (c - b) * (l2 > 0 ? s / l2 : 1);
+    else
+        at = c + (d - c) * (l3 > 0 ? (s - l2) / l3 : 1);
+
+    const qreal w = fm.horizontalAdvance(flight.label) + line;
+    const QRectF envelope(at.x() - w / 2, at.y() - line * 0.8, w, line * 1.6);
+    painter.setPen(QPen(m_theme.envelopeText, 1.5));
+    painter.setBrush(m_theme.envelope);
+    if (flight.transfer) {
+        painter.drawRoundedRect(envelope, line * 0.6, line * 0.6);
+    } else {
+        painter.drawRect(envelope);
+        QPainterPath flap;
+        flap.moveTo(envelope.topLeft());
+        flap.lineTo(envelope.center().x(), envelope.top() + line * 0.45);
+        flap.lineTo(envelope.topRight());
+        painter.drawPath(flap);
+    }
+    painter.setPen(m_theme.envelopeText);
+    painter.drawText(envelope.adjusted(0, line * 0.3, 0, 0), Qt::AlignCenter, flight.label);
+}
+
+void StageView::mousePressEvent(QMouseEvent *event)
+{
+    for (auto it = m_socketRects.cbegin(); it != m_socketRects.cend(); ++it) {
+        if (it.value().contains(event->position())) {
+            m_context->selectSocket(it.key());
+            return;
+        }
+    }
+    QWidget::mousePressEvent(event);
+}
