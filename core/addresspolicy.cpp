@@ -35,11 +35,11 @@ bool hasControlCharacters(const QString &text)
     return false;
 }
 
-// Letters beyond a-f cannot be part of an IP address: the text is a host name.
+// Letters beyond a-f cannot be part of an IP address: without a ':' the text is a host name.
 bool looksLikeHostName(const QString &text)
 {
     static const QRegularExpression nonHexLetter(QStringLiteral("[g-zG-Z]"));
-    return text.contains(nonHexLetter);
+    return text.contains(nonHexLetter) && !text.contains(u':');
 }
 
 QString unixRefusal(const QString &address)
