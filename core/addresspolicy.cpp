@@ -55,6 +55,13 @@ QString unixRefusal(const QString &address)
                 .arg(MaxAbstractNameBytes);
         return {};
     }
+    // The same spellings are refused by the JSON Schema, where a Unix path and an IP address share one
+    // string type.
+    static const QRegularExpression ipLike(QStringLiteral("^([0-9.]+|[0-9a-fA-F.]*:[0-9a-fA-F:.]*)$"));
+    if (ipLike.match(address).hasMatch())
+        return QStringLiteral("%1 looks like an IP address, but the socket is AF_UNIX: its address is a file "
+                              "name such as \"echo.sock\"")
+            .arg(quoted(address));
     if (address.startsWith(u'/'))
         return QStringLiteral("Unix path %1 is absolute; use a name inside the session's own directory "
                               "(\"echo.sock\") or an abstract name (\"@echo\")")

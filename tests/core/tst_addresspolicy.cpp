@@ -71,6 +71,8 @@ void TestAddressPolicy::refusal_data()
     row("long path", "AF_UNIX", QString(61, u'x'), "longer than 60 bytes");
     row("abstract without name", "AF_UNIX", QStringLiteral("@"), "1 to 99 bytes");
     row("abstract too long", "AF_UNIX", u'@' + QString(100, u'x'), "1 to 99 bytes");
+    row("IPv4 on a Unix socket", "AF_UNIX", QStringLiteral("127.0.0.1"), "looks like an IP address");
+    row("IPv6 on a Unix socket", "AF_UNIX", QStringLiteral("::1"), "looks like an IP address");
     row("unknown family", "AF_PACKET", QStringLiteral("127.0.0.1"), "family is unknown");
 }
 
