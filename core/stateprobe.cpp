@@ -61,15 +61,47 @@ bool sameQueue(const QueueInfo &a, const QueueInfo &b)
 
 } // namespace
 
+// Often at first, then less: a delayed ACK (the answer to a FIN, say) comes 40 ms or more later.
+constexpr auto FollowFor = std::chrono::milliseconds(500);
+constexpr auto FollowOftenFor = std::chrono::milliseconds(30);
+constexpr auto FollowOften = std::chrono::milliseconds(2);
+constexpr auto FollowSeldom = std::chrono::milliseconds(10);
+
 StateProbe::StateProbe(Session &session, int diagFd)
     : m_session(session)
     , m_diag(diagFd)
+    , m_follower([this] { followLoop(); })
 {
 }
 
-std::shared_ptr<StateProbe> StateProbe::attachTo(Session &session)
+StateProbe::~StateProbe()
 {
-    const int fd = session.factory().createSocket(AF_NETLINK, SOCK_RAW, NETLINK_SOCK_DIAG);
+    {
+        std::lock_guard lock(m_mutex);
+        m_stopping = true;
+    }
+    m_wake.notify_all();
+    m_follower.join();
+}
+
+void StateProbe::followLoop()
+{
+    std::unique_lock lock(m_mutex);
+    while (!m_stopping) {
+        if (std::chrono::steady_clock::now() >= m_followUntil) {
+            m_wake.wait(lock);
+            continue;
+        }
+        const bool early = m_followUntil - std::chrono::steady_clock::now() > FollowFor - FollowOftenFor;
+        m_wake.wait_for(lock, early ? FollowOften : FollowSeldom);
+        if (!m_stopping && std::chrono::steady_clock::now() < m_followUntil)
+            probeLocked(nullptr);
+    }
+}
+
+std::shared_ptr<StateProbe> StateProbe::attachTo(Session &session, int diagFd)
+{
+    const int fd = diagFd != -2 ? diagFd : session.factory().createSocket(AF_NETLINK, SOCK_RAW, NETLINK_SOCK_DIAG);
     auto probe = std::make_shared<StateProbe>(session, fd >= 0 ? fd : -1);
     session.attach(probe);
     return probe;
@@ -87,6 +119,8 @@ void StateProbe::callRecorded(const TraceEvent &event)
     if (call->call == QLatin1String("close") || call->call == QLatin1String("shutdown"))
         m_closedSinceDump = true;
     probeLocked(call);
+    m_followUntil = std::chrono::steady_clock::now() + FollowFor;
+    m_wake.notify_all();
 }
 
 void StateProbe::sessionReset()
@@ -99,6 +133,7 @@ void StateProbe::sessionReset()
     m_dirty.clear();
     m_closedSinceDump = false;
     m_hasInet6 = false;
+    m_followUntil = {};
 }
 
 void StateProbe::probe()
@@ -110,6 +145,7 @@ void StateProbe::probe()
 void StateProbe::probeLocked(const CallInfo *call)
 {
     QHash<QString, Observed> round;
+    m_inCall = call != nullptr;
     const QList<SessionSocket> sockets = m_session.sockets().all();
     bool unixListener = false;
     for (const SessionSocket &socket : sockets) {
@@ -223,6 +259,13 @@ void StateProbe::observeOther(const SessionSocket &socket, Known &known, Observe
     }
     if (listening)
         return;
+    if (socket.domain == AF_UNIX && !m_inCall) {
+        // A Unix socket's queue is read only after a call, so that the growth a send caused is
+        // measured against the figure from before that send (see recordUnixTransfer).
+        now.queue = known.last.queue;
+        now.queue.socket = socket.name;
+        return;
+    }
     // For a datagram socket SIOCINQ is the size of the next datagram, as the kernel reports it.
     now.queue.receiveQueue = ioctlValue(socket.fd, SIOCINQ);
     // A Unix socket's SIOCOUTQ counts buffer memory, not bytes: it is left out.

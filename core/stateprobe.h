@@ -7,8 +7,11 @@
 #include <QSet>
 #include <QString>
 
+#include <chrono>
+#include <condition_variable>
 #include <memory>
 #include <mutex>
+#include <thread>
 
 /// Reads what the kernel holds for every socket of a session and records each change in the trace.
 ///
@@ -27,10 +30,11 @@ public:
     /// `diagFd`: a NETLINK_SOCK_DIAG socket from the session's network namespace (owned), or -1
     /// to see only the sockets that have a descriptor.
     StateProbe(Session &session, int diagFd);
+    ~StateProbe() override;
 
-    /// Makes a probe whose diagnostics socket comes from the session's SocketFactory (so it lives
-    /// in the sandbox when the session does) and attaches it.
-    static std::shared_ptr<StateProbe> attachTo(Session &session);
+    /// Makes a probe and attaches it. `diagFd` as for the constructor; by default the socket comes
+    /// from the session's SocketFactory, so that it lives in the sandbox when the session does.
+    static std::shared_ptr<StateProbe> attachTo(Session &session, int diagFd = -2);
 
     void callRecorded(const TraceEvent &event) override;
     void sessionReset() override;
@@ -59,6 +63,7 @@ private:
     };
 
     void probeLocked(const CallInfo *call);
+    void followLoop();
     void observeTcp(const SessionSocket &socket, Known &known, Observed &now);
     void observeOther(const SessionSocket &socket, Known &known, Observed &now);
     void observeDiagnostics(QHash<QString, Observed> &round);
@@ -76,4 +81,12 @@ private:
     QSet<QString> m_dirty;                    // names whose addresses may have changed
     bool m_closedSinceDump = false;
     bool m_hasInet6 = false;
+    bool m_inCall = false;                    // the probe that runs follows a call
+
+    // What a call sets off (a FIN's answer, the last ACK) may land after the call returned;
+    // without a packet tap to call probe(), this thread looks again for a short while.
+    std::condition_variable m_wake;
+    std::chrono::steady_clock::time_point m_followUntil;
+    bool m_stopping = false;
+    std::thread m_follower;
 };
