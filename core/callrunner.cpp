@@ -100,6 +100,36 @@ QByteArray icmpEchoRequest(const QByteArray &payload, quint16 identifier, quint1
     return packet;
 }
 
+// What an ICMP socket received, in words. A raw socket gets the IP header in front of the ICMP
+// message; a ping socket (SOCK_DGRAM, IPPROTO_ICMP) gets the ICMP message alone.
+QString icmpReceived(const QByteArray &data, bool withIpHeader)
+{
+    const auto byte = [&](qsizetype i) { return i < data.size() ? quint8(data.at(i)) : quint8(0); };
+    qsizetype at = 0;
+    QString text;
+    if (withIpHeader) {
+        at = (byte(0) & 0x0f) * 4;
+        if ((byte(0) >> 4) != 4 || at < 20 || data.size() < at)
+            return QStringLiteral("; not an IPv4 datagram");
+        text = QStringLiteral("; an IPv4 header (%1 bytes) first, then").arg(at);
+    } else {
+        text = QStringLiteral("; the ICMP message alone (no IP header):");
+    }
+    if (data.size() < at + 8)
+        return text + QStringLiteral(" a truncated ICMP header");
+    const int type = byte(at);
+    const QString word = type == ICMP_ECHOREPLY ? QStringLiteral("echo-reply")
+                         : type == ICMP_ECHO    ? QStringLiteral("echo-request")
+                         : type == ICMP_DEST_UNREACH ? QStringLiteral("destination-unreachable")
+                                                     : QStringLiteral("type %1").arg(type);
+    text += u' ' + word + QStringLiteral(" code %1").arg(byte(at + 1));
+    if (type == ICMP_ECHOREPLY || type == ICMP_ECHO)
+        text += QStringLiteral(" id=0x%1 seq=%2")
+                    .arg(byte(at + 4) << 8 | byte(at + 5), 4, 16, QLatin1Char('0'))
+                    .arg(byte(at + 6) << 8 | byte(at + 7));
+    return text + QStringLiteral(", %1 data bytes").arg(data.size() - at - 8);
+}
+
 void fillAddresses(CallResult &result, int fd, const CallContext &context)
 {
     if (fd < 0)
@@ -272,6 +302,12 @@ CallResult performCall(const ScenarioStep &step, CallContext &context)
             }
             if (received == 0 && length > 0)
                 result.detail = QStringLiteral("end of stream: the peer closed its side");
+            if (received > 0 && socket->protocol == IPPROTO_ICMP && socket->domain == AF_INET) {
+                // ICMP has no ports: the 0 the kernel puts in sin_port means nothing.
+                if (result.detail.endsWith(QLatin1String(":0")))
+                    result.detail.chop(2);
+                result.detail += icmpReceived(result.data, socket->type == SOCK_RAW);
+            }
         }
         fillAddresses(result, fd, context);
         return result;

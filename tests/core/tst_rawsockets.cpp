@@ -1,0 +1,201 @@
+#include "packetdecoder.h"
+#include "session.h"
+#include "socketfactory.h"
+#include "testsupport.h"
+
+#include <QTest>
+
+#include <fcntl.h>
+#include <linux/if_packet.h>
+#include <net/ethernet.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sched.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cstring>
+#include <thread>
+
+// ICMP has no ports: a raw socket and a ping socket send an echo request to 127.0.0.1 and read the
+// reply, on real sockets in a private network namespace where ping sockets are allowed and every
+// frame on lo is the test's own.
+namespace {
+
+class PingNamespaceFactory : public SocketFactory
+{
+public:
+    static std::shared_ptr<PingNamespaceFactory> create()
+    {
+        if (::geteuid() != 0)
+            return nullptr;
+        int ns = -1;
+        std::thread([&] {
+            if (::unshare(CLONE_NEWNET) != 0)
+                return;
+            const int control = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+            ifreq request{};
+            std::strncpy(request.ifr_name, "lo", IFNAMSIZ - 1);
+            ::ioctl(control, SIOCGIFFLAGS, &request);
+            request.ifr_flags |= IFF_UP;
+            const bool up = ::ioctl(control, SIOCSIFFLAGS, &request) == 0;
+            ::close(control);
+            // /proc/sys/net shows the namespace of the thread that opens it: this one's.
+            const int range = ::open("/proc/sys/net/ipv4/ping_group_range", O_WRONLY | O_CLOEXEC);
+            const bool ping = range >= 0 && ::write(range, "0 2147483647", 12) == 12;
+            if (range >= 0)
+                ::close(range);
+            if (up && ping)
+                ns = ::open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+        }).join();
+        if (ns < 0)
+            return nullptr;
+        auto factory = std::make_shared<PingNamespaceFactory>();
+        factory->m_namespace = ns;
+        return factory;
+    }
+    ~PingNamespaceFactory() override { ::close(m_namespace); }
+    int createSocket(int domain, int type, int protocol) override
+    {
+        int fd = -EINVAL;
+        std::thread([&] {
+            if (::setns(m_namespace, CLONE_NEWNET) != 0)
+                fd = -errno;
+            else if ((fd = ::socket(domain, type | SOCK_CLOEXEC, protocol)) < 0)
+                fd = -errno;
+        }).join();
+        return fd;
+    }
+    QString mode() const override { return QStringLiteral("sandbox"); }
+    bool canCapture() const override { return true; }
+    QString description() const override { return QStringLiteral("a private network namespace of the test"); }
+
+private:
+    int m_namespace = -1;
+};
+
+// A packet socket on the namespace's lo (index 1 in a new namespace), each frame kept once.
+int openCapture(SocketFactory &factory)
+{
+    const int fd = factory.createSocket(AF_PACKET, SOCK_RAW, htons(ETH_P_ALL));
+    if (fd < 0)
+        return -1;
+    const int ignoreOutgoing = 1;
+    ::setsockopt(fd, SOL_PACKET, PACKET_IGNORE_OUTGOING, &ignoreOutgoing, sizeof ignoreOutgoing);
+    sockaddr_ll link{};
+    link.sll_family = AF_PACKET;
+    link.sll_protocol = htons(ETH_P_ALL);
+    link.sll_ifindex = 1;
+    if (::bind(fd, reinterpret_cast<sockaddr *>(&link), sizeof link) != 0) {
+        ::close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+QStringList capturedIcmp(int fd)
+{
+    QStringList summaries;
+    for (;;) {
+        pollfd ready{fd, POLLIN, 0};
+        if (::poll(&ready, 1, 50) <= 0)
+            return summaries;
+        QByteArray frame(65536, Qt::Uninitialized);
+        const ssize_t n = ::recv(fd, frame.data(), frame.size(), 0);
+        std::optional<PacketInfo> packet = packetdecoder::decode(frame.left(qMax<ssize_t>(n, 0)));
+        if (packet && packet->proto == QLatin1String("ICMP")) {
+            packetdecoder::summarize(*packet);
+            summaries << packet->summary.section(u' ', 0, 0) + u' ' + packet->summary.section(u' ', 2);
+        }
+    }
+}
+
+QList<CallInfo> returnedCalls(const Trace &trace)
+{
+    QList<CallInfo> calls;
+    for (qint64 i = 0; i < trace.size(); ++i) {
+        const CallInfo *call = trace.at(i).call();
+        if (call && call->phase == CallInfo::Phase::Returned)
+            calls << *call;
+    }
+    return calls;
+}
+
+} // namespace
+
+class TestRawSockets : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void echo_data();
+    void echo();
+};
+
+void TestRawSockets::echo_data()
+{
+    QTest::addColumn<QString>("type");
+    QTest::addColumn<int>("receives");      // recvfrom calls in the scenario
+    QTest::addColumn<QStringList>("types"); // the ICMP type of each datagram received
+    QTest::addColumn<QString>("detail");    // how the reply was shown
+    // A raw socket sees every ICMP message that arrives, its own echo request included, each
+    // with the IP header in front.
+    QTest::addRow("raw socket") << QStringLiteral("SOCK_RAW") << 2 << QStringList{QStringLiteral("8"), QStringLiteral("0")}
+                                << QStringLiteral("from 127.0.0.1; an IPv4 header (20 bytes) first, then echo-reply code 0 id=0x5353 seq=7, 4 data bytes");
+    // A ping socket gets only the replies to its own requests, without the IP header; the kernel
+    // chose the identifier.
+    QTest::addRow("ping socket") << QStringLiteral("SOCK_DGRAM") << 1 << QStringList{QStringLiteral("0")}
+                                 << QStringLiteral("from 127.0.0.1; the ICMP message alone (no IP header): echo-reply code 0 id=");
+}
+
+void TestRawSockets::echo()
+{
+    QFETCH(QString, type);
+    QFETCH(int, receives);
+    QFETCH(QStringList, types);
+    QFETCH(QString, detail);
+    auto factory = PingNamespaceFactory::create();
+    if (!factory)
+        QSKIP("raw and ping sockets need their own namespace here, which needs root (CI runs as root)");
+    const int capture = openCapture(*factory);
+    QVERIFY(capture >= 0);
+
+    QStringList steps{
+        QStringLiteral(R"({"actor": "p", "call": "socket", "creates": "s", "args": {"domain": "AF_INET", "type": "%1", "protocol": "IPPROTO_ICMP"}})")
+            .arg(type),
+        QStringLiteral(R"({"actor": "p", "call": "sendto", "socket": "s", "args": {"address": "127.0.0.1", "icmp": "echo-request", "sequence": 7, "data": "ping"}})")};
+    for (int i = 0; i < receives; ++i)
+        steps << QStringLiteral(R"({"actor": "p", "call": "recvfrom", "socket": "s", "args": {"length": 1024}})");
+    const Scenario scenario = testsupport::makeScenario({QStringLiteral("p")}, steps);
+    QCOMPARE(scenario.steps.size(), steps.size());
+    Session session(scenario, factory);
+    QVERIFY(session.runToEnd());
+
+    const QList<CallInfo> calls = returnedCalls(session.trace());
+    QCOMPARE(calls.size(), 2 + receives);
+    QCOMPARE(calls.at(1).result, 8 + 4); // the ICMP header and "ping"
+    QStringList received;
+    for (int i = 2; i < calls.size(); ++i) {
+        const QByteArray &data = calls.at(i).data;
+        const int at = type == QLatin1String("SOCK_RAW") ? 20 : 0;
+        QVERIFY(data.size() >= at + 8);
+        if (at)
+            QCOMPARE(quint8(data.at(0)), quint8(0x45)); // IPv4, a 20-byte header
+        received << QString::number(quint8(data.at(at)));
+        QCOMPARE((quint8(data.at(at + 6)) << 8) | quint8(data.at(at + 7)), 7);
+        QCOMPARE(data.mid(at + 8), QByteArray("ping"));
+    }
+    QCOMPARE(received, types);
+    QVERIFY2(calls.last().detail.startsWith(detail), qPrintable(calls.last().detail));
+
+    // The wire saw one request and one reply, and no ports anywhere.
+    const QStringList wire = capturedIcmp(capture);
+    ::close(capture);
+    QCOMPARE(wire.size(), 2);
+    QVERIFY2(wire.at(0).startsWith(QStringLiteral("echo-request seq=7")), qPrintable(wire.at(0)));
+    QVERIFY2(wire.at(1).startsWith(QStringLiteral("echo-reply seq=7")), qPrintable(wire.at(1)));
+}
+
+QTEST_GUILESS_MAIN(TestRawSockets)
+#include "tst_rawsockets.moc"
