@@ -123,8 +123,7 @@ bool SessionSnapshot::anyBlocked() const
 SessionSnapshot SessionSnapshot::compute(const Scenario &scenario, const Trace &trace, qint64 cursor)
 {
     SessionSnapshot snapshot;
-    snapshot.traceSize = trace.size();
-    snapshot.cursor = qBound<qint64>(0, cursor, snapshot.traceSize);
+    snapshot.cursor = qBound<qint64>(0, cursor, trace.size());
     for (const ScenarioActor &a : scenario.actors) {
         SnapshotActor actor;
         actor.id = a.id;

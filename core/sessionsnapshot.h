@@ -52,7 +52,6 @@ struct SnapshotActor
 struct SessionSnapshot
 {
     qint64 cursor = 0;
-    qint64 traceSize = 0;
     QList<SnapshotActor> actors;
     QList<SnapshotSocket> sockets;
     int stepsStarted = 0;       // how many steps have a call event before the cursor

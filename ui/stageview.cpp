@@ -252,10 +252,13 @@ StageView::Flight StageView::flightFor(const TraceEvent &event, const SessionSna
     Flight flight;
     flight.seq = event.seq;
     if (const PacketInfo *packet = event.packet()) {
+        // A bare SYN is answered by the listener: the connected socket does not exist yet.
+        const bool opening = packet->flags.contains(QLatin1String("SYN")) && !packet->flags.contains(QLatin1String("ACK"));
         for (const SnapshotSocket &socket : snapshot.sockets) {
             if (socket.local == packet->src && (flight.from.isEmpty() || socket.peer == packet->dst))
                 flight.from = socket.name;
-            if (socket.local == packet->dst && (flight.to.isEmpty() || socket.peer == packet->src))
+            const bool better = opening ? socket.peer.isEmpty() : socket.peer == packet->src;
+            if (socket.local == packet->dst && (flight.to.isEmpty() || better))
                 flight.to = socket.name;
         }
         QString flags = packet->flags.isEmpty() ? packet->proto : packet->flags.join(QStringLiteral(", "));

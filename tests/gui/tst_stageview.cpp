@@ -1,0 +1,127 @@
+#include "stageview.h"
+
+#include "scenarioloader.h"
+#include "session.h"
+#include "sessionsetup.h"
+#include "sessionsnapshot.h"
+#include "trace.h"
+#include "viewcontext.h"
+
+#include <QImage>
+#include <QTest>
+
+class TestStageView : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void init()
+    {
+        const ScenarioLoadResult loaded = ScenarioLoader::builtin(QStringLiteral("tcp-echo"));
+        QVERIFY(loaded.ok());
+        m_setup = setUpSession(loaded.scenario);
+        QVERIFY(m_setup.session);
+        m_context = std::make_unique<ViewContext>();
+        m_context->setSession(m_setup.session.get(), m_setup.mode, m_setup.capture, m_setup.description);
+        m_stage = std::make_unique<StageView>(m_context.get());
+        m_stage->setAnimationMs(0);
+        m_stage->resize(900, 520);
+        m_stage->show();
+        QVERIFY(QTest::qWaitForWindowExposed(m_stage.get()));
+    }
+
+    void cleanup()
+    {
+        m_stage.reset();
+        m_context.reset();
+        m_setup.session.reset();
+    }
+
+    void everyStepShowsTheTraceAtTheCursor()
+    {
+        Session &session = *m_setup.session;
+        const Trace &trace = session.trace();
+        while (!session.isFinished()) {
+            session.step();
+            // The context follows the live end as the appends arrive on this thread.
+            QTRY_COMPARE(m_context->cursor(), trace.size());
+            const SessionSnapshot &snapshot = m_context->snapshot();
+            for (const SnapshotSocket &socket : snapshot.sockets) {
+                const QStringList lines = m_stage->socketLines(socket.name);
+                QVERIFY2(!m_stage->socketRect(socket.name).isEmpty(), qPrintable(socket.name));
+                QVERIFY(lines.value(0).startsWith(socket.name + QStringLiteral("  fd ") + QString::number(socket.fd)));
+                if (!socket.local.isEmpty())
+                    QVERIFY2(lines.value(1).startsWith(socket.local), qPrintable(lines.value(1)));
+                if (!socket.state.isEmpty())
+                    QVERIFY(lines.value(3).contains(socket.state));
+            }
+            // The timing line reports the kernel time of this step's call as the trace has it.
+            const CallInfo *call = trace.at(snapshot.currentCallSeq).call();
+            QVERIFY(call);
+            if (call->phase == CallInfo::Phase::Returned)
+                QVERIFY2(m_stage->timingText().contains(call->call + QStringLiteral("() of ")), qPrintable(m_stage->timingText()));
+        }
+        QCOMPARE(m_context->snapshot().nextStep, -1);
+    }
+
+    void blockedActorIsShownAndReleased()
+    {
+        Session &session = *m_setup.session;
+        for (int i = 0; i < 4; ++i)
+            session.step();
+        QTRY_COMPARE(m_context->cursor(), session.trace().size());
+        QVERIFY2(m_stage->actorStatus(QStringLiteral("server")).startsWith(QStringLiteral("waits in accept()")),
+                 qPrintable(m_stage->actorStatus(QStringLiteral("server"))));
+        const QImage blocked = m_stage->grab().toImage();
+        session.stepActor(QStringLiteral("client")); // socket
+        session.stepActor(QStringLiteral("client")); // connect releases accept
+        QTRY_COMPARE(m_context->cursor(), session.trace().size());
+        QCOMPARE(m_stage->actorStatus(QStringLiteral("server")), QStringLiteral("next: recv()"));
+        QVERIFY(m_stage->grab().toImage() != blocked);
+    }
+
+    void backAndForwardPaintTheSame()
+    {
+        Session &session = *m_setup.session;
+        QVERIFY(session.runToEnd());
+        QTRY_COMPARE(m_context->cursor(), session.trace().size());
+        const QList<qint64> boundaries = stepBoundaries(session.trace());
+        QList<QImage> forward;
+        for (qint64 cursor : boundaries) {
+            m_context->setCursor(cursor);
+            forward << m_stage->grab().toImage();
+        }
+        for (qsizetype i = boundaries.size() - 1; i >= 0; --i) {
+            m_context->setCursor(boundaries.at(i));
+            QVERIFY2(m_stage->grab().toImage() == forward.at(i), qPrintable(QStringLiteral("cursor %1").arg(boundaries.at(i))));
+        }
+        // Neighbouring steps differ: the comparison can tell pictures apart.
+        QVERIFY(forward.first() != forward.last());
+    }
+
+    void packetsTravelOnlyWhileAnimating()
+    {
+        if (!m_setup.capture)
+            QSKIP("packets are not captured here (no sandbox, no CAP_NET_RAW)");
+        Session &session = *m_setup.session;
+        for (int i = 0; i < 6; ++i)
+            session.step();
+        QTRY_COMPARE(m_context->cursor(), session.trace().size());
+        const QList<qint64> boundaries = stepBoundaries(session.trace());
+        m_context->setCursor(boundaries.at(5));
+        QVERIFY(!m_stage->isAnimating());
+        m_stage->setAnimationMs(40);
+        m_context->setCursor(boundaries.at(6)); // the handshake's three packets fly
+        QVERIFY(m_stage->isAnimating());
+        QTRY_VERIFY_WITH_TIMEOUT(!m_stage->isAnimating(), 2000);
+        m_stage->setAnimationMs(0);
+    }
+
+private:
+    SessionSetup m_setup;
+    std::unique_ptr<ViewContext> m_context;
+    std::unique_ptr<StageView> m_stage;
+};
+
+QTEST_MAIN(TestStageView)
+#include "tst_stageview.moc"
