@@ -1,0 +1,550 @@
+#include "sequencediagram.h"
+
+#include "diagramstyle.h"
+#include "eventtext.h"
+#include "trace.h"
+#include "viewcontext.h"
+
+#include <QKeyEvent>
+#include <QMouseEvent>
+#include <QPainter>
+#include <QPainterPath>
+#include <QScrollBar>
+#include <QToolTip>
+
+#include <algorithm>
+#include <cmath>
+
+SequenceDiagram::SequenceDiagram(QWidget *parent)
+    : QAbstractScrollArea(parent)
+{
+    setObjectName(QStringLiteral("sequenceDiagram"));
+    setAccessibleName(tr("Sequence diagram"));
+    setFocusPolicy(Qt::StrongFocus);
+    setMouseTracking(true);
+    viewport()->setMouseTracking(true);
+    setHorizontalScrollBarPolicy(Qt::ScrollBarAsNeeded);
+    connect(verticalScrollBar(), &QScrollBar::valueChanged, this, [this](int value) {
+        m_followCursor = value >= verticalScrollBar()->maximum();
+    });
+}
+
+SequenceDiagram::SequenceDiagram(ViewContext &context, QWidget *parent)
+    : SequenceDiagram(parent)
+{
+    m_context = &context;
+    auto reload = [this] {
+        QStringList actors;
+        for (const ScenarioActor &actor : m_context->scenario().actors)
+            actors << actor.id;
+        setTrace(m_context->trace(), actors);
+    };
+    connect(&context, &ViewContext::sessionChanged, this, reload);
+    connect(&context, &ViewContext::traceGrew, this, &SequenceDiagram::catchUp);
+    connect(&context, &ViewContext::cursorChanged, this, &SequenceDiagram::cursorMoved);
+    connect(&context, &ViewContext::selectionChanged, this, [this] { selectEvent(m_context->selectedEvent()); });
+    reload();
+}
+
+SequenceDiagram::~SequenceDiagram() = default;
+
+void SequenceDiagram::setTrace(Trace *trace, const QStringList &actors)
+{
+    if (m_trace && !m_context)
+        disconnect(m_trace, nullptr, this, nullptr);
+    m_trace = trace;
+    m_layout.clear();
+    m_layout.setActors(actors);
+    m_ingested = 0;
+    m_selected = -1;
+    m_densityRows = -1;
+    m_followCursor = true;
+    if (m_trace && !m_context) {
+        // Appends come from actor threads: take them in on this thread, in batches.
+        connect(m_trace, &Trace::eventAppended, this, &SequenceDiagram::catchUp, Qt::QueuedConnection);
+        connect(m_trace, &Trace::cursorChanged, this, &SequenceDiagram::cursorMoved);
+        connect(m_trace, &Trace::cleared, this, [this] {
+            m_layout.clear();
+            m_ingested = 0;
+            m_densityRows = -1;
+            cursorMoved();
+        });
+    }
+    catchUp();
+    cursorMoved();
+}
+
+void SequenceDiagram::catchUp()
+{
+    if (!m_trace)
+        return;
+    const qint64 size = m_trace->size();
+    if (size < m_ingested) { // cleared behind our back
+        m_layout.clear();
+        m_ingested = 0;
+    }
+    for (; m_ingested < size; ++m_ingested)
+        m_layout.ingest(m_trace->at(m_ingested));
+    cursorMoved();
+}
+
+void SequenceDiagram::cursorMoved()
+{
+    m_cursor = m_trace ? m_trace->cursor() : 0;
+    updateScrollBars();
+    if (m_followCursor)
+        verticalScrollBar()->setValue(verticalScrollBar()->maximum());
+    viewport()->update();
+}
+
+qsizetype SequenceDiagram::shownRows() const
+{
+    return m_layout.rowsBefore(m_cursor);
+}
+
+SequenceDiagram::Geometry SequenceDiagram::geometryFor(const QSize &size, double zoom) const
+{
+    Geometry g;
+    g.width = size.width();
+    g.height = size.height();
+    g.rowHeight = BaseRowHeight * zoom;
+    g.header = qMax(36, fontMetrics().height() * 2 + 8);
+    const int columns = qMax(1, m_layout.laneCount());
+    g.laneWidth = qMax(120, (g.width - g.left * 2 - g.strip - 8) / columns);
+    return g;
+}
+
+int SequenceDiagram::laneX(const Geometry &g, int lane) const
+{
+    const int column = m_layout.column(lane);
+    return column < 0 ? -1 : g.left + column * g.laneWidth + g.laneWidth / 2;
+}
+
+void SequenceDiagram::updateScrollBars()
+{
+    const Geometry g = geometryFor(viewport()->size(), m_zoom);
+    const double content = double(shownRows()) * g.rowHeight + g.rowHeight;
+    const int page = qMax(1, g.height - g.header);
+    verticalScrollBar()->setPageStep(page);
+    verticalScrollBar()->setSingleStep(qMax(1, int(g.rowHeight)));
+    verticalScrollBar()->setRange(0, qMax(0, int(std::ceil(content)) - page));
+    const int contentWidth = g.left * 2 + m_layout.laneCount() * g.laneWidth + g.strip;
+    horizontalScrollBar()->setPageStep(g.width);
+    horizontalScrollBar()->setRange(0, qMax(0, contentWidth - g.width));
+}
+
+void SequenceDiagram::setZoom(double zoom)
+{
+    zoom = qBound(1e-4, zoom, 4.0);
+    if (qFuzzyCompare(zoom, m_zoom))
+        return;
+    // Keep the row in the middle of the view where it was.
+    const double rowHeight = BaseRowHeight * m_zoom;
+    const double middle = (verticalScrollBar()->value() + (viewport()->height() - 44) / 2.0) / rowHeight;
+    m_zoom = zoom;
+    updateScrollBars();
+    if (!m_followCursor)
+        verticalScrollBar()->setValue(int(middle * BaseRowHeight * m_zoom - (viewport()->height() - 44) / 2.0));
+    else
+        verticalScrollBar()->setValue(verticalScrollBar()->maximum());
+    viewport()->update();
+}
+
+void SequenceDiagram::zoomToFit()
+{
+    const Geometry g = geometryFor(viewport()->size(), 1.0);
+    const qsizetype rows = qMax<qsizetype>(1, shownRows() + 1);
+    setZoom(qMin(1.0, double(g.height - g.header) / (double(rows) * BaseRowHeight)));
+}
+
+QRect SequenceDiagram::rowRect(qsizetype row) const
+{
+    const Geometry g = geometryFor(viewport()->size(), m_zoom);
+    const double y = g.header + row * g.rowHeight - verticalScrollBar()->value();
+    return QRect(0, int(y), g.width - g.strip, qMax(1, int(g.rowHeight)));
+}
+
+qint64 SequenceDiagram::eventAt(const QPoint &point) const
+{
+    const Geometry g = geometryFor(viewport()->size(), m_zoom);
+    if (point.y() < g.header || point.x() >= g.width - g.strip)
+        return -1;
+    const qsizetype row = qsizetype((point.y() - g.header + verticalScrollBar()->value()) / g.rowHeight);
+    if (row < 0 || row >= shownRows())
+        return -1;
+    return m_layout.items()[row].seq;
+}
+
+void SequenceDiagram::selectEvent(qint64 seq)
+{
+    if (seq == m_selected)
+        return;
+    m_selected = seq;
+    viewport()->update();
+}
+
+void SequenceDiagram::paintEvent(QPaintEvent *)
+{
+    QPainter painter(viewport());
+    render(painter, viewport()->size());
+}
+
+void SequenceDiagram::render(QPainter &painter, const QSize &size)
+{
+    const Geometry g = geometryFor(size, m_zoom);
+    const DiagramStyle style(palette());
+    painter.fillRect(QRect(QPoint(0, 0), size), style.background);
+    painter.save();
+    painter.translate(-horizontalScrollBar()->value(), 0);
+    const double top = verticalScrollBar()->value();
+    const qsizetype shown = shownRows();
+    const qsizetype first = qMax<qsizetype>(0, qsizetype(top / g.rowHeight) - 1);
+    const qsizetype last = qMin<qsizetype>(shown, qsizetype((top + g.height - g.header) / g.rowHeight) + 2);
+    painter.setClipRect(QRect(0, g.header, g.width + horizontalScrollBar()->value(), g.height - g.header));
+    // Lane lines.
+    painter.setPen(QPen(style.lane, 1, Qt::DotLine));
+    for (int lane = 0; lane < m_layout.laneCount(); ++lane) {
+        const int x = laneX(g, lane);
+        painter.drawLine(x, g.header, x, g.height);
+    }
+    paintRows(painter, g, top, first, last);
+    // "Now": under the last event shown.
+    const double cursorY = g.header + shown * g.rowHeight - top;
+    painter.setPen(QPen(style.cursor, 2));
+    painter.drawLine(QPointF(0, cursorY), QPointF(g.left * 2 + m_layout.laneCount() * g.laneWidth, cursorY));
+    painter.setPen(style.cursor);
+    painter.drawText(QPointF(g.left, cursorY + painter.fontMetrics().ascent() + 2), tr("now (event %1)").arg(m_cursor));
+    painter.setClipping(false);
+    paintHeader(painter, g);
+    painter.restore();
+    paintOverview(painter, g, top);
+}
+
+void SequenceDiagram::paintHeader(QPainter &painter, const Geometry &g)
+{
+    const DiagramStyle style(palette());
+    painter.fillRect(QRect(0, 0, g.left * 2 + qMax(1, m_layout.laneCount()) * g.laneWidth, g.header), style.header);
+    QFont bold = painter.font();
+    bold.setBold(true);
+    for (int lane = 0; lane < m_layout.laneCount(); ++lane) {
+        const SequenceLayout::Lane &info = m_layout.lane(lane);
+        const QRect box(laneX(g, lane) - g.laneWidth / 2 + 2, 2, g.laneWidth - 4, g.header - 4);
+        painter.setPen(style.text);
+        painter.setFont(bold);
+        painter.drawText(box, Qt::AlignHCenter | Qt::AlignTop,
+                         info.actor.isEmpty() ? tr("kernel") : info.actor);
+        painter.setFont(font());
+        painter.drawText(box, Qt::AlignHCenter | Qt::AlignBottom,
+                         info.socket.isEmpty() ? tr("(program)") : info.socket);
+    }
+    if (m_layout.laneCount() == 0) {
+        painter.setPen(style.muted);
+        painter.drawText(QRect(g.left, 0, g.width, g.header), Qt::AlignVCenter, tr("No event yet: step to start."));
+    }
+}
+
+void SequenceDiagram::paintRows(QPainter &painter, const Geometry &g, double top, qsizetype first, qsizetype last)
+{
+    const DiagramStyle style(palette());
+    const auto &items = m_layout.items();
+    const bool detailed = g.rowHeight >= 14;
+    const QFontMetrics metrics = painter.fontMetrics();
+    if (!detailed) {
+        // Zoomed out: one mark per lane and pixel row, no labels.
+        painter.setRenderHint(QPainter::Antialiasing, false);
+        int lastPixel = -1;
+        std::vector<int> lastPixelOfLane(m_layout.laneCount() + 1, -1);
+        for (qsizetype row = first; row < last; ++row) {
+            const SequenceLayout::Item &item = items[row];
+            const int y = int(g.header + row * g.rowHeight - top);
+            const int laneSlot = item.lane < 0 ? m_layout.laneCount() : item.lane;
+            if (item.kind == SequenceLayout::ItemKind::Packet || item.kind == SequenceLayout::ItemKind::Transfer) {
+                if (y == lastPixel)
+                    continue;
+                lastPixel = y;
+                painter.setPen(style.kindColor(item.kind));
+                const int x1 = item.lane >= 0 ? laneX(g, item.lane) : g.left;
+                const int x2 = item.toLane >= 0 ? laneX(g, item.toLane) : g.left;
+                painter.drawLine(x1, y, x2, y);
+            } else if (lastPixelOfLane[laneSlot] != y) {
+                lastPixelOfLane[laneSlot] = y;
+                painter.setPen(style.kindColor(item.kind));
+                const int x = item.lane >= 0 ? laneX(g, item.lane) : g.left + 4;
+                painter.drawLine(x - 5, y, x + 5, y);
+            }
+        }
+        return;
+    }
+    painter.setRenderHint(QPainter::Antialiasing, true);
+    for (qsizetype row = first; row < last; ++row) {
+        const SequenceLayout::Item &item = items[row];
+        const TraceEvent &event = m_trace->at(item.seq);
+        const double y = g.header + (row + 0.5) * g.rowHeight - top;
+        if (item.seq == m_selected)
+            painter.fillRect(QRectF(0, y - g.rowHeight / 2, g.left * 2 + m_layout.laneCount() * g.laneWidth, g.rowHeight),
+                             style.selection);
+        const int x = item.lane >= 0 ? laneX(g, item.lane) : g.left + 8;
+        switch (item.kind) {
+        case SequenceLayout::ItemKind::Call: {
+            const CallInfo &call = *event.call();
+            const bool failed = call.result < 0 && !call.errnoName.isEmpty();
+            if (item.waitFrom >= 0) {
+                // The time the call spent waiting in the kernel, as a bar down its lane.
+                const double from = g.header + (item.waitFrom + 0.5) * g.rowHeight - top;
+                painter.fillRect(QRectF(x - 3, from, 6, y - from), style.blocked);
+            }
+            painter.setPen(QPen(style.text, 1.5));
+            if (failed) {
+                // A failed call: a square with a cross, not only a colour.
+                painter.setBrush(style.error);
+                painter.drawRect(QRectF(x - 6, y - 6, 12, 12));
+                painter.drawLine(QPointF(x - 4, y - 4), QPointF(x + 4, y + 4));
+                painter.drawLine(QPointF(x - 4, y + 4), QPointF(x + 4, y - 4));
+            } else {
+                painter.setBrush(style.call);
+                painter.drawEllipse(QPointF(x, y), 6, 6);
+            }
+            painter.setBrush(Qt::NoBrush);
+            QString label = eventtext::callSignature(call) + QStringLiteral(" = ") + QString::number(call.result);
+            if (failed)
+                label += u' ' + call.errnoName;
+            if (call.phase == CallInfo::Phase::Cancelled)
+                label = eventtext::callSignature(call) + tr(" cancelled");
+            painter.setPen(failed ? style.errorText : style.text);
+            painter.drawText(QPointF(x + 10, y + metrics.ascent() / 2.0 - 1), label);
+            break;
+        }
+        case SequenceLayout::ItemKind::Blocked: {
+            // An hourglass: the call waits.
+            QPainterPath glass;
+            glass.moveTo(x - 6, y - 7);
+            glass.lineTo(x + 6, y - 7);
+            glass.lineTo(x - 6, y + 7);
+            glass.lineTo(x + 6, y + 7);
+            glass.closeSubpath();
+            painter.setPen(QPen(style.text, 1.2));
+            painter.setBrush(style.blocked);
+            painter.drawPath(glass);
+            painter.setBrush(Qt::NoBrush);
+            painter.drawText(QPointF(x + 10, y + metrics.ascent() / 2.0 - 1),
+                             eventtext::callSignature(*event.call()) + tr(" waits…"));
+            break;
+        }
+        case SequenceLayout::ItemKind::Packet:
+            paintPacket(painter, g, item, y, true);
+            break;
+        case SequenceLayout::ItemKind::State: {
+            const StateInfo &state = *event.state();
+            const QString text = (state.from.isEmpty() ? QString() : state.from + QStringLiteral(" → ")) + state.to;
+            const QRectF badge(x - 4, y - metrics.height() / 2.0 - 1, metrics.horizontalAdvance(text) + 14,
+                               metrics.height() + 2);
+            painter.setPen(QPen(style.state, 1.5));
+            painter.setBrush(style.stateFill);
+            painter.drawRoundedRect(badge, 6, 6);
+            painter.setBrush(Qt::NoBrush);
+            painter.setPen(style.text);
+            painter.drawText(badge, Qt::AlignCenter, text);
+            break;
+        }
+        case SequenceLayout::ItemKind::Transfer: {
+            const TransferInfo &transfer = *event.transfer();
+            const int x2 = item.toLane >= 0 ? laneX(g, item.toLane) : x + g.laneWidth;
+            painter.setPen(QPen(style.transfer, 2, Qt::DashLine));
+            painter.drawLine(QPointF(x, y), QPointF(x2, y));
+            const double dir = x2 >= x ? 1 : -1;
+            painter.drawLine(QPointF(x2, y), QPointF(x2 - dir * 8, y - 5));
+            painter.drawLine(QPointF(x2, y), QPointF(x2 - dir * 8, y + 5));
+            painter.setPen(style.text);
+            painter.drawText(QPointF(qMin(x, x2) + 8, y - 4),
+                             tr("copied in the kernel: %n byte(s), no packet", nullptr, transfer.len));
+            break;
+        }
+        case SequenceLayout::ItemKind::Note: {
+            QFont italic = painter.font();
+            italic.setItalic(true);
+            painter.setFont(italic);
+            painter.setPen(event.note()->level == NoteInfo::Level::Info ? style.muted : style.errorText);
+            painter.drawText(QPointF(g.left + 4, y + metrics.ascent() / 2.0 - 1), QStringLiteral("ⓘ ") + event.note()->text);
+            painter.setFont(font());
+            break;
+        }
+        }
+    }
+}
+
+void SequenceDiagram::paintPacket(QPainter &painter, const Geometry &g, const SequenceLayout::Item &item, double y,
+                                  bool detailed)
+{
+    const DiagramStyle style(palette());
+    const PacketInfo &packet = *m_trace->at(item.seq).packet();
+    const double x1 = item.lane >= 0 ? laneX(g, item.lane) : g.left;
+    const double x2 = item.toLane >= 0 ? laneX(g, item.toLane) : g.left + m_layout.laneCount() * g.laneWidth;
+    const DiagramStyle::PacketShape shape = DiagramStyle::shapeOf(packet);
+    painter.setPen(style.packetPen(shape));
+    painter.drawLine(QPointF(x1, y), QPointF(x2, y));
+    style.drawArrowHead(painter, shape, QPointF(x1, y), QPointF(x2, y));
+    if (shape == DiagramStyle::PacketShape::Reset) {
+        // A reset: a cross at the start of the arrow as well as its dashes.
+        painter.drawLine(QPointF(x1 - 5, y - 5), QPointF(x1 + 5, y + 5));
+        painter.drawLine(QPointF(x1 - 5, y + 5), QPointF(x1 + 5, y - 5));
+    }
+    if (!detailed)
+        return;
+    painter.setPen(style.text);
+    const QString label = DiagramStyle::packetLabel(packet);
+    const double width = painter.fontMetrics().horizontalAdvance(label);
+    const double middle = (x1 + x2) / 2;
+    painter.drawText(QPointF(qMax(double(g.left), middle - width / 2), y - 3), label);
+}
+
+void SequenceDiagram::paintOverview(QPainter &painter, const Geometry &g, double top)
+{
+    const DiagramStyle style(palette());
+    const QRect strip(g.width - g.strip, g.header, g.strip, g.height - g.header);
+    painter.fillRect(QRect(strip.x(), 0, strip.width(), g.height), style.header);
+    const qsizetype shown = shownRows();
+    if (shown <= 0 || strip.height() <= 0)
+        return;
+    const int bins = strip.height();
+    if (m_densityRows != shown || m_densityBins != bins) {
+        m_density = m_layout.density(bins, shown);
+        m_densityRows = shown;
+        m_densityBins = bins;
+    }
+    const double perPixel = double(shown) / bins;
+    painter.setRenderHint(QPainter::Antialiasing, false);
+    for (int bin = 0; bin < bins; ++bin) {
+        const auto &counts = m_density[bin];
+        int total = 0;
+        int dominant = 0;
+        for (int kind = 0; kind < SequenceLayout::KindCount; ++kind) {
+            total += counts[kind];
+            if (counts[kind] > counts[dominant])
+                dominant = kind;
+        }
+        if (total == 0)
+            continue;
+        QColor colour = style.kindColor(SequenceLayout::ItemKind(dominant));
+        colour.setAlphaF(float(qBound(0.35, total / qMax(1.0, perPixel), 1.0)));
+        painter.setPen(colour);
+        painter.drawLine(strip.x() + 2, strip.y() + bin, strip.right() - 2, strip.y() + bin);
+    }
+    // Where the view is.
+    const double content = shown * g.rowHeight;
+    const double from = qBound(0.0, top / qMax(1.0, content), 1.0);
+    const double to = qBound(0.0, (top + g.height - g.header) / qMax(1.0, content), 1.0);
+    painter.setPen(QPen(style.text, 1));
+    painter.setBrush(Qt::NoBrush);
+    painter.drawRect(QRectF(strip.x() + 0.5, strip.y() + from * strip.height(), strip.width() - 1.5,
+                            qMax(2.0, (to - from) * strip.height())));
+}
+
+QSize SequenceDiagram::fullSize() const
+{
+    const Geometry g = geometryFor(QSize(qMax(640, width()), 100), 1.0);
+    return QSize(g.left * 2 + qMax(1, m_layout.laneCount()) * g.laneWidth + g.strip,
+                 int(g.header + (shownRows() + 1.5) * g.rowHeight));
+}
+
+void SequenceDiagram::renderFull(QPainter &painter)
+{
+    const QSize size = fullSize();
+    const double zoom = m_zoom;
+    const int value = verticalScrollBar()->value();
+    const int horizontal = horizontalScrollBar()->value();
+    m_zoom = 1.0;
+    // The full diagram starts at its first row, whatever the view shows.
+    const QSignalBlocker blockV(verticalScrollBar());
+    const QSignalBlocker blockH(horizontalScrollBar());
+    verticalScrollBar()->setRange(0, 0);
+    horizontalScrollBar()->setRange(0, 0);
+    render(painter, size);
+    m_zoom = zoom;
+    updateScrollBars();
+    verticalScrollBar()->setValue(value);
+    horizontalScrollBar()->setValue(horizontal);
+}
+
+void SequenceDiagram::resizeEvent(QResizeEvent *event)
+{
+    QAbstractScrollArea::resizeEvent(event);
+    updateScrollBars();
+    if (m_followCursor)
+        verticalScrollBar()->setValue(verticalScrollBar()->maximum());
+}
+
+void SequenceDiagram::scrollFromStrip(int y)
+{
+    const Geometry g = geometryFor(viewport()->size(), m_zoom);
+    const double fraction = qBound(0.0, double(y - g.header) / qMax(1, g.height - g.header), 1.0);
+    const double content = shownRows() * g.rowHeight;
+    verticalScrollBar()->setValue(int(fraction * content - (g.height - g.header) / 2.0));
+}
+
+void SequenceDiagram::mousePressEvent(QMouseEvent *event)
+{
+    const Geometry g = geometryFor(viewport()->size(), m_zoom);
+    if (event->position().x() >= g.width - g.strip) {
+        m_draggingStrip = true;
+        scrollFromStrip(event->position().toPoint().y());
+        return;
+    }
+    const QPoint point = event->position().toPoint() + QPoint(horizontalScrollBar()->value(), 0);
+    const qint64 seq = eventAt(QPoint(qMin(point.x(), g.width - g.strip - 1), point.y()));
+    if (seq < 0)
+        return;
+    selectEvent(seq);
+    if (m_context) {
+        m_context->selectEvent(seq);
+        m_context->setCursor(seq + 1);
+    } else if (m_trace) {
+        m_trace->setCursor(seq + 1);
+    }
+    Q_EMIT eventClicked(seq);
+}
+
+void SequenceDiagram::mouseMoveEvent(QMouseEvent *event)
+{
+    if (m_draggingStrip && (event->buttons() & Qt::LeftButton))
+        scrollFromStrip(event->position().toPoint().y());
+    else
+        m_draggingStrip = false;
+}
+
+void SequenceDiagram::wheelEvent(QWheelEvent *event)
+{
+    if (event->modifiers() & Qt::ControlModifier) {
+        setZoom(m_zoom * (event->angleDelta().y() > 0 ? 1.25 : 0.8));
+        event->accept();
+        return;
+    }
+    QAbstractScrollArea::wheelEvent(event);
+}
+
+void SequenceDiagram::keyPressEvent(QKeyEvent *event)
+{
+    if (event->key() == Qt::Key_Plus || event->key() == Qt::Key_Equal)
+        setZoom(m_zoom * 1.25);
+    else if (event->key() == Qt::Key_Minus)
+        setZoom(m_zoom * 0.8);
+    else if (event->key() == Qt::Key_0)
+        setZoom(1.0);
+    else if (event->key() == Qt::Key_F)
+        zoomToFit();
+    else
+        QAbstractScrollArea::keyPressEvent(event);
+}
+
+bool SequenceDiagram::viewportEvent(QEvent *event)
+{
+    if (event->type() == QEvent::ToolTip) {
+        auto *help = static_cast<QHelpEvent *>(event);
+        const qint64 seq = eventAt(help->pos() + QPoint(horizontalScrollBar()->value(), 0));
+        if (seq >= 0 && m_trace)
+            QToolTip::showText(help->globalPos(), eventtext::line(m_trace->at(seq)), viewport());
+        else
+            QToolTip::hideText();
+        return true;
+    }
+    return QAbstractScrollArea::viewportEvent(event);
+}
