@@ -123,6 +123,35 @@ QPair<int, int> lineAndColumn(const QByteArray &text, qsizetype offset)
     return {line, column};
 }
 
+// Qt's messages ("unterminated object") name the parser's state; a teacher needs the character to
+// add or remove.
+QString parseProblem(const QJsonParseError &error)
+{
+    switch (error.error) {
+    case QJsonParseError::UnterminatedObject:
+        return QStringLiteral("a ',' or '}' is missing (keys and text need double quotes)");
+    case QJsonParseError::MissingNameSeparator:
+        return QStringLiteral("a ':' is missing after a key");
+    case QJsonParseError::UnterminatedArray:
+        return QStringLiteral("a ',' or ']' is missing");
+    case QJsonParseError::MissingValueSeparator:
+        return QStringLiteral("a ',' is missing between two values");
+    case QJsonParseError::IllegalValue:
+        return QStringLiteral("this is not a JSON value (text needs double quotes; true, false and null are "
+                              "lowercase)");
+    case QJsonParseError::MissingObject:
+        return QStringLiteral("a value is missing after a comma (JSON allows no comma before '}' or ']')");
+    case QJsonParseError::GarbageAtEnd:
+        return QStringLiteral("there is more text after the scenario's closing '}'");
+    case QJsonParseError::UnterminatedString:
+        return QStringLiteral("a string is not closed");
+    case QJsonParseError::IllegalUTF8String:
+        return QStringLiteral("the text is not UTF-8");
+    default:
+        return error.errorString();
+    }
+}
+
 // A string left open runs to the end of the file, where the parser notices it; the mistake is on
 // the line where the string meets a line break, which JSON never allows inside a string.
 qsizetype openStringAtLineEnd(const QByteArray &text)
@@ -161,7 +190,7 @@ ScenarioLoadResult parse(const QByteArray &json, const QString &source)
         result.error.reason =
             QStringLiteral("the text is not valid JSON: ") +
             (stringLeftOpen ? QStringLiteral("a string is not closed before the end of the line")
-                            : parseError.errorString());
+                            : parseProblem(parseError));
         return result;
     }
     if (!document.isObject()) {

@@ -40,8 +40,9 @@ void TestScenarioLoader::brokenFileIsRefused_data()
                             << QString::fromLatin1(reason) << line;
     };
     // Text that is not JSON: the line and column, no path.
-    row("malformed-json", "", "not valid JSON", 7);
-    row("unterminated-string", "", "not valid JSON", 8);
+    row("malformed-json", "", "not valid JSON: a ',' or '}' is missing", 7);
+    row("unterminated-string", "", "a string is not closed before the end of the line", 8);
+    row("trailing-comma", "", "no comma before '}' or ']'", 8);
     row("not-an-object", "$", "must be a JSON object");
     // The header and the actors.
     row("missing-id", "$", "\"id\" is missing");
