@@ -1,0 +1,384 @@
+#include "packettap.h"
+#include "sandboxclient.h"
+#include "scenarioloader.h"
+#include "sessionsetup.h"
+#include "testsupport.h"
+
+#include <QFileInfo>
+#include <QProcess>
+#include <QStandardPaths>
+#include <QTest>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <ctime>
+
+class TestPacketTap : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase();
+    void portFilterKeepsTheScenarioTraffic_data();
+    void portFilterKeepsTheScenarioTraffic();
+    void eachFrameOnceWithItsKernelTime();
+    void segmentsShowAtTheirRealSize();
+    void packetsNameTheCallThatCausedThem();
+    void resetLeavesNoOldPacket();
+    void traceHoldsWhatAnIndependentCaptureSees();
+
+private:
+    SessionSetup sandboxSetup(const Scenario &scenario);
+};
+
+namespace {
+
+Scenario oneSocketScenario()
+{
+    return testsupport::makeScenario(
+        {QStringLiteral("a")},
+        {QStringLiteral(R"({"actor": "a", "call": "socket", "creates": "s", "args": {"domain": "AF_INET", "type": "SOCK_DGRAM"}})")});
+}
+
+QList<PacketInfo> packetsOf(const Trace &trace)
+{
+    QList<PacketInfo> packets;
+    for (qint64 i = 0; i < trace.size(); ++i) {
+        if (const PacketInfo *packet = trace.at(i).packet())
+            packets << *packet;
+    }
+    return packets;
+}
+
+qint64 realtimeNs()
+{
+    timespec now{};
+    ::clock_gettime(CLOCK_REALTIME, &now);
+    return qint64(now.tv_sec) * 1000000000 + now.tv_nsec;
+}
+
+template <typename Address>
+sockaddr *raw(Address &address)
+{
+    return reinterpret_cast<sockaddr *>(&address);
+}
+
+sockaddr_in loopback4(quint16 port)
+{
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_port = htons(port);
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    return address;
+}
+
+sockaddr_in6 loopback6(quint16 port)
+{
+    sockaddr_in6 address{};
+    address.sin6_family = AF_INET6;
+    address.sin6_port = htons(port);
+    address.sin6_addr = in6addr_loopback;
+    return address;
+}
+
+// The frames of a classic pcap stream (as dumpcap -P writes it), in order.
+QList<QByteArray> pcapFrames(const QByteArray &file)
+{
+    QList<QByteArray> frames;
+    qsizetype at = 24;
+    while (at + 16 <= file.size()) {
+        quint32 captured = 0;
+        std::memcpy(&captured, file.constData() + at + 8, 4);
+        if (at + 16 + qsizetype(captured) > file.size())
+            break;
+        frames << file.mid(at + 16, captured);
+        at += 16 + captured;
+    }
+    return frames;
+}
+
+} // namespace
+
+void TestPacketTap::initTestCase()
+{
+    qputenv("SOCKETSCOPE_SANDBOX",
+            (QFileInfo(QStringLiteral(SOCKETSCOPE_BINARY)).absolutePath() + QStringLiteral("/socketscope-sandbox")).toLocal8Bit());
+    auto probe = SandboxClient::start();
+    if (!probe->isReady())
+        QSKIP(qPrintable(QStringLiteral("the sandbox cannot be entered here: ") + probe->error()));
+}
+
+SessionSetup TestPacketTap::sandboxSetup(const Scenario &scenario)
+{
+    SessionSetup setup = setUpSession(scenario);
+    if (setup.mode != QLatin1String("sandbox") || !setup.capture)
+        qWarning("%s", qPrintable(setup.description));
+    return setup;
+}
+
+void TestPacketTap::portFilterKeepsTheScenarioTraffic_data()
+{
+    QTest::addColumn<bool>("v6");
+    QTest::addRow("IPv4") << false;
+    QTest::addRow("IPv6") << true;
+}
+
+void TestPacketTap::portFilterKeepsTheScenarioTraffic()
+{
+    QFETCH(bool, v6);
+    auto sandbox = SandboxClient::start();
+    QVERIFY(sandbox->isReady());
+    Session session(oneSocketScenario(), std::make_shared<SandboxSocketFactory>(sandbox));
+    int loopback = 0;
+    const int packetSocket = sandbox->createPacketSocket(&loopback);
+    QVERIFY(packetSocket >= 0);
+    QString error;
+    auto tap = PacketTap::start(session, packetSocket, loopback, packetfilter::ports({8080, 5353}), &error);
+    QVERIFY2(tap, qPrintable(error));
+    session.attach(tap);
+
+    const int domain = v6 ? AF_INET6 : AF_INET;
+    auto sendTo = [&](int fd, const void *data, size_t size, quint16 port) {
+        auto a4 = loopback4(port);
+        auto a6 = loopback6(port);
+        return v6 ? ::sendto(fd, data, size, 0, raw(a6), sizeof a6) : ::sendto(fd, data, size, 0, raw(a4), sizeof a4);
+    };
+    auto bindTo = [&](int fd, quint16 port) {
+        auto a4 = loopback4(port);
+        auto a6 = loopback6(port);
+        return v6 ? ::bind(fd, raw(a6), sizeof a6) : ::bind(fd, raw(a4), sizeof a4);
+    };
+    const int sender = sandbox->createSocket(domain, SOCK_DGRAM, 0);
+    const int inside = sandbox->createSocket(domain, SOCK_DGRAM, 0);
+    const int outside = sandbox->createSocket(domain, SOCK_DGRAM, 0);
+    const int ping = sandbox->createSocket(domain, SOCK_DGRAM, v6 ? int(IPPROTO_ICMPV6) : int(IPPROTO_ICMP));
+    QVERIFY(sender >= 0 && inside >= 0 && outside >= 0 && ping >= 0);
+    QCOMPARE(bindTo(inside, 8080), 0);
+    QCOMPARE(bindTo(outside, 9090), 0);
+    // 7070 and 5353 have no socket: the kernel answers with an ICMP port-unreachable.
+    for (const quint16 port : {quint16(9090), quint16(8080), quint16(7070), quint16(5353)})
+        QCOMPARE(sendTo(sender, "x", 1, port), 1);
+    const unsigned char echo[8] = {v6 ? quint8(128) : quint8(8), 0, 0, 0, 0, 0, 0, 1};
+    QCOMPARE(sendTo(ping, echo, sizeof echo, 0), 8);
+
+    // Kept: the datagrams to 8080 and 5353, every ICMP message (two port-unreachables, the
+    // echo request and its reply). Dropped: the datagrams to 9090 and 7070.
+    QTRY_VERIFY_WITH_TIMEOUT(packetsOf(session.trace()).size() >= 6, 5000);
+    QVERIFY(tap->settled());
+    const QList<PacketInfo> packets = packetsOf(session.trace());
+    QStringList seen;
+    for (const PacketInfo &packet : packets)
+        seen << packet.proto + u' ' + packet.dst.section(u':', -1) + u' ' + packet.flags.join(u',');
+    const QString all = seen.join(QStringLiteral(" | "));
+    QCOMPARE(packets.size(), 6);
+    QVERIFY2(seen.filter(QStringLiteral("UDP 8080")).size() == 1, qPrintable(all));
+    QVERIFY2(seen.filter(QStringLiteral("UDP 5353")).size() == 1, qPrintable(all));
+    QVERIFY2(seen.filter(QStringLiteral("UDP 9090")).isEmpty(), qPrintable(all));
+    QVERIFY2(seen.filter(QStringLiteral("UDP 7070")).isEmpty(), qPrintable(all));
+    QVERIFY2(seen.filter(QStringLiteral("port-unreachable")).size() == 2, qPrintable(all));
+    QVERIFY2(seen.filter(QStringLiteral("echo-request")).size() == 1, qPrintable(all));
+    QVERIFY2(seen.filter(QStringLiteral("echo-reply")).size() == 1, qPrintable(all));
+    for (const int fd : {inside, outside})
+        ::close(fd);
+    for (const int fd : {sender, ping})
+        ::close(fd);
+}
+
+void TestPacketTap::eachFrameOnceWithItsKernelTime()
+{
+    SessionSetup setup = sandboxSetup(oneSocketScenario());
+    QVERIFY(setup.capture);
+    const qint64 before = realtimeNs();
+    const int listener = setup.sandbox->createSocket(AF_INET, SOCK_STREAM, 0);
+    const int client = setup.sandbox->createSocket(AF_INET, SOCK_STREAM, 0);
+    auto address = loopback4(8080);
+    QCOMPARE(::bind(listener, raw(address), sizeof address), 0);
+    QCOMPARE(::listen(listener, 1), 0);
+    QCOMPARE(::connect(client, raw(address), sizeof address), 0);
+    QTRY_COMPARE_WITH_TIMEOUT(packetsOf(setup.session->trace()).size(), 3, 5000);
+    const qint64 after = realtimeNs();
+    const QList<PacketInfo> packets = packetsOf(setup.session->trace());
+    QCOMPARE(packets.at(0).flags, QStringList{QStringLiteral("SYN")});
+    QCOMPARE(packets.at(1).flags, (QStringList{QStringLiteral("SYN"), QStringLiteral("ACK")}));
+    QCOMPARE(packets.at(2).flags, QStringList{QStringLiteral("ACK")});
+    qint64 previous = before;
+    for (const PacketInfo &packet : packets) {
+        QVERIFY(packet.kernelTimeNs >= previous);
+        QVERIFY(packet.kernelTimeNs <= after);
+        previous = packet.kernelTimeNs;
+        QVERIFY(packet.frame.size() >= 14 + 20 + 20);
+        QVERIFY(!packet.summary.isEmpty());
+    }
+    // Relative numbers, as a reader expects them.
+    QCOMPARE(packets.at(0).seq, 0u);
+    QCOMPARE(packets.at(2).seq, 1u);
+    QCOMPARE(packets.at(2).ack, 1u);
+    // Nothing more is waiting in the kernel: the handshake came once, not once per direction.
+    QVERIFY(setup.tap.lock()->settled());
+    QCOMPARE(packetsOf(setup.session->trace()).size(), 3);
+    QCOMPARE(setup.tap.lock()->statistics().drops, 0u);
+    ::close(client);
+    ::close(listener);
+}
+
+void TestPacketTap::segmentsShowAtTheirRealSize()
+{
+    SessionSetup setup = sandboxSetup(oneSocketScenario());
+    QVERIFY(setup.capture);
+    const int listener = setup.sandbox->createSocket(AF_INET, SOCK_STREAM, 0);
+    const int client = setup.sandbox->createSocket(AF_INET, SOCK_STREAM, 0);
+    const int mss = 1000;
+    QCOMPARE(::setsockopt(client, IPPROTO_TCP, TCP_MAXSEG, &mss, sizeof mss), 0);
+    auto address = loopback4(8080);
+    QCOMPARE(::bind(listener, raw(address), sizeof address), 0);
+    QCOMPARE(::listen(listener, 1), 0);
+    QCOMPARE(::connect(client, raw(address), sizeof address), 0);
+    const int connection = ::accept(listener, nullptr, nullptr);
+    QVERIFY(connection >= 0);
+    const QByteArray data(20000, 'x');
+    QCOMPARE(::send(client, data.constData(), data.size(), 0), ssize_t(data.size()));
+    QByteArray received(data.size(), '\0');
+    qsizetype total = 0;
+    while (total < data.size()) {
+        const ssize_t got = ::recv(connection, received.data() + total, received.size() - total, 0);
+        QVERIFY(got > 0);
+        total += got;
+    }
+    auto dataBytes = [&] {
+        int bytes = 0;
+        for (const PacketInfo &packet : packetsOf(setup.session->trace()))
+            bytes += packet.dst.endsWith(QLatin1String(":8080")) ? packet.len : 0;
+        return bytes;
+    };
+    QTRY_COMPARE_WITH_TIMEOUT(dataBytes(), 20000, 5000);
+    int segments = 0;
+    for (const PacketInfo &packet : packetsOf(setup.session->trace())) {
+        if (packet.len > 0) {
+            ++segments;
+            // The MSS less the 12 bytes of the timestamp option on every segment.
+            QVERIFY2(packet.len <= mss, qPrintable(packet.summary));
+        }
+    }
+    QVERIFY2(segments >= 20, qPrintable(QString::number(segments)));
+    for (const int fd : {connection, client, listener})
+        ::close(fd);
+}
+
+void TestPacketTap::packetsNameTheCallThatCausedThem()
+{
+    const ScenarioLoadResult loaded = ScenarioLoader::load(QStringLiteral("tcp-echo"));
+    QVERIFY(loaded.ok());
+    SessionSetup setup = sandboxSetup(loaded.scenario);
+    QVERIFY(setup.capture);
+    QVERIFY(setup.session->runToEnd());
+    const Trace &trace = setup.session->trace();
+    QStringList causes;
+    for (qint64 i = 0; i < trace.size(); ++i) {
+        const TraceEvent &event = trace.at(i);
+        if (!event.packet())
+            continue;
+        QVERIFY(event.cause >= 0 && event.cause < event.seq);
+        const CallInfo *call = trace.at(event.cause).call();
+        QVERIFY(call);
+        causes << event.packet()->flags.join(u'+') + u'@' + call->actor + u' ' + call->call;
+    }
+    const QStringList expected = {
+        QStringLiteral("SYN@client connect"), QStringLiteral("SYN+ACK@client connect"),
+        QStringLiteral("ACK@client connect"), QStringLiteral("PSH+ACK@client send"),
+        QStringLiteral("ACK@client send"), QStringLiteral("PSH+ACK@server send"),
+        QStringLiteral("ACK@server send"), QStringLiteral("FIN+ACK@client close"),
+        QStringLiteral("ACK@client close"), QStringLiteral("FIN+ACK@server close"),
+        QStringLiteral("ACK@server close")};
+    QCOMPARE(causes, expected);
+}
+
+void TestPacketTap::resetLeavesNoOldPacket()
+{
+    const ScenarioLoadResult loaded = ScenarioLoader::load(QStringLiteral("tcp-echo"));
+    QVERIFY(loaded.ok());
+    SessionSetup setup = sandboxSetup(loaded.scenario);
+    QVERIFY(setup.capture);
+    Session &session = *setup.session;
+    // Up to the send: the connection is open with data in flight when the reset closes it.
+    for (int i = 0; i < 7; ++i)
+        session.step();
+    const QList<PacketInfo> old = packetsOf(session.trace());
+    QVERIFY(old.size() >= 5);
+    const QString oldClient = old.first().src;
+    session.reset();
+    QCOMPARE(session.trace().size(), 0);
+    QVERIFY(session.runToEnd());
+    const QList<PacketInfo> fresh = packetsOf(session.trace());
+    QCOMPARE(fresh.size(), 11);
+    QCOMPARE(fresh.first().flags, QStringList{QStringLiteral("SYN")});
+    QCOMPARE(fresh.first().seq, 0u);
+    for (const PacketInfo &packet : fresh)
+        QVERIFY2(packet.src != oldClient && packet.dst != oldClient, qPrintable(packet.summary));
+}
+
+// The frames in the trace are exactly those that Wireshark's capture engine (libpcap) sees on
+// the sandbox's lo, joined from outside with nsenter, in the same order. (tcpdump cannot join:
+// it insists on switching to its own user, which the sandbox does not map.)
+void TestPacketTap::traceHoldsWhatAnIndependentCaptureSees()
+{
+    const QString nsenter = QStandardPaths::findExecutable(QStringLiteral("nsenter"));
+    const QString dumpcap = QStandardPaths::findExecutable(QStringLiteral("dumpcap"));
+    if (nsenter.isEmpty() || dumpcap.isEmpty())
+        QSKIP("needs nsenter (util-linux) and dumpcap (tshark)");
+    const ScenarioLoadResult loaded = ScenarioLoader::load(QStringLiteral("tcp-echo"));
+    QVERIFY(loaded.ok());
+    SessionSetup setup = sandboxSetup(loaded.scenario);
+    QVERIFY(setup.capture);
+
+    QProcess capture;
+    capture.start(nsenter, {QStringLiteral("-U"), QStringLiteral("-n"), QStringLiteral("-t"),
+                            QString::number(setup.sandbox->helperPid()), dumpcap, QStringLiteral("-q"),
+                            QStringLiteral("-i"), QStringLiteral("lo"), QStringLiteral("-P"), QStringLiteral("-w"),
+                            QStringLiteral("-")});
+    if (!capture.waitForStarted() || !capture.waitForReadyRead(5000)) {
+        capture.kill();
+        capture.waitForFinished();
+        QSKIP(qPrintable(QStringLiteral("dumpcap cannot capture in the sandbox: ") + QString::fromLocal8Bit(capture.readAllStandardError())));
+    }
+    // Markers until dumpcap has one: from then on it sees everything the tap sees.
+    const QByteArray marker = "socketscope capture marker";
+    const int markerSocket = setup.sandbox->createSocket(AF_INET, SOCK_DGRAM, 0);
+    auto sink = loopback4(9);
+    const int sinkSocket = setup.sandbox->createSocket(AF_INET, SOCK_DGRAM, 0);
+    QCOMPARE(::bind(sinkSocket, raw(sink), sizeof sink), 0);
+    QByteArray dumped;
+    QTRY_VERIFY_WITH_TIMEOUT((::sendto(markerSocket, marker.constData(), marker.size(), 0, raw(sink), sizeof sink),
+                              (dumped += capture.readAllStandardOutput()).contains(marker)),
+                             10000);
+
+    QVERIFY(setup.session->runToEnd());
+    // Every frame of the scenario ends with the ACK of the server's FIN; wait for dumpcap to write it.
+    QList<QByteArray> expected;
+    for (const PacketInfo &packet : packetsOf(setup.session->trace())) {
+        if (!packet.frame.contains(marker))
+            expected << packet.frame;
+    }
+    QCOMPARE(expected.size(), 11);
+    QTRY_VERIFY_WITH_TIMEOUT((dumped += capture.readAllStandardOutput()).contains(expected.last()), 10000);
+    capture.terminate();
+    QVERIFY(capture.waitForFinished(10000));
+    dumped += capture.readAllStandardOutput();
+
+    QList<QByteArray> seen;
+    for (const QByteArray &frame : pcapFrames(dumped)) {
+        if (!frame.contains(marker))
+            seen << frame;
+    }
+    QCOMPARE(seen.size(), expected.size());
+    for (qsizetype i = 0; i < seen.size(); ++i)
+        QVERIFY2(seen.at(i) == expected.at(i), qPrintable(QStringLiteral("frame %1 differs").arg(i)));
+    ::close(markerSocket);
+    ::close(sinkSocket);
+}
+
+QTEST_GUILESS_MAIN(TestPacketTap)
+#include "tst_packettap.moc"
