@@ -4,6 +4,7 @@
 #include "trace.h"
 
 #include <QFile>
+#include <QFileInfo>
 #include <QRegularExpression>
 #include <QSet>
 #include <QTest>
@@ -144,6 +145,7 @@ class TestScenariosGolden : public QObject
 {
     Q_OBJECT
 private Q_SLOTS:
+    void initTestCase();
     void libraryHasTheContractIds();
     void everyScenarioIsComplete_data();
     void everyScenarioIsComplete();
@@ -179,7 +181,22 @@ private:
     Scenario scenario(const QString &id) const { return ScenarioLoader::builtin(id).scenario; }
 
     std::map<QString, Run> m_runs;
+    bool m_hostLoopback = false;
 };
+
+// The sandbox helper lives next to the socketscope binary; the tests run from elsewhere. Setting
+// SOCKETSCOPE_GOLDEN_HOST=1 runs the library on the host loopback instead, to check that path.
+void TestScenariosGolden::initTestCase()
+{
+    const QString helper = QFileInfo(QStringLiteral(SOCKETSCOPE_BINARY)).absolutePath() + QStringLiteral("/socketscope-sandbox");
+    if (qEnvironmentVariableIsEmpty("SOCKETSCOPE_SANDBOX") && QFileInfo(helper).isExecutable())
+        qputenv("SOCKETSCOPE_SANDBOX", helper.toLocal8Bit());
+    m_hostLoopback = qEnvironmentVariableIntValue("SOCKETSCOPE_GOLDEN_HOST") == 1;
+    const Scenario probe = ScenarioLoader::builtin(QStringLiteral("tcp-echo")).scenario;
+    SessionSetupOptions options;
+    options.hostLoopback = m_hostLoopback;
+    qInfo("%s", qPrintable(setUpSession(probe, options).description));
+}
 
 // Each scenario runs once per test program; its facts are read from the copy of its trace.
 const Run &TestScenariosGolden::run(const QString &id)
@@ -192,7 +209,9 @@ const Run &TestScenariosGolden::run(const QString &id)
         result.departures << qMakePair(-1, loaded.error.toString());
         return m_runs.emplace(id, result).first->second;
     }
-    SessionSetup setup = setUpSession(loaded.scenario);
+    SessionSetupOptions options;
+    options.hostLoopback = m_hostLoopback;
+    SessionSetup setup = setUpSession(loaded.scenario, options);
     result.mode = setup.mode;
     result.capture = setup.capture;
     result.followed = setup.session->runToEnd();
