@@ -11,8 +11,11 @@
 #include <QPainterPath>
 #include <QScrollBar>
 #include <QToolTip>
+#include <QVarLengthArray>
 
 #include <algorithm>
+#include <array>
+#include <climits>
 #include <cmath>
 
 SequenceDiagram::SequenceDiagram(QWidget *parent)
@@ -250,28 +253,33 @@ void SequenceDiagram::paintRows(QPainter &painter, const Geometry &g, double top
     const bool detailed = g.rowHeight >= 14;
     const QFontMetrics metrics = painter.fontMetrics();
     if (!detailed) {
-        // Zoomed out: one mark per lane and pixel row, no labels.
+        // Zoomed out: one mark per lane and pixel row, no labels, drawn in one batch per kind.
         painter.setRenderHint(QPainter::Antialiasing, false);
-        int lastPixel = -1;
-        std::vector<int> lastPixelOfLane(m_layout.laneCount() + 1, -1);
+        std::array<QVarLengthArray<QLine, 1024>, SequenceLayout::KindCount> lines;
+        int lastArrowPixel = INT_MIN;
+        std::vector<int> lastPixelOfLane(m_layout.laneCount() + 1, INT_MIN);
         for (qsizetype row = first; row < last; ++row) {
             const SequenceLayout::Item &item = items[row];
             const int y = int(g.header + row * g.rowHeight - top);
-            const int laneSlot = item.lane < 0 ? m_layout.laneCount() : item.lane;
             if (item.kind == SequenceLayout::ItemKind::Packet || item.kind == SequenceLayout::ItemKind::Transfer) {
-                if (y == lastPixel)
+                if (y == lastArrowPixel)
                     continue;
-                lastPixel = y;
-                painter.setPen(style.kindColor(item.kind));
+                lastArrowPixel = y;
                 const int x1 = item.lane >= 0 ? laneX(g, item.lane) : g.left;
                 const int x2 = item.toLane >= 0 ? laneX(g, item.toLane) : g.left;
-                painter.drawLine(x1, y, x2, y);
-            } else if (lastPixelOfLane[laneSlot] != y) {
-                lastPixelOfLane[laneSlot] = y;
-                painter.setPen(style.kindColor(item.kind));
-                const int x = item.lane >= 0 ? laneX(g, item.lane) : g.left + 4;
-                painter.drawLine(x - 5, y, x + 5, y);
+                lines[int(item.kind)].append(QLine(x1, y, x2, y));
+                continue;
             }
+            const int laneSlot = item.lane < 0 ? m_layout.laneCount() : item.lane;
+            if (lastPixelOfLane[laneSlot] == y)
+                continue;
+            lastPixelOfLane[laneSlot] = y;
+            const int x = item.lane >= 0 ? laneX(g, item.lane) : g.left + 4;
+            lines[int(item.kind)].append(QLine(x - 5, y, x + 5, y));
+        }
+        for (int kind = 0; kind < SequenceLayout::KindCount; ++kind) {
+            painter.setPen(style.kindColor(SequenceLayout::ItemKind(kind)));
+            painter.drawLines(lines[kind].constData(), int(lines[kind].size()));
         }
         return;
     }
@@ -406,29 +414,34 @@ void SequenceDiagram::paintOverview(QPainter &painter, const Geometry &g, double
     if (shown <= 0 || strip.height() <= 0)
         return;
     const int bins = strip.height();
-    if (m_densityRows != shown || m_densityBins != bins) {
+    if (m_densityRows != shown || m_densityBins != bins || m_overviewKey != style.background.rgba()) {
+        // Recounted only when what it shows changed, and kept as an image: a frame draws it in one go.
         m_density = m_layout.density(bins, shown);
         m_densityRows = shown;
         m_densityBins = bins;
-    }
-    const double perPixel = double(shown) / bins;
-    painter.setRenderHint(QPainter::Antialiasing, false);
-    for (int bin = 0; bin < bins; ++bin) {
-        const auto &counts = m_density[bin];
-        int total = 0;
-        int dominant = 0;
-        for (int kind = 0; kind < SequenceLayout::KindCount; ++kind) {
-            total += counts[kind];
-            if (counts[kind] > counts[dominant])
-                dominant = kind;
+        m_overviewKey = style.background.rgba();
+        m_overview = QImage(strip.width(), bins, QImage::Format_ARGB32_Premultiplied);
+        m_overview.fill(style.header);
+        QPainter stripPainter(&m_overview);
+        const double perPixel = double(shown) / bins;
+        for (int bin = 0; bin < bins; ++bin) {
+            const auto &counts = m_density[bin];
+            int total = 0;
+            int dominant = 0;
+            for (int kind = 0; kind < SequenceLayout::KindCount; ++kind) {
+                total += counts[kind];
+                if (counts[kind] > counts[dominant])
+                    dominant = kind;
+            }
+            if (total == 0)
+                continue;
+            QColor colour = style.kindColor(SequenceLayout::ItemKind(dominant));
+            colour.setAlphaF(float(qBound(0.35, total / qMax(1.0, perPixel), 1.0)));
+            stripPainter.setPen(colour);
+            stripPainter.drawLine(2, bin, strip.width() - 3, bin);
         }
-        if (total == 0)
-            continue;
-        QColor colour = style.kindColor(SequenceLayout::ItemKind(dominant));
-        colour.setAlphaF(float(qBound(0.35, total / qMax(1.0, perPixel), 1.0)));
-        painter.setPen(colour);
-        painter.drawLine(strip.x() + 2, strip.y() + bin, strip.right() - 2, strip.y() + bin);
     }
+    painter.drawImage(strip.topLeft(), m_overview);
     // Where the view is.
     const double content = shown * g.rowHeight;
     const double from = qBound(0.0, top / qMax(1.0, content), 1.0);

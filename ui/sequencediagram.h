@@ -3,6 +3,7 @@
 #include "sequencelayout.h"
 
 #include <QAbstractScrollArea>
+#include <QImage>
 #include <QPointer>
 
 #include <vector>
@@ -102,4 +103,6 @@ private:
     std::vector<std::array<int, SequenceLayout::KindCount>> m_density;
     qsizetype m_densityRows = -1;
     int m_densityBins = -1;
+    QRgb m_overviewKey = 0;
+    QImage m_overview;
 };
