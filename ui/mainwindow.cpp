@@ -151,14 +151,20 @@ void MainWindow::buildMenus()
     QAction *choose = file->addAction(QStringLiteral("&Choose a built-in scenario…"), this, &MainWindow::showPicker);
     choose->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_L));
     QMenu *builtins = file->addMenu(QStringLiteral("&Built-in scenarios"));
-    for (const QString &id : ScenarioLoader::builtinIds()) {
-        const ScenarioLoadResult loaded = ScenarioLoader::builtin(id);
-        if (!loaded.ok())
-            continue;
-        QAction *action = builtins->addAction(loaded.scenario.title + QStringLiteral("  (") + loaded.scenario.level + u')');
-        action->setToolTip(loaded.scenario.tags.join(QStringLiteral(", ")));
-        connect(action, &QAction::triggered, this, [this, id] { openScenario(id); });
-    }
+    builtins->setToolTipsVisible(true);
+    // Filled when first opened: reading every scenario file would delay the first paint.
+    connect(builtins, &QMenu::aboutToShow, this, [this, builtins] {
+        if (!builtins->isEmpty())
+            return;
+        for (const QString &id : ScenarioLoader::builtinIds()) {
+            const ScenarioLoadResult loaded = ScenarioLoader::builtin(id);
+            if (!loaded.ok())
+                continue;
+            QAction *action = builtins->addAction(loaded.scenario.title + QStringLiteral("  (") + loaded.scenario.level + u')');
+            action->setToolTip(loaded.scenario.tags.join(QStringLiteral(", ")));
+            connect(action, &QAction::triggered, this, [this, id] { openScenario(id); });
+        }
+    });
     m_exportMenu = file->addMenu(QStringLiteral("&Export"));
     m_exportMenu->menuAction()->setVisible(false);
     file->addSeparator();

@@ -7,7 +7,6 @@
 #include "viewcontext.h"
 
 #include <QLabel>
-#include <QTextBrowser>
 #include <QVBoxLayout>
 
 namespace {
@@ -95,18 +94,14 @@ QString callSentence(const Trace &trace, const TraceEvent &event, const CallInfo
     return QStringLiteral("%1 returned %2.").arg(name).arg(call.result);
 }
 
-QString escaped(const QString &text)
-{
-    return text.toHtmlEscaped();
-}
-
 } // namespace
 
 NarrationView::NarrationView(ViewContext *context, QWidget *parent)
     : QWidget(parent)
     , m_context(context)
     , m_headline(new QLabel(this))
-    , m_text(new QTextBrowser(this))
+    , m_narration(new QLabel(this))
+    , m_kernel(new QLabel(this))
 {
     setObjectName(QStringLiteral("narration"));
     setAccessibleName(QStringLiteral("Narration"));
@@ -118,11 +113,19 @@ NarrationView::NarrationView(ViewContext *context, QWidget *parent)
     m_headline->setWordWrap(true);
     m_headline->setTextFormat(Qt::PlainText);
     m_headline->setAccessibleName(QStringLiteral("Current step"));
-    m_text->setAccessibleName(QStringLiteral("What happened"));
-    m_text->setOpenLinks(false);
-    m_text->setFrameShape(QFrame::NoFrame);
+    // Plain-text labels: cheap to lay out again on every step, selectable for a student's notes.
+    for (QLabel *label : {m_narration, m_kernel}) {
+        label->setWordWrap(true);
+        label->setTextFormat(Qt::PlainText);
+        label->setAlignment(Qt::AlignLeft | Qt::AlignTop);
+        label->setTextInteractionFlags(Qt::TextSelectableByMouse | Qt::TextSelectableByKeyboard);
+    }
+    m_narration->setAccessibleName(QStringLiteral("Narration of this step"));
+    m_kernel->setAccessibleName(QStringLiteral("What the kernel did"));
     layout->addWidget(m_headline);
-    layout->addWidget(m_text, 1);
+    layout->addWidget(m_narration);
+    layout->addWidget(m_kernel);
+    layout->addStretch(1);
     connect(m_context, &ViewContext::cursorChanged, this, &NarrationView::refresh);
     connect(m_context, &ViewContext::sessionChanged, this, &NarrationView::refresh);
     refresh();
@@ -200,9 +203,7 @@ QString NarrationView::kernelText() const
 void NarrationView::refresh()
 {
     m_headline->setText(headline());
-    QString html = QStringLiteral("<p>") + escaped(narration()) + QStringLiteral("</p>");
+    m_narration->setText(narration());
     const QString kernel = kernelText();
-    if (!kernel.isEmpty())
-        html += QStringLiteral("<p><b>What the kernel did:</b> ") + escaped(kernel) + QStringLiteral("</p>");
-    m_text->setHtml(html);
+    m_kernel->setText(kernel.isEmpty() ? QString() : QStringLiteral("What the kernel did: ") + kernel);
 }

@@ -3,7 +3,6 @@
 #include <QWidget>
 
 class QLabel;
-class QTextBrowser;
 class ViewContext;
 
 /// What happens now, in words: the scenario's narration of the current step and a sentence of what
@@ -27,5 +26,6 @@ private:
 
     ViewContext *m_context;
     QLabel *m_headline;
-    QTextBrowser *m_text;
+    QLabel *m_narration;
+    QLabel *m_kernel;
 };

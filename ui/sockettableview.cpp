@@ -98,7 +98,7 @@ SocketTableView::SocketTableView(ViewContext *context, QWidget *parent)
     setSelectionMode(QAbstractItemView::SingleSelection);
     setAlternatingRowColors(true);
     verticalHeader()->hide();
-    horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    horizontalHeader()->setStretchLastSection(true);
     connect(m_context, &ViewContext::cursorChanged, this, &SocketTableView::refresh);
     connect(m_context, &ViewContext::sessionChanged, this, &SocketTableView::refresh);
     connect(m_context, &ViewContext::selectionChanged, this, &SocketTableView::refresh);
@@ -111,7 +111,11 @@ SocketTableView::SocketTableView(ViewContext *context, QWidget *parent)
 
 void SocketTableView::refresh()
 {
+    const int rows = m_model->rowCount();
     m_model->setSnapshot(m_context->snapshot());
+    // Measuring every cell on every step is slow; columns are fitted when sockets come or go.
+    if (rows != m_model->rowCount())
+        resizeColumnsToContents();
     const QString selected = m_context->selectedSocket();
     for (int row = 0; row < m_model->rowCount(); ++row) {
         const QModelIndex index = m_model->index(row, SocketTableModel::Name);
