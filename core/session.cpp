@@ -94,14 +94,22 @@ QList<QPair<int, QString>> Session::departures() const
 
 void Session::record(TraceEvent event)
 {
-    std::lock_guard lock(m_mutex);
-    if (m_holding) {
-        m_pending.push_back(std::move(event));
-        return;
+    const std::optional<PacketInfo> packet =
+        event.packet() ? std::optional<PacketInfo>(*event.packet()) : std::nullopt;
+    {
+        std::lock_guard lock(m_mutex);
+        if (m_holding) {
+            m_pending.push_back(std::move(event));
+        } else {
+            if (event.cause < 0)
+                event.cause = m_currentCause;
+            m_trace.append(std::move(event));
+        }
     }
-    if (event.cause < 0)
-        event.cause = m_currentCause;
-    m_trace.append(std::move(event));
+    if (packet) {
+        for (const auto &attachment : m_attachments)
+            attachment->packetRecorded(*packet);
+    }
 }
 
 // Under m_mutex. The first event of a dispatched step becomes the cause of everything that

@@ -30,6 +30,9 @@ public:
     /// was acknowledged). A step settles when the trace is quiet and every attachment has settled,
     /// or at settleLimit. Called on the stepping thread, outside the session's lock.
     virtual bool settled() { return true; }
+    /// A packet event was recorded (by the packet tap, on its thread, outside the session's lock).
+    /// The state probe looks at the sockets again then.
+    virtual void packetRecorded(const PacketInfo &packet) { Q_UNUSED(packet); }
 };
 
 struct SessionOptions

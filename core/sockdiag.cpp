@@ -151,25 +151,98 @@ std::optional<QList<DiagSocket>> SockDiag::tcpSockets(int family, const QList<qu
         return std::nullopt;
     QList<DiagSocket> sockets;
     const bool ok = receiveDump([&](const nlmsghdr *header) {
-        if (header->nlmsg_type != SOCK_DIAG_BY_FAMILY || header->nlmsg_len < NLMSG_LENGTH(sizeof(inet_diag_msg)))
-            return;
-        const auto *message = static_cast<const inet_diag_msg *>(NLMSG_DATA(header));
-        DiagSocket socket;
-        socket.family = message->idiag_family;
-        socket.state = message->idiag_state;
-        socket.localPort = ntohs(message->id.idiag_sport);
-        socket.peerPort = ntohs(message->id.idiag_dport);
-        socket.local = endpoint(socket.family, message->id.idiag_src, socket.localPort);
-        socket.peer = endpoint(socket.family, message->id.idiag_dst, socket.peerPort);
-        socket.receiveQueue = message->idiag_rqueue;
-        socket.sendQueue = message->idiag_wqueue;
-        socket.expiresMs = message->idiag_timer != 0 ? int(message->idiag_expires) : -1;
-        socket.inode = message->idiag_inode;
-        sockets << socket;
+        if (header->nlmsg_type == SOCK_DIAG_BY_FAMILY && header->nlmsg_len >= NLMSG_LENGTH(sizeof(inet_diag_msg)))
+            sockets << fromMessage(NLMSG_DATA(header));
     });
     if (!ok)
         return std::nullopt;
     return sockets;
+}
+
+DiagSocket SockDiag::fromMessage(const void *data)
+{
+    const auto *message = static_cast<const inet_diag_msg *>(data);
+    DiagSocket socket;
+    socket.family = message->idiag_family;
+    socket.state = message->idiag_state;
+    socket.localPort = ntohs(message->id.idiag_sport);
+    socket.peerPort = ntohs(message->id.idiag_dport);
+    socket.local = endpoint(socket.family, message->id.idiag_src, socket.localPort);
+    socket.peer = endpoint(socket.family, message->id.idiag_dst, socket.peerPort);
+    socket.receiveQueue = message->idiag_rqueue;
+    socket.sendQueue = message->idiag_wqueue;
+    socket.expiresMs = message->idiag_timer != 0 ? int(message->idiag_expires) : -1;
+    socket.inode = message->idiag_inode;
+    return socket;
+}
+
+bool SockDiag::tcpSocket(const QString &local, const QString &peer, std::optional<DiagSocket> *found)
+{
+    found->reset();
+    if (m_fd < 0) {
+        m_lastError = EBADF;
+        return false;
+    }
+    struct
+    {
+        nlmsghdr header;
+        inet_diag_req_v2 body;
+    } request{};
+    // "[::1]:8080" or "127.0.0.1:8080" back into the kernel's form.
+    const auto parse = [](const QString &text, int *family, void *address, __be16 *port) {
+        const qsizetype colon = text.lastIndexOf(u':');
+        QString host = text.left(colon);
+        *family = host.startsWith(u'[') ? AF_INET6 : AF_INET;
+        if (*family == AF_INET6)
+            host = host.mid(1, host.size() - 2);
+        *port = htons(text.mid(colon + 1).toUShort());
+        return colon > 0 && ::inet_pton(*family, host.toLatin1().constData(), address) == 1;
+    };
+    int family = 0, peerFamily = 0;
+    if (!parse(local, &family, request.body.id.idiag_src, &request.body.id.idiag_sport)
+        || !parse(peer, &peerFamily, request.body.id.idiag_dst, &request.body.id.idiag_dport) || family != peerFamily) {
+        m_lastError = EINVAL;
+        return false;
+    }
+    request.header.nlmsg_len = sizeof request;
+    request.header.nlmsg_type = SOCK_DIAG_BY_FAMILY;
+    request.header.nlmsg_flags = NLM_F_REQUEST;
+    request.header.nlmsg_seq = ++m_sequence;
+    request.body.sdiag_family = quint8(family);
+    request.body.sdiag_protocol = IPPROTO_TCP;
+    request.body.idiag_states = ~0u;
+    request.body.id.idiag_cookie[0] = INET_DIAG_NOCOOKIE;
+    request.body.id.idiag_cookie[1] = INET_DIAG_NOCOOKIE;
+    if (!sendRequest(&request, sizeof request))
+        return false;
+    alignas(nlmsghdr) char buffer[4096];
+    for (;;) {
+        const ssize_t n = ::recv(m_fd, buffer, sizeof buffer, 0);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0) {
+            m_lastError = n < 0 ? errno : EIO;
+            return false;
+        }
+        int remaining = int(n);
+        for (auto *header = reinterpret_cast<nlmsghdr *>(buffer); NLMSG_OK(header, remaining);
+             header = NLMSG_NEXT(header, remaining)) {
+            if (header->nlmsg_seq != m_sequence)
+                continue;
+            if (header->nlmsg_type == NLMSG_ERROR) {
+                const auto *error = static_cast<const nlmsgerr *>(NLMSG_DATA(header));
+                const int code = header->nlmsg_len >= NLMSG_LENGTH(sizeof *error) ? -error->error : EIO;
+                if (code == ENOENT)
+                    return true; // no such socket: it has left the kernel
+                m_lastError = code;
+                return false;
+            }
+            if (header->nlmsg_type == SOCK_DIAG_BY_FAMILY && header->nlmsg_len >= NLMSG_LENGTH(sizeof(inet_diag_msg))) {
+                *found = fromMessage(NLMSG_DATA(header));
+                return true;
+            }
+        }
+    }
 }
 
 std::optional<QList<UnixDiagSocket>> SockDiag::unixSockets()

@@ -46,6 +46,10 @@ public:
     /// TCP sockets of `family` (AF_INET or AF_INET6) whose local or remote port is one of `ports`
     /// (the kernel filters with the bytecode ss uses), or nullopt when the query failed.
     std::optional<QList<DiagSocket>> tcpSockets(int family, const QList<quint16> &ports);
+    /// The one TCP socket with this 4-tuple ("127.0.0.1:40312", "[::1]:8080"): sets `found`
+    /// (nullopt when the kernel has no such socket) and returns true, or false when the query
+    /// failed. Costs a few microseconds where a dump walks the kernel's whole table.
+    bool tcpSocket(const QString &local, const QString &peer, std::optional<DiagSocket> *found);
     /// Every Unix socket of the namespace with its peer and queue figures.
     std::optional<QList<UnixDiagSocket>> unixSockets();
     /// errno of the last failed query.
@@ -55,6 +59,7 @@ private:
     bool sendRequest(const void *request, size_t length);
     template <typename Handler>
     bool receiveDump(Handler &&handler);
+    static DiagSocket fromMessage(const void *message);
 
     int m_fd = -1;
     int m_lastError = 0;

@@ -123,6 +123,18 @@ void StateProbe::callRecorded(const TraceEvent &event)
     m_wake.notify_all();
 }
 
+void StateProbe::packetRecorded(const PacketInfo &packet)
+{
+    const bool changesState = packet.flags.contains(QStringLiteral("SYN")) || packet.flags.contains(QStringLiteral("FIN"))
+                              || packet.flags.contains(QStringLiteral("RST"));
+    std::lock_guard lock(m_mutex);
+    const auto now = std::chrono::steady_clock::now();
+    if (!changesState && now - m_lastPacketProbe < std::chrono::milliseconds(1))
+        return;
+    m_lastPacketProbe = now;
+    probeLocked(nullptr);
+}
+
 void StateProbe::sessionReset()
 {
     std::lock_guard lock(m_mutex);
@@ -130,6 +142,7 @@ void StateProbe::sessionReset()
     m_tupleName.clear();
     m_ghosts.clear();
     m_ports.clear();
+    m_dumpedAcceptQueue.clear();
     m_dirty.clear();
     m_closedSinceDump = false;
     m_hasInet6 = false;
@@ -185,8 +198,8 @@ void StateProbe::probeLocked(const CallInfo *call)
             }
         }
     }
-    if (wantsDiagnostics(round))
-        observeDiagnostics(round);
+    if (const Diagnostics how = wantsDiagnostics(round); how != Diagnostics::None)
+        observeDiagnostics(round, how);
     if (call)
         recordUnixTransfer(*call, round);
     recordChanges(round);
@@ -207,6 +220,12 @@ void StateProbe::observeTcp(const SessionSocket &socket, Known &known, Observed 
         now.local = localAddressOf(socket.fd, QString());
         now.peer = peerAddressOf(socket.fd, QString());
         known.addressesKnown = true;
+        // A descriptor whose connection ended has no peer any more; the connection (in
+        // TIME_WAIT, perhaps) is still found by the 4-tuple it had.
+        if (now.peer.isEmpty() && now.state == Closed && !known.last.peer.isEmpty()) {
+            now.local = known.last.local;
+            now.peer = known.last.peer;
+        }
     } else {
         now.local = known.last.local;
         now.peer = known.last.peer;
@@ -273,39 +292,78 @@ void StateProbe::observeOther(const SessionSocket &socket, Known &known, Observe
         now.queue.sendQueue = ioctlValue(socket.fd, SIOCOUTQ);
 }
 
-bool StateProbe::wantsDiagnostics(const QHash<QString, Observed> &round) const
+// A dump walks the kernel's whole TCP table (~0.3 ms, whatever the namespace holds), a lookup of
+// one 4-tuple costs a few microseconds: dump only to discover connections nobody named yet, the
+// ones a listener's accept queue gained; follow the others by their 4-tuple.
+StateProbe::Diagnostics StateProbe::wantsDiagnostics(const QHash<QString, Observed> &round) const
 {
     if (!m_diag.isValid() || m_ports.isEmpty())
-        return false;
-    if (m_closedSinceDump || !m_ghosts.isEmpty())
-        return true;
+        return Diagnostics::None;
+    bool lookUp = m_closedSinceDump || !m_ghosts.isEmpty();
     for (auto it = round.cbegin(); it != round.cend(); ++it) {
         if (it->source != TcpInfo)
             continue;
-        if (it->state == Listen && it->queue.acceptQueue > 0)
-            return true;
+        if (it->state == Listen && qMax(0, it->queue.acceptQueue) != m_dumpedAcceptQueue.value(it.key()))
+            return Diagnostics::Dump;
         // A descriptor that reports CLOSE after a connection may stand for a TIME_WAIT.
         const QString before = m_known.value(it.key()).last.state;
         if (it->state == Closed && !before.isEmpty() && before != Closed)
-            return true;
+            lookUp = true;
     }
-    return false;
+    return lookUp ? Diagnostics::Lookup : Diagnostics::None;
 }
 
-void StateProbe::observeDiagnostics(QHash<QString, Observed> &round)
+std::optional<QList<DiagSocket>> StateProbe::lookUpKnownTuples(const QHash<QString, Observed> &round)
 {
-    const QList<quint16> ports = m_ports.values();
-    QHash<QString, Observed> ghosts;
+    QSet<QString> tuples;
+    for (const Observed &ghost : std::as_const(m_ghosts))
+        tuples.insert(tupleKey(ghost.local, ghost.peer));
+    for (auto it = m_known.cbegin(); it != m_known.cend(); ++it) {
+        const Observed &last = it->last;
+        const bool open = round.contains(it.key()) && round.value(it.key()).source == TcpInfo;
+        const bool ended = open ? round.value(it.key()).state == Closed : (it->fd < 0 || !round.contains(it.key()));
+        if (ended && !last.peer.isEmpty() && last.state != Closed && last.state != Accepted
+            && (last.source == TcpInfo || last.source == SockDiagSource))
+            tuples.insert(tupleKey(last.local, last.peer));
+    }
+    QList<DiagSocket> entries;
+    for (const QString &tuple : std::as_const(tuples)) {
+        std::optional<DiagSocket> found;
+        if (!m_diag.tcpSocket(tuple.section(u'>', 0, 0), tuple.section(u'>', 1), &found))
+            return std::nullopt;
+        if (found)
+            entries << *found;
+    }
+    return entries;
+}
+
+void StateProbe::observeDiagnostics(QHash<QString, Observed> &round, Diagnostics how)
+{
+    QList<DiagSocket> entries;
     bool complete = true;
-    for (const int family : {AF_INET, AF_INET6}) {
-        if (family == AF_INET6 && !m_hasInet6)
-            continue;
-        const auto entries = m_diag.tcpSockets(family, ports);
-        if (!entries) {
-            complete = false;
-            continue;
+    if (how == Diagnostics::Dump) {
+        for (const int family : {AF_INET, AF_INET6}) {
+            if (family == AF_INET6 && !m_hasInet6)
+                continue;
+            if (const auto dumped = m_diag.tcpSockets(family, m_ports.values()))
+                entries << *dumped;
+            else
+                complete = false;
         }
-        for (const DiagSocket &entry : *entries) {
+        if (complete) {
+            for (auto it = round.cbegin(); it != round.cend(); ++it) {
+                if (it->source == TcpInfo && it->state == Listen)
+                    m_dumpedAcceptQueue.insert(it.key(), qMax(0, it->queue.acceptQueue));
+            }
+        }
+    } else if (const auto found = lookUpKnownTuples(round)) {
+        entries = *found;
+    } else {
+        complete = false;
+    }
+    QHash<QString, Observed> ghosts;
+    {
+        for (const DiagSocket &entry : std::as_const(entries)) {
             if (entry.state == TcpListenState)
                 continue;
             QString name = m_tupleName.value(tupleKey(entry.local, entry.peer));

@@ -38,6 +38,9 @@ public:
 
     void callRecorded(const TraceEvent &event) override;
     void sessionReset() override;
+    /// Probes on every SYN, FIN or RST at once, on other packets at most once a millisecond (a
+    /// bulk transfer must not wait for the probe); the follow-up after each call sees the rest.
+    void packetRecorded(const PacketInfo &packet) override;
 
     /// Reads every socket and records what changed. Thread-safe: the packet tap calls it for each
     /// captured packet, the session after each call.
@@ -66,8 +69,10 @@ private:
     void followLoop();
     void observeTcp(const SessionSocket &socket, Known &known, Observed &now);
     void observeOther(const SessionSocket &socket, Known &known, Observed &now);
-    void observeDiagnostics(QHash<QString, Observed> &round);
-    bool wantsDiagnostics(const QHash<QString, Observed> &round) const;
+    enum class Diagnostics { None, Lookup, Dump };
+    Diagnostics wantsDiagnostics(const QHash<QString, Observed> &round) const;
+    void observeDiagnostics(QHash<QString, Observed> &round, Diagnostics how);
+    std::optional<QList<DiagSocket>> lookUpKnownTuples(const QHash<QString, Observed> &round);
     void recordChanges(const QHash<QString, Observed> &round);
     void recordUnixTransfer(const CallInfo &call, const QHash<QString, Observed> &round);
 
@@ -78,6 +83,7 @@ private:
     QHash<QString, QString> m_tupleName;      // "local>peer" → name, remembered past close()
     QHash<QString, Observed> m_ghosts;        // sockets seen only through sock_diag, by name
     QSet<quint16> m_ports;                    // local ports of the session's TCP sockets
+    QHash<QString, int> m_dumpedAcceptQueue;  // a listener's accept queue at the last dump
     QSet<QString> m_dirty;                    // names whose addresses may have changed
     bool m_closedSinceDump = false;
     bool m_hasInet6 = false;
@@ -87,6 +93,7 @@ private:
     // without a packet tap to call probe(), this thread looks again for a short while.
     std::condition_variable m_wake;
     std::chrono::steady_clock::time_point m_followUntil;
+    std::chrono::steady_clock::time_point m_lastPacketProbe;
     bool m_stopping = false;
     std::thread m_follower;
 };
