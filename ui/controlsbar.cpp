@@ -7,6 +7,7 @@
 #include "viewcontext.h"
 
 #include <QAction>
+#include <QEvent>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QSlider>
@@ -117,6 +118,7 @@ ControlsBar::ControlsBar(ViewContext *context, SessionController *controller, QW
     m_blocked->setWordWrap(true);
     m_blocked->setTextFormat(Qt::PlainText);
     rows->addWidget(m_blocked);
+    fitWaitingLine();
 
     connect(m_step, &QAction::triggered, this, &ControlsBar::step);
     connect(m_back, &QAction::triggered, this, &ControlsBar::back);
@@ -141,6 +143,19 @@ ControlsBar::ControlsBar(ViewContext *context, SessionController *controller, QW
 }
 
 ControlsBar::~ControlsBar() = default;
+
+void ControlsBar::changeEvent(QEvent *event)
+{
+    QWidget::changeEvent(event);
+    if (event->type() == QEvent::FontChange)
+        fitWaitingLine();
+}
+
+void ControlsBar::fitWaitingLine()
+{
+    // Two lines, always: a sentence that comes and goes must not resize the tool bar and the stage.
+    m_blocked->setFixedHeight(m_blocked->fontMetrics().lineSpacing() * 2 + 2);
+}
 
 int ControlsBar::speed() const
 {

@@ -54,9 +54,13 @@ public:
 Q_SIGNALS:
     void speedChanged(int speed);
 
+protected:
+    void changeEvent(QEvent *event) override;
+
 private:
     void sessionChanged();
     void refresh();
+    void fitWaitingLine();
     void stepFinished(const StepOutcome &outcome);
     void runNext();
     qint64 nextBoundary() const;

@@ -266,6 +266,26 @@ int main(int argc, char **argv)
                .arg(percentile(replay, 0.5), 0, 'f', 2)
                .arg(percentile(replay, 0.95), 0, 'f', 2)
                .arg(replay.size());
+    // The same work without the event loop's scheduling: views updated, whole window repainted.
+    QList<double> update;
+    QList<double> repaint;
+    const QList<qint64> boundaries = stepBoundaries(*context->trace());
+    for (int round = 0; round < 10; ++round) {
+        for (qsizetype i = boundaries.size() - 1; i >= 0; --i) {
+            const qint64 t0 = clock.nsecsElapsed();
+            context->setCursor(boundaries.at(i));
+            const qint64 t1 = clock.nsecsElapsed();
+            window.repaint();
+            const qint64 t2 = clock.nsecsElapsed();
+            update << double(t1 - t0) / 1e6;
+            repaint << double(t2 - t1) / 1e6;
+        }
+    }
+    out << QStringLiteral("cursor move, views updated: p50 %1 ms, p95 %2 ms; whole window repainted: p50 %3 ms, p95 %4 ms\n")
+               .arg(percentile(update, 0.5), 0, 'f', 2)
+               .arg(percentile(update, 0.95), 0, 'f', 2)
+               .arg(percentile(repaint, 0.5), 0, 'f', 2)
+               .arg(percentile(repaint, 0.95), 0, 'f', 2);
     out.flush();
 
     // 4. Idle: no timer events and next to no CPU once nothing moves.
