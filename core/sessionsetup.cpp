@@ -3,7 +3,10 @@
 #include "packettap.h"
 #include "sandboxclient.h"
 #include "socketfactory.h"
+#include "stateprobe.h"
 
+#include <linux/netlink.h>
+#include <linux/sock_diag.h>
 #include <net/if.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -66,9 +69,11 @@ QString attachHostTap(SessionSetup &setup, const Scenario &scenario)
 
 void attachStateProbe(SessionSetup &setup)
 {
-    // The state probe attaches here (TCP_INFO and sock_diag), in the sandbox through
-    // setup.sandbox->createDiagSocket(), on the host with a socket of its own.
-    Q_UNUSED(setup);
+    // The diagnostics socket must see the session's sockets: in the sandbox the helper makes it in
+    // the namespace; on the host a plain user may open one.
+    const int diagFd = setup.sandbox ? setup.sandbox->createDiagSocket()
+                                     : ::socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
+    StateProbe::attachTo(*setup.session, diagFd >= 0 ? diagFd : -1);
 }
 
 } // namespace

@@ -464,7 +464,9 @@ void StateProbe::recordChanges(const QHash<QString, Observed> &round)
             event.info = std::move(state);
             m_session.record(std::move(event));
         }
-        if (!sameQueue(now.queue, known.last.queue)) {
+        const QueueInfo &q = now.queue;
+        const bool anyFigure = q.acceptQueue >= 0 || q.backlog >= 0 || q.receiveQueue >= 0 || q.sendQueue >= 0;
+        if (anyFigure && !sameQueue(now.queue, known.last.queue)) {
             TraceEvent event;
             event.info = now.queue;
             m_session.record(std::move(event));
