@@ -31,6 +31,19 @@ SnapshotSocket &socketNamed(SessionSnapshot &snapshot, const Scenario &scenario,
     socket.domain = scenario.domainOf(name);
     socket.type = scenario.typeOf(name);
     socket.createdSeq = seq;
+    // A connection the kernel queued for a listener ("listener:queued 127.0.0.1:40312") belongs to
+    // the listener's program and has its domain and type.
+    const qsizetype queued = name.indexOf(QLatin1String(":queued "));
+    if (queued > 0) {
+        const QString listener = name.left(queued);
+        for (const SnapshotSocket &owner : std::as_const(snapshot.sockets)) {
+            if (owner.name == listener) {
+                socket.actor = owner.actor;
+                socket.domain = owner.domain;
+                socket.type = owner.type;
+            }
+        }
+    }
     snapshot.sockets.append(socket);
     return snapshot.sockets.last();
 }

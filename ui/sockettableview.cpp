@@ -19,13 +19,14 @@ SocketTableModel::SocketTableModel(QObject *parent)
 {
 }
 
-void SocketTableModel::setSnapshot(const SessionSnapshot &snapshot)
+bool SocketTableModel::setSnapshot(const SessionSnapshot &snapshot)
 {
     if (snapshot.sockets == m_sockets)
-        return;
+        return false;
     beginResetModel();
     m_sockets = snapshot.sockets;
     endResetModel();
+    return true;
 }
 
 int SocketTableModel::rowCount(const QModelIndex &parent) const
@@ -111,10 +112,8 @@ SocketTableView::SocketTableView(ViewContext *context, QWidget *parent)
 
 void SocketTableView::refresh()
 {
-    const int rows = m_model->rowCount();
-    m_model->setSnapshot(m_context->snapshot());
-    // Measuring every cell on every step is slow; columns are fitted when sockets come or go.
-    if (rows != m_model->rowCount())
+    // Columns are fitted when the contents change, not on every layout (ResizeToContents would).
+    if (m_model->setSnapshot(m_context->snapshot()))
         resizeColumnsToContents();
     const QString selected = m_context->selectedSocket();
     for (int row = 0; row < m_model->rowCount(); ++row) {

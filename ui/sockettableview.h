@@ -16,7 +16,8 @@ public:
 
     explicit SocketTableModel(QObject *parent = nullptr);
 
-    void setSnapshot(const SessionSnapshot &snapshot);
+    /// Shows the sockets of `snapshot`; false when nothing changed.
+    bool setSnapshot(const SessionSnapshot &snapshot);
 
     int rowCount(const QModelIndex &parent = {}) const override;
     int columnCount(const QModelIndex &parent = {}) const override;

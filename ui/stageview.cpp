@@ -174,7 +174,8 @@ void StageView::layoutStage()
         qreal y = box.top() + line * 3.4;
         const qreal cardHeight = line * 4.4;
         for (const SnapshotSocket &socket : snapshot.sockets) {
-            if (socket.actor != actor.id)
+            // A queued connection that accept() took lives on as the accepted socket's card.
+            if (socket.actor != actor.id || socket.state == QLatin1String("ACCEPTED"))
                 continue;
             m_socketRects.insert(socket.name, QRectF(box.left() + margin, y, box.width() - 2 * margin, cardHeight));
             y += cardHeight + margin * 0.7;
@@ -232,6 +233,9 @@ QString StageView::timingText() const
             if (call->phase == CallInfo::Phase::Returned && call->durationNs > 0)
                 parts << call->call + QStringLiteral("() of ") + call->actor + QStringLiteral(": the kernel took ")
                         + duration(call->durationNs);
+            else if (call->phase == CallInfo::Phase::Blocked)
+                parts << call->call + QStringLiteral("() of ") + call->actor
+                        + QStringLiteral(" has not returned: the kernel has nothing for it yet");
         } else if (const PacketInfo *packet = event.packet()) {
             const qint64 t = packet->kernelTimeNs > 0 ? packet->kernelTimeNs : event.tNs;
             if (firstPacket < 0)
@@ -325,7 +329,7 @@ void StageView::paintProcess(QPainter &painter, const QString &actorId, const QR
     const QRectF title(box.left() + line * 0.5, box.top() + line * 0.3, box.width() - line, line * 1.2);
     painter.drawText(title, Qt::AlignLeft | Qt::AlignVCenter, actor->title + QStringLiteral(" (process)"));
     painter.setFont(font());
-    const QString status = (blocked ? QStringLiteral("⏳ ") : QString()) + actorStatus(actorId);
+    const QString status = (blocked ? QStringLiteral("BLOCKED: ") : QString()) + actorStatus(actorId);
     const QRectF statusRect(title.left(), title.bottom(), title.width(), line * 1.8);
     painter.setPen(blocked ? m_theme.text : m_theme.mutedText);
     painter.drawText(statusRect, Qt::AlignLeft | Qt::AlignTop | Qt::TextWordWrap, status);

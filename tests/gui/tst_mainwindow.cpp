@@ -114,10 +114,12 @@ private Q_SLOTS:
                 const SnapshotSocket &socket = snapshot.sockets.at(r);
                 QCOMPARE(rows.at(r).at(SocketTableModel::Name), socket.name);
                 QCOMPARE(rows.at(r).at(SocketTableModel::Local), socket.local);
+                const QString fd = socket.fd >= 0 ? QString::number(socket.fd) : QStringLiteral("–");
                 if (!socket.closed)
-                    QCOMPARE(rows.at(r).at(SocketTableModel::Fd), QString::number(socket.fd));
-                QVERIFY(m_window->stage()->socketLines(socket.name).value(0).contains(QStringLiteral("fd ")
-                                                                                      + QString::number(socket.fd)));
+                    QCOMPARE(rows.at(r).at(SocketTableModel::Fd), fd);
+                QVERIFY(m_window->stage()->socketLines(socket.name).value(0).contains(QStringLiteral("fd ") + fd));
+                QCOMPARE(rows.at(r).at(SocketTableModel::State),
+                         socket.state.isEmpty() ? QStringLiteral("not reported") : socket.state);
             }
             // The call of this step, as recorded, is what the snapshot's current step is.
             const CallInfo *call = trace->at(snapshot.currentCallSeq).call();
