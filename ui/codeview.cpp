@@ -6,6 +6,7 @@
 #include <QFontDatabase>
 #include <QLabel>
 #include <QPlainTextEdit>
+#include <QScrollBar>
 #include <QTabWidget>
 #include <QTextBlock>
 #include <QVBoxLayout>
@@ -186,11 +187,7 @@ void CodeView::applyMarks(int tab)
         addLines(marks.waiting, waiting);
     }
     editor->setExtraSelections(selections);
-    if (marks.current.first > 0) {
-        const QTextBlock block = editor->document()->findBlockByNumber(marks.current.last - 1);
-        editor->setTextCursor(QTextCursor(block));
-        editor->ensureCursorVisible();
-        editor->setTextCursor(QTextCursor(editor->document()->findBlockByNumber(marks.current.first - 1)));
-        editor->ensureCursorVisible();
-    }
+    // The step's first line a few lines from the top, whatever was shown before: the same cursor
+    // always gives the same picture.
+    editor->verticalScrollBar()->setValue(marks.current.first > 0 ? qMax(0, marks.current.first - 3) : 0);
 }
