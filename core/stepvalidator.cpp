@@ -136,6 +136,10 @@ ScenarioStep StepValidator::validate(const QJsonObject &object, qsizetype index)
     }
     step.expect =
         checkExpectation(*spec, object.value(QLatin1String("expect")), path + QStringLiteral(".expect"));
+    if (spec->usesSocket)
+        checkExposure(step, path);
+    if (step.call == QLatin1String("bind") && step.expect.errnoName.isEmpty())
+        m_sockets[step.socket].bound = true;
     if (spec->createsSocket)
         recordSocket(step, path + QStringLiteral(".creates"));
     // A closed socket keeps its name: using it again is the EBADF lesson, so it stays known.
@@ -235,6 +239,24 @@ void StepValidator::checkAddressing(const ScenarioStep &step, const SocketInfo &
     if (hasAddress && needsPort && !hasPort)
         fail(path, QStringLiteral("\"port\" is missing (an %1 address is an IP address and a port)")
                        .arg(socket.domain));
+}
+
+// A stream socket the scenario never bound gets its address from listen(): every interface, with a
+// port the kernel picks. Without the sandbox that is the host's real network, and whoever connects
+// from it would get the lesson's replies.
+void StepValidator::checkExposure(const ScenarioStep &step, const QString &path) const
+{
+    const SocketInfo socket = m_sockets.value(step.socket);
+    const bool inet = socket.domain == QLatin1String("AF_INET") || socket.domain == QLatin1String("AF_INET6");
+    // listen() on a datagram socket fails with EOPNOTSUPP: a lesson, and it opens nothing.
+    const bool canListen =
+        socket.type == QLatin1String("SOCK_STREAM") || socket.type == QLatin1String("SOCK_SEQPACKET");
+    if (step.call == QLatin1String("listen") && inet && canListen && !socket.bound)
+        fail(path + QStringLiteral(".socket"),
+             QStringLiteral(
+                 "listen() on \"%1\", which no earlier step binds, would listen on every interface; "
+                 "bind it to a loopback address first")
+                 .arg(step.socket));
 }
 
 void StepValidator::checkPayload(const ScenarioStep &step, const SocketInfo &socket,
@@ -339,6 +361,7 @@ void StepValidator::recordSocket(const ScenarioStep &step, const QString &path)
         info.domain = listener.domain;
         info.type = listener.type;
         info.protocol = listener.protocol;
+        info.bound = true; // it has the listener's local address
     }
     m_sockets.insert(step.creates, info);
 }

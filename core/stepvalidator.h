@@ -30,12 +30,14 @@ private:
         QString type;
         QString protocol;
         bool open = true;
+        bool bound = false; // a bind step that is not expected to fail gave it a loopback address
     };
 
     void checkSocketUse(const ScenarioStep &step, const QString &path) const;
     QVariantMap checkArgs(const CallSpec &spec, const QJsonValue &args, const QString &path) const;
     void checkSocketCall(const ScenarioStep &step, const QString &path) const;
     void checkAddressing(const ScenarioStep &step, const SocketInfo &socket, const QString &path) const;
+    void checkExposure(const ScenarioStep &step, const QString &path) const;
     void checkPayload(const ScenarioStep &step, const SocketInfo &socket, const QString &path) const;
     Expectation checkExpectation(const CallSpec &spec, const QJsonValue &value, const QString &path) const;
     void recordSocket(const ScenarioStep &step, const QString &path);

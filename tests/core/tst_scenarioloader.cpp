@@ -79,6 +79,7 @@ void TestScenarioLoader::brokenFileIsRefused_data()
     row("socket-name-still-open", "$.steps[4].creates", "\"client\" already exists and is still open");
     row("socket-with-socket-key", "$.steps[0].socket", "socket() does not use an existing socket");
     // Addresses: loopback only, whatever the spelling.
+    row("listen-without-bind", "$.steps[1].socket", "would listen on every interface");
     row("address-public", "$.steps[4].args.address", "8.8.8.8 is not a loopback address");
     row("address-any", "$.steps[1].args.address", "0.0.0.0 means every interface");
     row("address-with-space", "$.steps[1].args.address", "spaces or invisible characters");
