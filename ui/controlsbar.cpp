@@ -89,9 +89,12 @@ ControlsBar::ControlsBar(ViewContext *context, SessionController *controller, QW
     m_speed->setAccessibleName(QStringLiteral("Speed"));
     speedLabel->setBuddy(m_speed);
     buttons->addWidget(m_speed);
-    buttons->addSpacing(12);
+    buttons->addStretch(1);
+    // The timeline has a row of its own, so that large type in presentation still fits the screen.
+    auto *timelineRow = new QHBoxLayout;
+    rows->addLayout(timelineRow);
     auto *timelineLabel = new QLabel(QStringLiteral("Timeline"), this);
-    buttons->addWidget(timelineLabel);
+    timelineRow->addWidget(timelineLabel);
     m_timeline = new QSlider(Qt::Horizontal, this);
     m_timeline->setTickPosition(QSlider::TicksBelow);
     m_timeline->setTickInterval(1);
@@ -99,18 +102,17 @@ ControlsBar::ControlsBar(ViewContext *context, SessionController *controller, QW
     m_timeline->setMinimumWidth(160);
     m_timeline->setAccessibleName(QStringLiteral("Timeline: steps shown"));
     timelineLabel->setBuddy(m_timeline);
-    buttons->addWidget(m_timeline, 1);
+    timelineRow->addWidget(m_timeline, 1);
     m_position = new QLabel(this);
     m_position->setAccessibleName(QStringLiteral("Step position"));
-    m_position->setMinimumWidth(m_position->fontMetrics().horizontalAdvance(QStringLiteral("step 00 of 00")));
-    buttons->addWidget(m_position);
+    timelineRow->addWidget(m_position);
     auto *jumpLabel = new QLabel(QStringLiteral("Go to"), this);
-    buttons->addWidget(jumpLabel);
+    timelineRow->addWidget(jumpLabel);
     m_jump = new QSpinBox(this);
     m_jump->setAccessibleName(QStringLiteral("Go to step"));
     m_jump->setKeyboardTracking(false);
     jumpLabel->setBuddy(m_jump);
-    buttons->addWidget(m_jump);
+    timelineRow->addWidget(m_jump);
 
     m_blocked = new QLabel(this);
     m_blocked->setObjectName(QStringLiteral("blockedText"));
@@ -155,6 +157,7 @@ void ControlsBar::fitWaitingLine()
 {
     // Two lines, always: a sentence that comes and goes must not resize the tool bar and the stage.
     m_blocked->setFixedHeight(m_blocked->fontMetrics().lineSpacing() * 2 + 2);
+    m_position->setMinimumWidth(m_position->fontMetrics().horizontalAdvance(QStringLiteral("step 00 of 00")));
 }
 
 int ControlsBar::speed() const

@@ -1,13 +1,18 @@
 #include "mainwindow.h"
 
+#include "codeview.h"
 #include "controlsbar.h"
+#include "exporter.h"
+#include "inspector.h"
 #include "narrationview.h"
 #include "scenarioloader.h"
 #include "scenariopicker.h"
+#include "sequencediagram.h"
 #include "session.h"
 #include "sessioncontroller.h"
 #include "sockettableview.h"
 #include "stageview.h"
+#include "statemachineview.h"
 #include "theme.h"
 #include "viewcontext.h"
 
@@ -20,6 +25,7 @@
 #include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QScreen>
 #include <QSettings>
 #include <QStatusBar>
 #include <QToolBar>
@@ -65,6 +71,23 @@ MainWindow::MainWindow(const QString &idOrFile, QWidget *parent)
 
     buildDocks();
     buildMenus();
+    {
+        // The analysis views, two tabbed pairs on the right, and what File → Export offers.
+        auto *sequence = new SequenceDiagram(*m_context, this);
+        QDockWidget *sequenceDock = addViewDock(sequence, QStringLiteral("Sequence diagram"), Qt::RightDockWidgetArea);
+        QDockWidget *codeDock = addViewDock(new CodeView(*m_context, this), QStringLiteral("Code"), Qt::RightDockWidgetArea);
+        QDockWidget *statesDock =
+            addViewDock(new StateMachineView(*m_context, this), QStringLiteral("TCP states"), Qt::RightDockWidgetArea);
+        QDockWidget *inspectorDock =
+            addViewDock(new Inspector(*m_context, this), QStringLiteral("Inspector"), Qt::RightDockWidgetArea);
+        tabifyDockWidget(sequenceDock, codeDock);
+        tabifyDockWidget(statesDock, inspectorDock);
+        sequenceDock->raise();
+        statesDock->raise();
+        const auto *exporter = new Exporter(*m_context, sequence, this);
+        for (QAction *action : exporter->actions())
+            addExportAction(action);
+    }
     m_modeLabel = new QLabel(this);
     m_modeLabel->setAccessibleName(QStringLiteral("Mode"));
     m_modeLabel->setTextFormat(Qt::PlainText);
@@ -317,10 +340,15 @@ void MainWindow::setPresentation(bool on)
         for (QDockWidget *dock : std::as_const(m_docks))
             dock->setVisible(dock->objectName() == dockName(QStringLiteral("Narration")));
         menuBar()->hide();
+        statusBar()->hide();
         setZoom(qMax(m_zoom, PresentationZoom));
         showFullScreen();
+        // The stage comes first: the narration gets a quarter of the screen.
+        if (auto *narration = findChild<QDockWidget *>(dockName(QStringLiteral("Narration"))))
+            resizeDocks({narration}, {screen()->size().height() / 4}, Qt::Vertical);
     } else {
         menuBar()->show();
+        statusBar()->show();
         setZoom(m_zoomBeforePresenting);
         restoreState(m_normalState, LayoutVersion);
         showNormal();

@@ -102,7 +102,9 @@ QSize StageView::sizeHint() const
 
 QSize StageView::minimumSizeHint() const
 {
-    return {360, 240};
+    // Room for the kernel band, the timing line and a process box with two socket cards.
+    const qreal line = QFontMetricsF(font()).height();
+    return {int(line * 30), int(line * 18)};
 }
 
 void StageView::sessionChanged()
@@ -139,8 +141,10 @@ void StageView::cursorMoved(qint64 cursor)
 
 void StageView::changeEvent(QEvent *event)
 {
-    if (event->type() == QEvent::FontChange)
+    if (event->type() == QEvent::FontChange) {
         layoutStage();
+        updateGeometry();
+    }
     QWidget::changeEvent(event);
 }
 
@@ -159,7 +163,7 @@ void StageView::layoutStage()
     const qreal line = fm.height();
     const qreal margin = line * 0.6;
     const qreal timingHeight = line * 1.6;
-    const qreal kernelHeight = line * 6.2;
+    const qreal kernelHeight = line * 4.8;
     const QRectF area = QRectF(rect()).adjusted(margin, margin, -margin, -margin);
     m_kernelRect = QRectF(area.left(), area.bottom() - timingHeight - kernelHeight, area.width(), kernelHeight);
     m_wireY = m_kernelRect.top() + line * 1.9;
