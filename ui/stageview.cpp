@@ -248,8 +248,10 @@ QString StageView::timingText() const
             ++packets;
         }
     }
-    if (packets > 0)
-        parts << QStringLiteral("%1 packet%2 within %3").arg(packets).arg(QLatin1String(packets == 1 ? "" : "s")).arg(duration(lastPacket - firstPacket));
+    if (packets == 1)
+        parts << QStringLiteral("1 packet");
+    else if (packets > 1)
+        parts << QStringLiteral("%1 packets within %2").arg(packets).arg(duration(lastPacket - firstPacket));
     else if (!m_context->capture())
         parts << QStringLiteral("packets not captured");
     return parts.join(QStringLiteral("; "));
