@@ -48,10 +48,10 @@ QString endpoint(const QString &address, bool v6, quint16 port)
 struct Network
 {
     bool v6 = false;
-    bool whole = false;      // the fixed IP header is complete
-    int protocol = -1;       // the transport protocol, -1 when unknown (fragment, truncated chain)
-    int transport = 0;       // offset of the transport header
-    Bytes bytes;             // bounded by the IP length
+    bool whole = false; // the fixed IP header is complete
+    int protocol = -1;  // the transport protocol, -1 when unknown (fragment, truncated chain)
+    int transport = 0;  // offset of the transport header
+    Bytes bytes;        // bounded by the IP length
     QString src;
     QString dst;
 };
@@ -96,7 +96,9 @@ Network readNetwork(const Bytes &b, int offset, bool v6)
     for (int hops = 0; hops < 16 && isExtensionHeader(next); ++hops) {
         if (!net.bytes.has(at, 8))
             return net;
-        int length = next == 44 ? 8 : next == 51 ? (net.bytes.u8(at + 1) + 2) * 4 : (net.bytes.u8(at + 1) + 1) * 8;
+        int length = next == 44   ? 8
+                     : next == 51 ? (net.bytes.u8(at + 1) + 2) * 4
+                                  : (net.bytes.u8(at + 1) + 1) * 8;
         if (next == 44 && (net.bytes.u16(at + 2) & 0xfff8) != 0)
             return net; // a later fragment has no transport header
         next = net.bytes.u8(at);
@@ -132,27 +134,41 @@ QString icmpWord(bool v6, int type, int code)
 {
     if (!v6) {
         switch (type) {
-        case 0: return QStringLiteral("echo-reply");
-        case 8: return QStringLiteral("echo-request");
-        case 11: return QStringLiteral("time-exceeded");
-        case 5: return QStringLiteral("redirect");
+        case 0:
+            return QStringLiteral("echo-reply");
+        case 8:
+            return QStringLiteral("echo-request");
+        case 11:
+            return QStringLiteral("time-exceeded");
+        case 5:
+            return QStringLiteral("redirect");
         case 3: {
             static const char *const Codes[] = {"net-unreachable", "host-unreachable", "protocol-unreachable",
                                                 "port-unreachable", "fragmentation-needed"};
-            return code >= 0 && code < 5 ? QLatin1String(Codes[code]) : QStringLiteral("destination-unreachable");
+            return code >= 0 && code < 5 ? QLatin1String(Codes[code])
+                                         : QStringLiteral("destination-unreachable");
         }
         }
     } else {
         switch (type) {
-        case 1: return code == 4 ? QStringLiteral("port-unreachable") : QStringLiteral("destination-unreachable");
-        case 2: return QStringLiteral("packet-too-big");
-        case 3: return QStringLiteral("time-exceeded");
-        case 128: return QStringLiteral("echo-request");
-        case 129: return QStringLiteral("echo-reply");
-        case 133: return QStringLiteral("router-solicitation");
-        case 134: return QStringLiteral("router-advertisement");
-        case 135: return QStringLiteral("neighbor-solicitation");
-        case 136: return QStringLiteral("neighbor-advertisement");
+        case 1:
+            return code == 4 ? QStringLiteral("port-unreachable") : QStringLiteral("destination-unreachable");
+        case 2:
+            return QStringLiteral("packet-too-big");
+        case 3:
+            return QStringLiteral("time-exceeded");
+        case 128:
+            return QStringLiteral("echo-request");
+        case 129:
+            return QStringLiteral("echo-reply");
+        case 133:
+            return QStringLiteral("router-solicitation");
+        case 134:
+            return QStringLiteral("router-advertisement");
+        case 135:
+            return QStringLiteral("neighbor-solicitation");
+        case 136:
+            return QStringLiteral("neighbor-advertisement");
         }
     }
     return QStringLiteral("type-%1").arg(type);
@@ -187,14 +203,15 @@ QString quotedHeader(const Bytes &b, int offset, bool v6)
     const Network inner = readNetwork(b, offset, v6);
     if (!inner.whole)
         return {};
-    const bool ports = (inner.protocol == ProtoTCP || inner.protocol == ProtoUDP) && b.has(inner.transport, 4);
-    const QString name = inner.protocol == ProtoTCP ? QStringLiteral("TCP")
+    const bool ports =
+        (inner.protocol == ProtoTCP || inner.protocol == ProtoUDP) && b.has(inner.transport, 4);
+    const QString name = inner.protocol == ProtoTCP   ? QStringLiteral("TCP")
                          : inner.protocol == ProtoUDP ? QStringLiteral("UDP")
                                                       : QStringLiteral("IP");
     if (!ports)
         return name + u' ' + inner.src + QStringLiteral(" → ") + inner.dst;
-    return name + u' ' + endpoint(inner.src, v6, b.u16(inner.transport)) + QStringLiteral(" → ")
-           + endpoint(inner.dst, v6, b.u16(inner.transport + 2));
+    return name + u' ' + endpoint(inner.src, v6, b.u16(inner.transport)) + QStringLiteral(" → ") +
+           endpoint(inner.dst, v6, b.u16(inner.transport + 2));
 }
 
 QString tcpOptionsText(const Bytes &b, int from, int to)
@@ -226,7 +243,6 @@ QString tcpOptionsText(const Bytes &b, int from, int to)
     return words.join(u' ');
 }
 
-
 DecodedField field(const QString &name, const QString &value, int offset, int length)
 {
     return {name, value, offset, length, {}};
@@ -242,7 +258,8 @@ DecodedField truncated(const Bytes &b, int offset, int needed)
 {
     const int present = qMax(0, b.end - offset);
     return field(QStringLiteral("Truncated"),
-                 QStringLiteral("%1 of the %2 bytes this header needs").arg(present).arg(needed), offset, present);
+                 QStringLiteral("%1 of the %2 bytes this header needs").arg(present).arg(needed), offset,
+                 present);
 }
 
 DecodedField ipFields(const Bytes &b, int offset, bool v6, const Network &net)
@@ -253,9 +270,9 @@ DecodedField ipFields(const Bytes &b, int offset, bool v6, const Network &net)
         ip.length = qMax(0, b.end - offset);
         return ip;
     }
-    const QString protocol = net.protocol == ProtoTCP ? QStringLiteral("TCP")
-                             : net.protocol == ProtoUDP ? QStringLiteral("UDP")
-                             : net.protocol == ProtoICMP ? QStringLiteral("ICMP")
+    const QString protocol = net.protocol == ProtoTCP      ? QStringLiteral("TCP")
+                             : net.protocol == ProtoUDP    ? QStringLiteral("UDP")
+                             : net.protocol == ProtoICMP   ? QStringLiteral("ICMP")
                              : net.protocol == ProtoICMPv6 ? QStringLiteral("ICMPv6")
                                                            : QString();
     ip.value = net.src + QStringLiteral(" → ") + net.dst;
@@ -269,34 +286,44 @@ DecodedField ipFields(const Bytes &b, int offset, bool v6, const Network &net)
             fragmentWords << QStringLiteral("more fragments");
         fragmentWords << QStringLiteral("offset %1").arg((fragment & 0x1fff) * 8);
         ip.length = net.transport > offset ? net.transport - offset : qMin(20, b.end - offset);
-        ip.children << field(QStringLiteral("Version, header length"), QStringLiteral("4, %1 bytes").arg(headerLength), offset, 1)
+        ip.children << field(QStringLiteral("Version, header length"),
+                             QStringLiteral("4, %1 bytes").arg(headerLength), offset, 1)
                     << field(QStringLiteral("DSCP, ECN"), hex(b.u8(offset + 1), 2), offset + 1, 1)
-                    << field(QStringLiteral("Total length"), QString::number(b.u16(offset + 2)), offset + 2, 2)
+                    << field(QStringLiteral("Total length"), QString::number(b.u16(offset + 2)), offset + 2,
+                             2)
                     << field(QStringLiteral("Identification"), hex(b.u16(offset + 4), 4), offset + 4, 2)
-                    << field(QStringLiteral("Flags, fragment offset"), fragmentWords.join(QStringLiteral(", ")), offset + 6, 2)
+                    << field(QStringLiteral("Flags, fragment offset"),
+                             fragmentWords.join(QStringLiteral(", ")), offset + 6, 2)
                     << field(QStringLiteral("Time to live"), QString::number(b.u8(offset + 8)), offset + 8, 1)
-                    << field(QStringLiteral("Protocol"), QStringLiteral("%1 (%2)").arg(protocol).arg(b.u8(offset + 9)).trimmed(), offset + 9, 1)
+                    << field(QStringLiteral("Protocol"),
+                             QStringLiteral("%1 (%2)").arg(protocol).arg(b.u8(offset + 9)).trimmed(),
+                             offset + 9, 1)
                     << field(QStringLiteral("Header checksum"), hex(b.u16(offset + 10), 4), offset + 10, 2)
                     << field(QStringLiteral("Source"), net.src, offset + 12, 4)
                     << field(QStringLiteral("Destination"), net.dst, offset + 16, 4);
         if (headerLength > 20 && b.has(offset + 20, headerLength - 20))
-            ip.children << field(QStringLiteral("Options"), QStringLiteral("%1 bytes").arg(headerLength - 20), offset + 20, headerLength - 20);
+            ip.children << field(QStringLiteral("Options"), QStringLiteral("%1 bytes").arg(headerLength - 20),
+                                 offset + 20, headerLength - 20);
         else if (headerLength > 20 || headerLength < 20)
-            ip.children << field(QStringLiteral("Header length"), QStringLiteral("malformed: %1 bytes").arg(headerLength), offset, 1);
+            ip.children << field(QStringLiteral("Header length"),
+                                 QStringLiteral("malformed: %1 bytes").arg(headerLength), offset, 1);
         return ip;
     }
     const quint32 first = b.u32(offset);
     ip.length = net.transport > offset ? net.transport - offset : 40;
-    ip.children << field(QStringLiteral("Version, traffic class, flow label"),
-                         QStringLiteral("6, %1, %2").arg(hex((first >> 20) & 0xff, 2), hex(first & 0xfffff, 5)), offset, 4)
+    ip.children << field(
+                       QStringLiteral("Version, traffic class, flow label"),
+                       QStringLiteral("6, %1, %2").arg(hex((first >> 20) & 0xff, 2), hex(first & 0xfffff, 5)),
+                       offset, 4)
                 << field(QStringLiteral("Payload length"), QString::number(b.u16(offset + 4)), offset + 4, 2)
                 << field(QStringLiteral("Next header"), QString::number(b.u8(offset + 6)), offset + 6, 1)
                 << field(QStringLiteral("Hop limit"), QString::number(b.u8(offset + 7)), offset + 7, 1)
                 << field(QStringLiteral("Source"), net.src, offset + 8, 16)
                 << field(QStringLiteral("Destination"), net.dst, offset + 24, 16);
     if (net.transport > offset + 40)
-        ip.children << field(QStringLiteral("Extension headers"), QStringLiteral("%1 bytes").arg(net.transport - offset - 40),
-                             offset + 40, net.transport - offset - 40);
+        ip.children << field(QStringLiteral("Extension headers"),
+                             QStringLiteral("%1 bytes").arg(net.transport - offset - 40), offset + 40,
+                             net.transport - offset - 40);
     if (!protocol.isEmpty() && net.transport > 0)
         ip.children.last().value += QStringLiteral(" (then %1)").arg(protocol);
     return ip;
@@ -304,31 +331,41 @@ DecodedField ipFields(const Bytes &b, int offset, bool v6, const Network &net)
 
 DecodedField tcpOptionFields(const Bytes &b, int from, int to)
 {
-    DecodedField options = field(QStringLiteral("Options"), QStringLiteral("%1 bytes").arg(to - from), from, to - from);
+    DecodedField options =
+        field(QStringLiteral("Options"), QStringLiteral("%1 bytes").arg(to - from), from, to - from);
     for (int at = from; at < to && b.has(at, 1);) {
         const int kind = b.u8(at);
         if (kind == 0 || kind == 1) {
-            options.children << field(kind ? QStringLiteral("NOP") : QStringLiteral("End of options"), {}, at, 1);
+            options.children << field(kind ? QStringLiteral("NOP") : QStringLiteral("End of options"), {}, at,
+                                      1);
             if (kind == 0)
                 break;
             ++at;
             continue;
         }
         if (!b.has(at, 2) || b.u8(at + 1) < 2 || at + b.u8(at + 1) > to) {
-            options.children << field(QStringLiteral("Malformed option"), QStringLiteral("kind %1").arg(kind), at, to - at);
+            options.children << field(QStringLiteral("Malformed option"), QStringLiteral("kind %1").arg(kind),
+                                      at, to - at);
             break;
         }
         const int length = b.u8(at + 1);
         if (kind == 2 && length == 4)
-            options.children << field(QStringLiteral("Maximum segment size"), QString::number(b.u16(at + 2)), at, length);
+            options.children << field(QStringLiteral("Maximum segment size"), QString::number(b.u16(at + 2)),
+                                      at, length);
         else if (kind == 3 && length == 3)
-            options.children << field(QStringLiteral("Window scale"), QStringLiteral("%1 (×%2)").arg(b.u8(at + 2)).arg(1 << qMin(14, int(b.u8(at + 2)))), at, length);
+            options.children << field(
+                QStringLiteral("Window scale"),
+                QStringLiteral("%1 (×%2)").arg(b.u8(at + 2)).arg(1 << qMin(14, int(b.u8(at + 2)))), at,
+                length);
         else if (kind == 4)
             options.children << field(QStringLiteral("SACK permitted"), {}, at, length);
         else if (kind == 8 && length == 10)
-            options.children << field(QStringLiteral("Timestamps"), QStringLiteral("value %1, echo %2").arg(b.u32(at + 2)).arg(b.u32(at + 6)), at, length);
+            options.children << field(
+                QStringLiteral("Timestamps"),
+                QStringLiteral("value %1, echo %2").arg(b.u32(at + 2)).arg(b.u32(at + 6)), at, length);
         else
-            options.children << field(QStringLiteral("Option %1").arg(kind), QStringLiteral("%1 bytes").arg(length), at, length);
+            options.children << field(QStringLiteral("Option %1").arg(kind),
+                                      QStringLiteral("%1 bytes").arg(length), at, length);
         at += length;
     }
     return options;
@@ -344,21 +381,25 @@ DecodedField tcpFields(const Bytes &b, int t)
     }
     const int dataOffset = (b.u8(t + 12) >> 4) * 4;
     const QStringList flags = tcpFlagWords(b.u8(t + 13));
-    tcp.value = QStringLiteral("%1 → %2 [%3]").arg(b.u16(t)).arg(b.u16(t + 2)).arg(flags.join(QStringLiteral(", ")));
+    tcp.value =
+        QStringLiteral("%1 → %2 [%3]").arg(b.u16(t)).arg(b.u16(t + 2)).arg(flags.join(QStringLiteral(", ")));
     tcp.length = b.has(t, dataOffset) && dataOffset >= 20 ? dataOffset : 20;
     tcp.children << field(QStringLiteral("Source port"), QString::number(b.u16(t)), t, 2)
                  << field(QStringLiteral("Destination port"), QString::number(b.u16(t + 2)), t + 2, 2)
                  << field(QStringLiteral("Sequence number"), QString::number(b.u32(t + 4)), t + 4, 4)
                  << field(QStringLiteral("Acknowledgment number"), QString::number(b.u32(t + 8)), t + 8, 4)
-                 << field(QStringLiteral("Header length"), QStringLiteral("%1 bytes").arg(dataOffset), t + 12, 1)
+                 << field(QStringLiteral("Header length"), QStringLiteral("%1 bytes").arg(dataOffset), t + 12,
+                          1)
                  << field(QStringLiteral("Flags"), flags.join(QStringLiteral(", ")), t + 13, 1)
                  << field(QStringLiteral("Window"), QString::number(b.u16(t + 14)), t + 14, 2)
                  << field(QStringLiteral("Checksum"), hex(b.u16(t + 16), 4), t + 16, 2)
                  << field(QStringLiteral("Urgent pointer"), QString::number(b.u16(t + 18)), t + 18, 2);
     if (dataOffset < 20)
-        tcp.children << field(QStringLiteral("Header length"), QStringLiteral("malformed: %1 bytes").arg(dataOffset), t + 12, 1);
+        tcp.children << field(QStringLiteral("Header length"),
+                              QStringLiteral("malformed: %1 bytes").arg(dataOffset), t + 12, 1);
     else if (dataOffset > 20)
-        tcp.children << (b.has(t, dataOffset) ? tcpOptionFields(b, t + 20, t + dataOffset) : truncated(b, t + 20, dataOffset - 20));
+        tcp.children << (b.has(t, dataOffset) ? tcpOptionFields(b, t + 20, t + dataOffset)
+                                              : truncated(b, t + 20, dataOffset - 20));
     return tcp;
 }
 
@@ -400,7 +441,8 @@ QList<DecodedField> networkAndTransport(const Bytes &b, int offset, bool v6, int
             payloadAt = t + 8;
     }
     if (payloadAt >= 0 && nb.has(payloadAt, 1))
-        layers << field(QStringLiteral("Payload"), QStringLiteral("%1 bytes").arg(nb.end - payloadAt), payloadAt, nb.end - payloadAt);
+        layers << field(QStringLiteral("Payload"), QStringLiteral("%1 bytes").arg(nb.end - payloadAt),
+                        payloadAt, nb.end - payloadAt);
     return layers;
 }
 
@@ -427,7 +469,8 @@ DecodedField icmpFields(const Bytes &b, int t, bool v6, int depth)
                       << field(QStringLiteral("Sequence number"), QString::number(b.u16(t + 6)), t + 6, 2);
     } else if (isIcmpError(v6, type) && depth == 0 && b.has(t + 8, 1)) {
         // The error quotes the start of the datagram that caused it: decode it as one.
-        DecodedField quoted = field(QStringLiteral("Original datagram"), quotedHeader(b, t + 8, v6), t + 8, b.end - t - 8);
+        DecodedField quoted =
+            field(QStringLiteral("Original datagram"), quotedHeader(b, t + 8, v6), t + 8, b.end - t - 8);
         quoted.children = networkAndTransport(b, t + 8, v6, depth + 1);
         icmp.children << field(QStringLiteral("Unused"), {}, t + 4, 4) << quoted;
     }
@@ -501,15 +544,19 @@ QList<DecodedField> fields(const QByteArray &frame)
             parts << QStringLiteral("%1").arg(b.u8(offset + i), 2, 16, QLatin1Char('0'));
         return parts.join(u':');
     };
-    const QString typeName = type == EtherTypeIPv4 ? QStringLiteral("IPv4 ") : type == EtherTypeIPv6 ? QStringLiteral("IPv6 ") : QString();
+    const QString typeName = type == EtherTypeIPv4   ? QStringLiteral("IPv4 ")
+                             : type == EtherTypeIPv6 ? QStringLiteral("IPv6 ")
+                                                     : QString();
     ethernet.value = typeName.trimmed();
-    ethernet.children << field(QStringLiteral("Destination"), mac(0), 0, 6) << field(QStringLiteral("Source"), mac(6), 6, 6)
+    ethernet.children << field(QStringLiteral("Destination"), mac(0), 0, 6)
+                      << field(QStringLiteral("Source"), mac(6), 6, 6)
                       << field(QStringLiteral("Type"), typeName + u'(' + hex(type, 4) + u')', 12, 2);
     QList<DecodedField> layers{ethernet};
     if (type == EtherTypeIPv4 || type == EtherTypeIPv6)
         layers << networkAndTransport(b, EthernetLength, type == EtherTypeIPv6, 0);
     else if (b.has(EthernetLength, 1))
-        layers << field(QStringLiteral("Data"), QStringLiteral("%1 bytes").arg(b.end - EthernetLength), EthernetLength, b.end - EthernetLength);
+        layers << field(QStringLiteral("Data"), QStringLiteral("%1 bytes").arg(b.end - EthernetLength),
+                        EthernetLength, b.end - EthernetLength);
     return layers;
 }
 
@@ -518,13 +565,16 @@ void summarize(PacketInfo &packet)
     const Bytes b = bytesOf(packet.frame);
     const std::optional<Network> net = networkOfFrame(b);
     QStringList parts;
-    const int needed = packet.proto == QLatin1String("TCP") ? 20 : packet.proto == QLatin1String("UDP") ? 8 : 4;
+    const int needed = packet.proto == QLatin1String("TCP")   ? 20
+                       : packet.proto == QLatin1String("UDP") ? 8
+                                                              : 4;
     if (!net || (net->protocol >= 0 && !net->bytes.has(net->transport, needed))) {
         packet.summary = QStringLiteral("truncated %1 header").arg(packet.proto);
         return;
     }
     if (packet.proto == QLatin1String("TCP")) {
-        parts << u'[' + packet.flags.join(QStringLiteral(", ")) + u']' << QStringLiteral("seq=%1").arg(packet.seq);
+        parts << u'[' + packet.flags.join(QStringLiteral(", ")) + u']'
+              << QStringLiteral("seq=%1").arg(packet.seq);
         if (packet.flags.contains(QStringLiteral("ACK")))
             parts << QStringLiteral("ack=%1").arg(packet.ack);
         parts << QStringLiteral("win=%1").arg(packet.window);
@@ -547,7 +597,8 @@ void summarize(PacketInfo &packet)
             const int type = nb.u8(t);
             if (isIcmpEcho(net->v6, type))
                 parts << QStringLiteral("id=0x%1").arg(nb.u16(t + 4), 4, 16, QLatin1Char('0'))
-                      << QStringLiteral("seq=%1").arg(nb.u16(t + 6)) << QStringLiteral("len=%1").arg(packet.len);
+                      << QStringLiteral("seq=%1").arg(nb.u16(t + 6))
+                      << QStringLiteral("len=%1").arg(packet.len);
             else if (isIcmpError(net->v6, type)) {
                 const QString inner = quotedHeader(nb, t + 8, net->v6);
                 if (!inner.isEmpty())

@@ -16,8 +16,8 @@
 namespace {
 
 // The TCP states as linux/tcp_states.h numbers them.
-constexpr const char *StateNames[] = {"",          "ESTABLISHED", "SYN_SENT",  "SYN_RECV",   "FIN_WAIT1",
-                                      "FIN_WAIT2", "TIME_WAIT",   "CLOSED",    "CLOSE_WAIT", "LAST_ACK",
+constexpr const char *StateNames[] = {"",          "ESTABLISHED", "SYN_SENT", "SYN_RECV",   "FIN_WAIT1",
+                                      "FIN_WAIT2", "TIME_WAIT",   "CLOSED",   "CLOSE_WAIT", "LAST_ACK",
                                       "LISTEN",    "CLOSING",     "SYN_RECV"};
 
 QString endpoint(int family, const __be32 *address, quint16 port)
@@ -81,7 +81,8 @@ bool SockDiag::sendRequest(const void *request, size_t length)
 {
     sockaddr_nl kernel{};
     kernel.nl_family = AF_NETLINK;
-    const ssize_t sent = ::sendto(m_fd, request, length, 0, reinterpret_cast<sockaddr *>(&kernel), sizeof kernel);
+    const ssize_t sent =
+        ::sendto(m_fd, request, length, 0, reinterpret_cast<sockaddr *>(&kernel), sizeof kernel);
     if (sent != ssize_t(length)) {
         m_lastError = sent < 0 ? errno : EIO;
         return false;
@@ -89,8 +90,7 @@ bool SockDiag::sendRequest(const void *request, size_t length)
     return true;
 }
 
-template <typename Handler>
-bool SockDiag::receiveDump(Handler &&handler)
+template <typename Handler> bool SockDiag::receiveDump(Handler &&handler)
 {
     alignas(nlmsghdr) char buffer[32768];
     for (;;) {
@@ -125,7 +125,8 @@ std::optional<QList<DiagSocket>> SockDiag::tcpSockets(int family, const QList<qu
         m_lastError = EBADF;
         return std::nullopt;
     }
-    const std::vector<inet_diag_bc_op> code = ports.isEmpty() ? std::vector<inet_diag_bc_op>() : portFilter(ports);
+    const std::vector<inet_diag_bc_op> code =
+        ports.isEmpty() ? std::vector<inet_diag_bc_op>() : portFilter(ports);
     const size_t codeBytes = code.size() * sizeof(inet_diag_bc_op);
     struct Request
     {
@@ -151,7 +152,8 @@ std::optional<QList<DiagSocket>> SockDiag::tcpSockets(int family, const QList<qu
         return std::nullopt;
     QList<DiagSocket> sockets;
     const bool ok = receiveDump([&](const nlmsghdr *header) {
-        if (header->nlmsg_type == SOCK_DIAG_BY_FAMILY && header->nlmsg_len >= NLMSG_LENGTH(sizeof(inet_diag_msg)))
+        if (header->nlmsg_type == SOCK_DIAG_BY_FAMILY &&
+            header->nlmsg_len >= NLMSG_LENGTH(sizeof(inet_diag_msg)))
             sockets << fromMessage(NLMSG_DATA(header));
     });
     if (!ok)
@@ -199,8 +201,9 @@ bool SockDiag::tcpSocket(const QString &local, const QString &peer, std::optiona
         return colon > 0 && ::inet_pton(*family, host.toLatin1().constData(), address) == 1;
     };
     int family = 0, peerFamily = 0;
-    if (!parse(local, &family, request.body.id.idiag_src, &request.body.id.idiag_sport)
-        || !parse(peer, &peerFamily, request.body.id.idiag_dst, &request.body.id.idiag_dport) || family != peerFamily) {
+    if (!parse(local, &family, request.body.id.idiag_src, &request.body.id.idiag_sport) ||
+        !parse(peer, &peerFamily, request.body.id.idiag_dst, &request.body.id.idiag_dport) ||
+        family != peerFamily) {
         m_lastError = EINVAL;
         return false;
     }
@@ -237,7 +240,8 @@ bool SockDiag::tcpSocket(const QString &local, const QString &peer, std::optiona
                 m_lastError = code;
                 return false;
             }
-            if (header->nlmsg_type == SOCK_DIAG_BY_FAMILY && header->nlmsg_len >= NLMSG_LENGTH(sizeof(inet_diag_msg))) {
+            if (header->nlmsg_type == SOCK_DIAG_BY_FAMILY &&
+                header->nlmsg_len >= NLMSG_LENGTH(sizeof(inet_diag_msg))) {
                 *found = fromMessage(NLMSG_DATA(header));
                 return true;
             }
@@ -267,7 +271,8 @@ std::optional<QList<UnixDiagSocket>> SockDiag::unixSockets()
         return std::nullopt;
     QList<UnixDiagSocket> sockets;
     const bool ok = receiveDump([&](const nlmsghdr *header) {
-        if (header->nlmsg_type != SOCK_DIAG_BY_FAMILY || header->nlmsg_len < NLMSG_LENGTH(sizeof(unix_diag_msg)))
+        if (header->nlmsg_type != SOCK_DIAG_BY_FAMILY ||
+            header->nlmsg_len < NLMSG_LENGTH(sizeof(unix_diag_msg)))
             return;
         const auto *message = static_cast<const unix_diag_msg *>(NLMSG_DATA(header));
         UnixDiagSocket socket;
@@ -280,7 +285,8 @@ std::optional<QList<UnixDiagSocket>> SockDiag::unixSockets()
                 quint32 peer = 0;
                 std::memcpy(&peer, RTA_DATA(attribute), sizeof peer);
                 socket.peerInode = peer;
-            } else if (attribute->rta_type == UNIX_DIAG_RQLEN && RTA_PAYLOAD(attribute) >= sizeof(unix_diag_rqlen)) {
+            } else if (attribute->rta_type == UNIX_DIAG_RQLEN &&
+                       RTA_PAYLOAD(attribute) >= sizeof(unix_diag_rqlen)) {
                 unix_diag_rqlen queue{};
                 std::memcpy(&queue, RTA_DATA(attribute), sizeof queue);
                 socket.receiveQueue = queue.udiag_rqueue;

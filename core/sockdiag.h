@@ -10,8 +10,8 @@
 struct DiagSocket
 {
     int family = 0;
-    int state = 0;           // TCP_ESTABLISHED … (linux/tcp_states.h numbering)
-    QString local;           // "127.0.0.1:8080", "[::1]:8080"
+    int state = 0; // TCP_ESTABLISHED … (linux/tcp_states.h numbering)
+    QString local; // "127.0.0.1:8080", "[::1]:8080"
     QString peer;
     quint16 localPort = 0;
     quint16 peerPort = 0;
@@ -57,8 +57,7 @@ public:
 
 private:
     bool sendRequest(const void *request, size_t length);
-    template <typename Handler>
-    bool receiveDump(Handler &&handler);
+    template <typename Handler> bool receiveDump(Handler &&handler);
     static DiagSocket fromMessage(const void *message);
 
     int m_fd = -1;

@@ -55,8 +55,8 @@ bool isWildcard(const QString &endpoint)
 bool sameQueue(const QueueInfo &a, const QueueInfo &b)
 {
     const auto v = [](int x) { return qMax(0, x); };
-    return v(a.acceptQueue) == v(b.acceptQueue) && v(a.backlog) == v(b.backlog)
-           && v(a.receiveQueue) == v(b.receiveQueue) && v(a.sendQueue) == v(b.sendQueue);
+    return v(a.acceptQueue) == v(b.acceptQueue) && v(a.backlog) == v(b.backlog) &&
+           v(a.receiveQueue) == v(b.receiveQueue) && v(a.sendQueue) == v(b.sendQueue);
 }
 
 } // namespace
@@ -101,7 +101,8 @@ void StateProbe::followLoop()
 
 std::shared_ptr<StateProbe> StateProbe::attachTo(Session &session, int diagFd)
 {
-    const int fd = diagFd != -2 ? diagFd : session.factory().createSocket(AF_NETLINK, SOCK_RAW, NETLINK_SOCK_DIAG);
+    const int fd =
+        diagFd != -2 ? diagFd : session.factory().createSocket(AF_NETLINK, SOCK_RAW, NETLINK_SOCK_DIAG);
     auto probe = std::make_shared<StateProbe>(session, fd >= 0 ? fd : -1);
     session.attach(probe);
     return probe;
@@ -125,8 +126,9 @@ void StateProbe::callRecorded(const TraceEvent &event)
 
 void StateProbe::packetRecorded(const PacketInfo &packet)
 {
-    const bool changesState = packet.flags.contains(QStringLiteral("SYN")) || packet.flags.contains(QStringLiteral("FIN"))
-                              || packet.flags.contains(QStringLiteral("RST"));
+    const bool changesState = packet.flags.contains(QStringLiteral("SYN")) ||
+                              packet.flags.contains(QStringLiteral("FIN")) ||
+                              packet.flags.contains(QStringLiteral("RST"));
     std::lock_guard lock(m_mutex);
     const auto now = std::chrono::steady_clock::now();
     if (!changesState && now - m_lastPacketProbe < std::chrono::milliseconds(1))
@@ -143,6 +145,7 @@ void StateProbe::sessionReset()
     m_ghosts.clear();
     m_ports.clear();
     m_dumpedAcceptQueue.clear();
+    m_missedOnce.clear();
     m_dirty.clear();
     m_closedSinceDump = false;
     m_hasInet6 = false;
@@ -185,9 +188,11 @@ void StateProbe::probeLocked(const CallInfo *call)
         // A Unix listener's accept queue is not readable through its descriptor; unix_diag has it.
         if (const auto unixSockets = m_diag.unixSockets()) {
             for (const SessionSocket &socket : sockets) {
-                struct stat status{};
-                if (socket.fd < 0 || socket.domain != AF_UNIX || !round.contains(socket.name)
-                    || round.value(socket.name).state != Listen || ::fstat(socket.fd, &status) != 0)
+                struct stat status
+                {
+                };
+                if (socket.fd < 0 || socket.domain != AF_UNIX || !round.contains(socket.name) ||
+                    round.value(socket.name).state != Listen || ::fstat(socket.fd, &status) != 0)
                     continue;
                 for (const UnixDiagSocket &entry : *unixSockets) {
                     if (entry.inode == status.st_ino) {
@@ -263,10 +268,10 @@ void StateProbe::observeOther(const SessionSocket &socket, Known &known, Observe
     socklen_t optionLength = sizeof listening;
     if (socket.type != SOCK_DGRAM && socket.type != SOCK_RAW)
         ::getsockopt(socket.fd, SOL_SOCKET, SO_ACCEPTCONN, &listening, &optionLength);
-    now.state = listening ? Listen
+    now.state = listening   ? Listen
                 : connected ? QStringLiteral("CONNECTED")
-                : bound ? QStringLiteral("BOUND")
-                        : QStringLiteral("UNBOUND");
+                : bound     ? QStringLiteral("BOUND")
+                            : QStringLiteral("UNBOUND");
     now.source = SockName;
     if (!known.addressesKnown || m_dirty.contains(socket.name) || now.state != known.last.state) {
         now.local = localAddressOf(socket.fd, m_session.unixDirectory());
@@ -299,7 +304,7 @@ StateProbe::Diagnostics StateProbe::wantsDiagnostics(const QHash<QString, Observ
 {
     if (!m_diag.isValid() || m_ports.isEmpty())
         return Diagnostics::None;
-    bool lookUp = m_closedSinceDump || !m_ghosts.isEmpty();
+    bool lookUp = m_closedSinceDump || !m_ghosts.isEmpty() || !m_missedOnce.isEmpty();
     for (auto it = round.cbegin(); it != round.cend(); ++it) {
         if (it->source != TcpInfo)
             continue;
@@ -321,9 +326,10 @@ std::optional<QList<DiagSocket>> StateProbe::lookUpKnownTuples(const QHash<QStri
     for (auto it = m_known.cbegin(); it != m_known.cend(); ++it) {
         const Observed &last = it->last;
         const bool open = round.contains(it.key()) && round.value(it.key()).source == TcpInfo;
-        const bool ended = open ? round.value(it.key()).state == Closed : (it->fd < 0 || !round.contains(it.key()));
-        if (ended && !last.peer.isEmpty() && last.state != Closed && last.state != Accepted
-            && (last.source == TcpInfo || last.source == SockDiagSource))
+        const bool ended =
+            open ? round.value(it.key()).state == Closed : (it->fd < 0 || !round.contains(it.key()));
+        if (ended && !last.peer.isEmpty() && last.state != Closed && last.state != Accepted &&
+            (last.source == TcpInfo || last.source == SockDiagSource))
             tuples.insert(tupleKey(last.local, last.peer));
     }
     QList<DiagSocket> entries;
@@ -374,8 +380,9 @@ void StateProbe::observeDiagnostics(QHash<QString, Observed> &round, Diagnostics
                     continue;
             } else {
                 for (auto it = round.cbegin(); it != round.cend(); ++it) {
-                    if (it->source == TcpInfo && it->state == Listen && portOf(it->local) == entry.localPort
-                        && (it->local == entry.local || isWildcard(it->local)))
+                    if (it->source == TcpInfo && it->state == Listen &&
+                        portOf(it->local) == entry.localPort &&
+                        (it->local == entry.local || isWildcard(it->local)))
                         name = it.key() + QStringLiteral(":queued ") + entry.peer;
                 }
                 if (name.isEmpty())
@@ -401,34 +408,46 @@ void StateProbe::observeDiagnostics(QHash<QString, Observed> &round, Diagnostics
     m_closedSinceDump = false;
     // What sock_diag showed before and shows no more has left the kernel (or, for a queued
     // connection, was taken by accept()).
+    QSet<QString> missed;
     auto gone = [&](const QString &name, const Observed &last) {
         Observed after = last;
         const QString owner = m_tupleName.value(tupleKey(last.local, last.peer));
-        after.state = name.contains(QLatin1String(":queued ")) && !owner.isEmpty() && round.contains(owner) ? Accepted
-                                                                                                          : Closed;
+        const bool accepted =
+            name.contains(QLatin1String(":queued ")) && !owner.isEmpty() && round.contains(owner);
+        // A connection passing from one kernel structure to another (an orphan that becomes a
+        // TIME_WAIT entry) can slip past one lookup: it is gone when two probes in a row miss it.
+        if (!accepted && !m_missedOnce.contains(name)) {
+            missed.insert(name);
+            if (m_ghosts.contains(name))
+                ghosts.insert(name, m_ghosts.value(name));
+            return;
+        }
+        after.state = accepted ? Accepted : Closed;
         after.source = SockDiagSource;
         after.expiresMs = -1;
         after.queue = QueueInfo{name, -1, -1, -1, -1};
         round.insert(name, after);
     };
     for (auto it = m_ghosts.cbegin(); it != m_ghosts.cend(); ++it) {
-        if (!ghosts.contains(it.key()) && !(round.contains(it.key()) && round.value(it.key()).source == TcpInfo))
+        if (!ghosts.contains(it.key()) &&
+            !(round.contains(it.key()) && round.value(it.key()).source == TcpInfo))
             gone(it.key(), it.value());
     }
     // A socket closed while its state was known, with no trace left in sock_diag, is gone too.
     for (const SessionSocket &socket : m_session.sockets().all()) {
         const Known known = m_known.value(socket.name);
-        if (socket.fd < 0 && isTcp(socket) && !known.last.state.isEmpty() && known.last.state != Closed
-            && !ghosts.contains(socket.name) && !m_ghosts.contains(socket.name))
+        if (socket.fd < 0 && isTcp(socket) && !known.last.state.isEmpty() && known.last.state != Closed &&
+            !ghosts.contains(socket.name) && !m_ghosts.contains(socket.name))
             gone(socket.name, known.last);
     }
     m_ghosts = ghosts;
+    m_missedOnce = missed;
 }
 
 void StateProbe::recordUnixTransfer(const CallInfo &call, const QHash<QString, Observed> &round)
 {
-    if ((call.call != QLatin1String("send") && call.call != QLatin1String("sendto")) || call.result <= 0
-        || call.phase != CallInfo::Phase::Returned)
+    if ((call.call != QLatin1String("send") && call.call != QLatin1String("sendto")) || call.result <= 0 ||
+        call.phase != CallInfo::Phase::Returned)
         return;
     const std::optional<SessionSocket> sender = m_session.sockets().find(call.socket);
     if (!sender || sender->domain != AF_UNIX)
@@ -465,7 +484,8 @@ void StateProbe::recordChanges(const QHash<QString, Observed> &round)
             m_session.record(std::move(event));
         }
         const QueueInfo &q = now.queue;
-        const bool anyFigure = q.acceptQueue >= 0 || q.backlog >= 0 || q.receiveQueue >= 0 || q.sendQueue >= 0;
+        const bool anyFigure =
+            q.acceptQueue >= 0 || q.backlog >= 0 || q.receiveQueue >= 0 || q.sendQueue >= 0;
         if (anyFigure && !sameQueue(now.queue, known.last.queue)) {
             TraceEvent event;
             event.info = now.queue;

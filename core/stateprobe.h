@@ -79,15 +79,16 @@ private:
     Session &m_session;
     SockDiag m_diag;
     std::mutex m_mutex;
-    QHash<QString, Known> m_known;            // every socket that was observed, by name
-    QHash<QString, QString> m_tupleName;      // "local>peer" → name, remembered past close()
-    QHash<QString, Observed> m_ghosts;        // sockets seen only through sock_diag, by name
-    QSet<quint16> m_ports;                    // local ports of the session's TCP sockets
-    QHash<QString, int> m_dumpedAcceptQueue;  // a listener's accept queue at the last dump
-    QSet<QString> m_dirty;                    // names whose addresses may have changed
+    QHash<QString, Known> m_known;           // every socket that was observed, by name
+    QHash<QString, QString> m_tupleName;     // "local>peer" → name, remembered past close()
+    QHash<QString, Observed> m_ghosts;       // sockets seen only through sock_diag, by name
+    QSet<quint16> m_ports;                   // local ports of the session's TCP sockets
+    QHash<QString, int> m_dumpedAcceptQueue; // a listener's accept queue at the last dump
+    QSet<QString> m_missedOnce;              // sockets the last probe did not find
+    QSet<QString> m_dirty;                   // names whose addresses may have changed
     bool m_closedSinceDump = false;
     bool m_hasInet6 = false;
-    bool m_inCall = false;                    // the probe that runs follows a call
+    bool m_inCall = false; // the probe that runs follows a call
 
     // What a call sets off (a FIN's answer, the last ACK) may land after the call returned;
     // without a packet tap to call probe(), this thread looks again for a short while.

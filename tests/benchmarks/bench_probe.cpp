@@ -71,7 +71,8 @@ double medianMicroseconds(StateProbe &probe, int rounds)
     for (int i = 0; i < rounds; ++i) {
         const auto start = std::chrono::steady_clock::now();
         probe.probe();
-        samples.push_back(std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - start).count());
+        samples.push_back(
+            std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - start).count());
     }
     std::sort(samples.begin(), samples.end());
     return samples.at(samples.size() / 2);
@@ -84,19 +85,28 @@ int main(int argc, char **argv)
     QCoreApplication app(argc, argv);
     auto isolated = std::make_shared<NamespaceFactory>();
     const bool inNamespace = isolated->open();
-    std::shared_ptr<SocketFactory> factory = inNamespace ? std::shared_ptr<SocketFactory>(isolated)
-                                                         : std::make_shared<HostSocketFactory>();
+    std::shared_ptr<SocketFactory> factory =
+        inNamespace ? std::shared_ptr<SocketFactory>(isolated) : std::make_shared<HostSocketFactory>();
     // One listener, four clients and the four connections accepted for them, one UDP socket: ten.
-    const QString where = QStringLiteral(R"("address": "127.0.0.1", "port": %1)").arg(inNamespace ? 8080 : 47811);
+    const QString where =
+        QStringLiteral(R"("address": "127.0.0.1", "port": %1)").arg(inNamespace ? 8080 : 47811);
     QStringList steps{
-        QStringLiteral(R"({"actor": "s", "call": "socket", "creates": "l", "args": {"domain": "AF_INET", "type": "SOCK_STREAM"}})"),
+        QStringLiteral(
+            R"({"actor": "s", "call": "socket", "creates": "l", "args": {"domain": "AF_INET", "type": "SOCK_STREAM"}})"),
         QStringLiteral(R"({"actor": "s", "call": "bind", "socket": "l", "args": {%1}})").arg(where),
         QStringLiteral(R"({"actor": "s", "call": "listen", "socket": "l", "args": {"backlog": 8}})"),
-        QStringLiteral(R"({"actor": "s", "call": "socket", "creates": "u", "args": {"domain": "AF_INET", "type": "SOCK_DGRAM"}})")};
+        QStringLiteral(
+            R"({"actor": "s", "call": "socket", "creates": "u", "args": {"domain": "AF_INET", "type": "SOCK_DGRAM"}})")};
     for (int i = 0; i < 4; ++i) {
-        steps << QStringLiteral(R"({"actor": "c", "call": "socket", "creates": "c%1", "args": {"domain": "AF_INET", "type": "SOCK_STREAM"}})").arg(i)
-              << QStringLiteral(R"({"actor": "c", "call": "connect", "socket": "c%1", "args": {%2}})").arg(i).arg(where)
-              << QStringLiteral(R"({"actor": "s", "call": "accept", "socket": "l", "creates": "conn%1"})").arg(i);
+        steps
+            << QStringLiteral(
+                   R"({"actor": "c", "call": "socket", "creates": "c%1", "args": {"domain": "AF_INET", "type": "SOCK_STREAM"}})")
+                   .arg(i)
+            << QStringLiteral(R"({"actor": "c", "call": "connect", "socket": "c%1", "args": {%2}})")
+                   .arg(i)
+                   .arg(where)
+            << QStringLiteral(R"({"actor": "s", "call": "accept", "socket": "l", "creates": "conn%1"})")
+                   .arg(i);
     }
     steps << QStringLiteral(R"({"actor": "c", "call": "close", "socket": "c0"})");
     const Scenario scenario = testsupport::makeScenario({QStringLiteral("s"), QStringLiteral("c")}, steps);
@@ -119,7 +129,8 @@ int main(int argc, char **argv)
                 medianMicroseconds(*probe, rounds), rounds);
     session.step(); // close c0: its connection lives on without a descriptor (FIN_WAIT2)
     std::this_thread::sleep_for(std::chrono::milliseconds(600));
-    std::printf("  one socket without a descriptor (adds a sock_diag lookup by 4-tuple): %.1f µs per probe (median of %d)\n",
+    std::printf("  one socket without a descriptor (adds a sock_diag lookup by 4-tuple): %.1f µs per probe "
+                "(median of %d)\n",
                 medianMicroseconds(*probe, rounds), rounds);
     // What a full dump would cost instead: it walks the kernel's whole TCP table.
     SockDiag diag(factory->createSocket(AF_NETLINK, SOCK_RAW, NETLINK_SOCK_DIAG));
@@ -127,11 +138,14 @@ int main(int argc, char **argv)
     for (int i = 0; i < 2000; ++i) {
         const auto start = std::chrono::steady_clock::now();
         diag.tcpSockets(AF_INET, {quint16(inNamespace ? 8080 : 47811)});
-        dumps.push_back(std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - start).count());
+        dumps.push_back(
+            std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - start).count());
     }
     std::sort(dumps.begin(), dumps.end());
-    std::printf("  for comparison, one filtered sock_diag dump: %.1f µs (median of 2000); the probe dumps only when a\n"
-                "  listener's accept queue changed\n", dumps.at(dumps.size() / 2));
+    std::printf("  for comparison, one filtered sock_diag dump: %.1f µs (median of 2000); the probe dumps "
+                "only when a\n"
+                "  listener's accept queue changed\n",
+                dumps.at(dumps.size() / 2));
     std::printf("  target: <= 50 µs per step\n");
     qint64 states = 0;
     for (qint64 i = 0; i < session.trace().size(); ++i)

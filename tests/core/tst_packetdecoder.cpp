@@ -39,8 +39,8 @@ QByteArray ethernet(quint16 type)
 QByteArray ipv4(int protocol, const QByteArray &body)
 {
     const QByteArray loopback = QByteArray::fromHex("7f000001");
-    QByteArray header = QByteArray::fromHex("4500") + be16(quint16(20 + body.size())) + QByteArray::fromHex("1234400040")
-                        + char(protocol) + QByteArray(2, '\0');
+    QByteArray header = QByteArray::fromHex("4500") + be16(quint16(20 + body.size())) +
+                        QByteArray::fromHex("1234400040") + char(protocol) + QByteArray(2, '\0');
     header += loopback + loopback;
     return ethernet(0x0800) + header + body;
 }
@@ -54,8 +54,8 @@ QByteArray loopback6()
 
 QByteArray ipv6(int nextHeader, const QByteArray &body)
 {
-    return ethernet(0x86dd) + QByteArray::fromHex("60000000") + be16(quint16(body.size())) + char(nextHeader) + char(64)
-           + loopback6() + loopback6() + body;
+    return ethernet(0x86dd) + QByteArray::fromHex("60000000") + be16(quint16(body.size())) +
+           char(nextHeader) + char(64) + loopback6() + loopback6() + body;
 }
 
 enum : quint8 { FIN = 0x01, SYN = 0x02, RST = 0x04, PSH = 0x08, ACK = 0x10 };
@@ -64,15 +64,15 @@ QByteArray tcp(quint16 sport, quint16 dport, quint32 seq, quint32 ack, quint8 fl
                const QByteArray &options = {}, const QByteArray &payload = {})
 {
     const int headerLength = 20 + int(options.size());
-    return be16(sport) + be16(dport) + be32(seq) + be32(ack) + char((headerLength / 4) << 4) + char(flags) + be16(window)
-           + QByteArray(4, '\0') + options + payload;
+    return be16(sport) + be16(dport) + be32(seq) + be32(ack) + char((headerLength / 4) << 4) + char(flags) +
+           be16(window) + QByteArray(4, '\0') + options + payload;
 }
 
 // The options Linux puts on a SYN on lo: MSS, SACK permitted, timestamps, NOP, window scale.
 QByteArray synOptions()
 {
-    return QByteArray::fromHex("0204ffd7") + QByteArray::fromHex("0402") + QByteArray::fromHex("080a") + be32(1000)
-           + be32(0) + QByteArray::fromHex("01030307");
+    return QByteArray::fromHex("0204ffd7") + QByteArray::fromHex("0402") + QByteArray::fromHex("080a") +
+           be32(1000) + be32(0) + QByteArray::fromHex("01030307");
 }
 
 QByteArray udp(quint16 sport, quint16 dport, const QByteArray &payload)
@@ -95,7 +95,11 @@ bool fieldsInside(const QList<DecodedField> &fields, int size, QString *why)
 {
     for (const DecodedField &field : fields) {
         if (field.offset < 0 || field.length < 0 || field.offset + field.length > size) {
-            *why = QStringLiteral("%1 at %2+%3 in %4 bytes").arg(field.name).arg(field.offset).arg(field.length).arg(size);
+            *why = QStringLiteral("%1 at %2+%3 in %4 bytes")
+                       .arg(field.name)
+                       .arg(field.offset)
+                       .arg(field.length)
+                       .arg(size);
             return false;
         }
         if (!fieldsInside(field.children, size, why))
@@ -153,32 +157,51 @@ void TestPacketDecoder::decodesLayers_data()
     QTest::addColumn<QStringList>("flags");
     QTest::addColumn<int>("len");
 
-    QTest::addRow("tcp syn v4") << synFrame() << QStringLiteral("TCP") << QStringLiteral("127.0.0.1:40312") << QStringLiteral("127.0.0.1:8080") << QStringList{QStringLiteral("SYN")} << 0;
-    QTest::addRow("tcp syn+ack v4") << ipv4(6, tcp(8080, 40312, 7, 3141592655u, SYN | ACK, 65483, synOptions())) << QStringLiteral("TCP")
-                                    << QStringLiteral("127.0.0.1:8080") << QStringLiteral("127.0.0.1:40312") << QStringList{QStringLiteral("SYN"), QStringLiteral("ACK")} << 0;
-    QTest::addRow("tcp data v4") << ipv4(6, tcp(40312, 8080, 1, 1, PSH | ACK, 512, {}, "hello, server\n")) << QStringLiteral("TCP")
-                                 << QStringLiteral("127.0.0.1:40312") << QStringLiteral("127.0.0.1:8080") << QStringList{QStringLiteral("PSH"), QStringLiteral("ACK")} << 14;
-    QTest::addRow("tcp fin v4") << ipv4(6, tcp(40312, 8080, 15, 1, FIN | ACK, 512)) << QStringLiteral("TCP") << QStringLiteral("127.0.0.1:40312")
-                                << QStringLiteral("127.0.0.1:8080") << QStringList{QStringLiteral("FIN"), QStringLiteral("ACK")} << 0;
-    QTest::addRow("tcp rst v4") << ipv4(6, tcp(9, 40312, 0, 1, RST | ACK, 0)) << QStringLiteral("TCP") << QStringLiteral("127.0.0.1:9")
-                                << QStringLiteral("127.0.0.1:40312") << QStringList{QStringLiteral("RST"), QStringLiteral("ACK")} << 0;
-    QTest::addRow("tcp v6") << ipv6(6, tcp(40312, 8080, 1, 1, ACK, 512, {}, "abc")) << QStringLiteral("TCP") << QStringLiteral("[::1]:40312")
-                            << QStringLiteral("[::1]:8080") << QStringList{QStringLiteral("ACK")} << 3;
-    QTest::addRow("udp v4") << ipv4(17, udp(5353, 9999, "ping")) << QStringLiteral("UDP") << QStringLiteral("127.0.0.1:5353") << QStringLiteral("127.0.0.1:9999")
+    QTest::addRow("tcp syn v4") << synFrame() << QStringLiteral("TCP") << QStringLiteral("127.0.0.1:40312")
+                                << QStringLiteral("127.0.0.1:8080") << QStringList{QStringLiteral("SYN")}
+                                << 0;
+    QTest::addRow("tcp syn+ack v4") << ipv4(6,
+                                            tcp(8080, 40312, 7, 3141592655u, SYN | ACK, 65483, synOptions()))
+                                    << QStringLiteral("TCP") << QStringLiteral("127.0.0.1:8080")
+                                    << QStringLiteral("127.0.0.1:40312")
+                                    << QStringList{QStringLiteral("SYN"), QStringLiteral("ACK")} << 0;
+    QTest::addRow("tcp data v4") << ipv4(6, tcp(40312, 8080, 1, 1, PSH | ACK, 512, {}, "hello, server\n"))
+                                 << QStringLiteral("TCP") << QStringLiteral("127.0.0.1:40312")
+                                 << QStringLiteral("127.0.0.1:8080")
+                                 << QStringList{QStringLiteral("PSH"), QStringLiteral("ACK")} << 14;
+    QTest::addRow("tcp fin v4") << ipv4(6, tcp(40312, 8080, 15, 1, FIN | ACK, 512)) << QStringLiteral("TCP")
+                                << QStringLiteral("127.0.0.1:40312") << QStringLiteral("127.0.0.1:8080")
+                                << QStringList{QStringLiteral("FIN"), QStringLiteral("ACK")} << 0;
+    QTest::addRow("tcp rst v4") << ipv4(6, tcp(9, 40312, 0, 1, RST | ACK, 0)) << QStringLiteral("TCP")
+                                << QStringLiteral("127.0.0.1:9") << QStringLiteral("127.0.0.1:40312")
+                                << QStringList{QStringLiteral("RST"), QStringLiteral("ACK")} << 0;
+    QTest::addRow("tcp v6") << ipv6(6, tcp(40312, 8080, 1, 1, ACK, 512, {}, "abc")) << QStringLiteral("TCP")
+                            << QStringLiteral("[::1]:40312") << QStringLiteral("[::1]:8080")
+                            << QStringList{QStringLiteral("ACK")} << 3;
+    QTest::addRow("udp v4") << ipv4(17, udp(5353, 9999, "ping")) << QStringLiteral("UDP")
+                            << QStringLiteral("127.0.0.1:5353") << QStringLiteral("127.0.0.1:9999")
                             << QStringList{} << 4;
-    QTest::addRow("udp v6") << ipv6(17, udp(5353, 9999, "ping!")) << QStringLiteral("UDP") << QStringLiteral("[::1]:5353") << QStringLiteral("[::1]:9999")
-                            << QStringList{} << 5;
-    QTest::addRow("icmp echo request") << ipv4(1, icmp(8, 0, be16(0x5353) + be16(1), "abcdefgh")) << QStringLiteral("ICMP")
-                                       << QStringLiteral("127.0.0.1") << QStringLiteral("127.0.0.1") << QStringList{QStringLiteral("echo-request")} << 8;
-    QTest::addRow("icmp echo reply") << ipv4(1, icmp(0, 0, be16(0x5353) + be16(1), "abcdefgh")) << QStringLiteral("ICMP")
-                                     << QStringLiteral("127.0.0.1") << QStringLiteral("127.0.0.1") << QStringList{QStringLiteral("echo-reply")} << 8;
-    QTest::addRow("icmpv6 echo request") << ipv6(58, icmp(128, 0, be16(7) + be16(1), "xy")) << QStringLiteral("ICMPv6") << QStringLiteral("::1")
-                                         << QStringLiteral("::1") << QStringList{QStringLiteral("echo-request")} << 2;
+    QTest::addRow("udp v6") << ipv6(17, udp(5353, 9999, "ping!")) << QStringLiteral("UDP")
+                            << QStringLiteral("[::1]:5353") << QStringLiteral("[::1]:9999") << QStringList{}
+                            << 5;
+    QTest::addRow("icmp echo request")
+        << ipv4(1, icmp(8, 0, be16(0x5353) + be16(1), "abcdefgh")) << QStringLiteral("ICMP")
+        << QStringLiteral("127.0.0.1") << QStringLiteral("127.0.0.1")
+        << QStringList{QStringLiteral("echo-request")} << 8;
+    QTest::addRow("icmp echo reply") << ipv4(1, icmp(0, 0, be16(0x5353) + be16(1), "abcdefgh"))
+                                     << QStringLiteral("ICMP") << QStringLiteral("127.0.0.1")
+                                     << QStringLiteral("127.0.0.1")
+                                     << QStringList{QStringLiteral("echo-reply")} << 8;
+    QTest::addRow("icmpv6 echo request")
+        << ipv6(58, icmp(128, 0, be16(7) + be16(1), "xy")) << QStringLiteral("ICMPv6")
+        << QStringLiteral("::1") << QStringLiteral("::1") << QStringList{QStringLiteral("echo-request")} << 2;
     // Hop-by-hop options (8 bytes, next header UDP) in front of the UDP header.
-    QTest::addRow("ipv6 extension header") << ipv6(0, QByteArray::fromHex("1100010400000000") + udp(1, 2, "z")) << QStringLiteral("UDP")
-                                           << QStringLiteral("[::1]:1") << QStringLiteral("[::1]:2") << QStringList{} << 1;
-    QTest::addRow("tcp header cut short") << ipv4(6, tcp(1, 2, 0, 0, SYN, 0).left(10)) << QStringLiteral("TCP") << QStringLiteral("127.0.0.1")
-                                          << QStringLiteral("127.0.0.1") << QStringList{} << 0;
+    QTest::addRow("ipv6 extension header")
+        << ipv6(0, QByteArray::fromHex("1100010400000000") + udp(1, 2, "z")) << QStringLiteral("UDP")
+        << QStringLiteral("[::1]:1") << QStringLiteral("[::1]:2") << QStringList{} << 1;
+    QTest::addRow("tcp header cut short")
+        << ipv4(6, tcp(1, 2, 0, 0, SYN, 0).left(10)) << QStringLiteral("TCP") << QStringLiteral("127.0.0.1")
+        << QStringLiteral("127.0.0.1") << QStringList{} << 0;
 }
 
 void TestPacketDecoder::decodesLayers()
@@ -199,15 +222,18 @@ void TestPacketDecoder::summaries_data()
 {
     QTest::addColumn<QByteArray>("frame");
     QTest::addColumn<QString>("summary");
-    QTest::addRow("syn with options") << synFrame() << QStringLiteral("[SYN] seq=3141592654 win=65495 mss=65495 sack_perm ts wscale=7");
-    QTest::addRow("data") << ipv4(6, tcp(1, 2, 10, 20, PSH | ACK, 512, QByteArray::fromHex("0101080a") + be32(1) + be32(2), "hi"))
+    QTest::addRow("syn with options")
+        << synFrame() << QStringLiteral("[SYN] seq=3141592654 win=65495 mss=65495 sack_perm ts wscale=7");
+    QTest::addRow("data") << ipv4(6, tcp(1, 2, 10, 20, PSH | ACK, 512,
+                                         QByteArray::fromHex("0101080a") + be32(1) + be32(2), "hi"))
                           << QStringLiteral("[PSH, ACK] seq=10 ack=20 win=512 len=2 ts");
     QTest::addRow("udp") << ipv4(17, udp(5353, 9999, "ping")) << QStringLiteral("len=4");
     QTest::addRow("echo request") << ipv4(1, icmp(8, 0, be16(0x5353) + be16(3), "abcd"))
                                   << QStringLiteral("echo-request id=0x5353 seq=3 len=4");
     const QByteArray quoted = ipv4(17, udp(40000, 9999, "lost")).mid(14);
-    QTest::addRow("port unreachable") << ipv4(1, icmp(3, 3, QByteArray(4, '\0'), quoted))
-                                      << QStringLiteral("port-unreachable (UDP 127.0.0.1:40000 → 127.0.0.1:9999)");
+    QTest::addRow("port unreachable")
+        << ipv4(1, icmp(3, 3, QByteArray(4, '\0'), quoted))
+        << QStringLiteral("port-unreachable (UDP 127.0.0.1:40000 → 127.0.0.1:9999)");
     QTest::addRow("bad option length") << ipv4(6, tcp(1, 2, 0, 0, SYN, 9, QByteArray::fromHex("02000000")))
                                        << QStringLiteral("[SYN] seq=0 win=9");
 }
@@ -250,7 +276,8 @@ void TestPacketDecoder::relativeSequenceNumbers()
 void TestPacketDecoder::flowSeenMidway()
 {
     RelativeSequencer sequencer;
-    std::optional<PacketInfo> first = packetdecoder::decode(ipv4(6, tcp(1, 2, 5000, 9000, ACK, 1, {}, "abc")));
+    std::optional<PacketInfo> first =
+        packetdecoder::decode(ipv4(6, tcp(1, 2, 5000, 9000, ACK, 1, {}, "abc")));
     std::optional<PacketInfo> reply = packetdecoder::decode(ipv4(6, tcp(2, 1, 9000, 5003, ACK, 1)));
     QVERIFY(first && reply);
     sequencer.apply(*first);
@@ -309,7 +336,8 @@ void TestPacketDecoder::fieldTree()
 void TestPacketDecoder::quotedDatagram()
 {
     const QByteArray quoted = ipv4(17, udp(40000, 9999, "lost")).mid(14);
-    const QList<DecodedField> fields = packetdecoder::fields(ipv4(1, icmp(3, 3, QByteArray(4, '\0'), quoted)));
+    const QList<DecodedField> fields =
+        packetdecoder::fields(ipv4(1, icmp(3, 3, QByteArray(4, '\0'), quoted)));
     const DecodedField *inner = find(fields, QStringLiteral("ICMP/Original datagram/UDP/Destination port"));
     QVERIFY(inner);
     QCOMPARE(inner->value, QStringLiteral("9999"));
@@ -322,7 +350,8 @@ void TestPacketDecoder::truncatedFramesStayInside_data()
     QTest::addRow("tcp syn") << synFrame();
     QTest::addRow("tcp data v6") << ipv6(6, tcp(1, 2, 3, 4, PSH | ACK, 5, synOptions(), "payload"));
     QTest::addRow("icmp error") << ipv4(1, icmp(3, 3, QByteArray(4, '\0'), ipv4(17, udp(1, 2, "x")).mid(14)));
-    QTest::addRow("icmpv6 error") << ipv6(58, icmp(1, 4, QByteArray(4, '\0'), ipv6(17, udp(1, 2, "x")).mid(14)));
+    QTest::addRow("icmpv6 error") << ipv6(58,
+                                          icmp(1, 4, QByteArray(4, '\0'), ipv6(17, udp(1, 2, "x")).mid(14)));
     QTest::addRow("ip length lies") << ipv4(6, tcp(1, 2, 3, 4, ACK, 5)).replace(16, 2, be16(0xffff));
     QTest::addRow("ihl 15") << ipv4(6, tcp(1, 2, 3, 4, ACK, 5)).replace(14, 1, "\x4f");
     QTest::addRow("ihl 1") << ipv4(6, tcp(1, 2, 3, 4, ACK, 5)).replace(14, 1, "\x41");
@@ -441,7 +470,8 @@ void TestPacketDecoder::realFramesFromTheKernel()
         sequencer.apply(*packet);
         packetdecoder::summarize(*packet);
         if (packet->proto == QLatin1String("TCP"))
-            summaries << (packet->dst == server ? u'>' : u'<') + packet->summary.left(packet->summary.indexOf(QStringLiteral(" win=")));
+            summaries << (packet->dst == server ? u'>' : u'<') +
+                             packet->summary.left(packet->summary.indexOf(QStringLiteral(" win=")));
         else if (packet->proto == QLatin1String("ICMP"))
             icmp << packet->summary;
     }
@@ -453,7 +483,8 @@ void TestPacketDecoder::realFramesFromTheKernel()
     QCOMPARE(summaries.value(3), QStringLiteral(">[PSH, ACK] seq=1 ack=1"));
     QCOMPARE(summaries.value(4), QStringLiteral("<[ACK] seq=1 ack=15"));
     QCOMPARE(icmp.size(), 1);
-    QVERIFY2(icmp.at(0).startsWith(QStringLiteral("port-unreachable (UDP 127.0.0.1:")), qPrintable(icmp.at(0)));
+    QVERIFY2(icmp.at(0).startsWith(QStringLiteral("port-unreachable (UDP 127.0.0.1:")),
+             qPrintable(icmp.at(0)));
     QVERIFY2(icmp.at(0).endsWith(QStringLiteral(" → 127.0.0.1:9)")), qPrintable(icmp.at(0)));
 }
 

@@ -141,12 +141,15 @@ void TestRawSockets::echo_data()
     QTest::addColumn<QString>("detail");    // how the reply was shown
     // A raw socket sees every ICMP message that arrives, its own echo request included, each
     // with the IP header in front.
-    QTest::addRow("raw socket") << QStringLiteral("SOCK_RAW") << 2 << QStringList{QStringLiteral("8"), QStringLiteral("0")}
-                                << QStringLiteral("from 127.0.0.1; an IPv4 header (20 bytes) first, then echo-reply code 0 id=0x5353 seq=7, 4 data bytes");
+    QTest::addRow("raw socket") << QStringLiteral("SOCK_RAW") << 2
+                                << QStringList{QStringLiteral("8"), QStringLiteral("0")}
+                                << QStringLiteral("from 127.0.0.1; an IPv4 header (20 bytes) first, then "
+                                                  "echo-reply code 0 id=0x5353 seq=7, 4 data bytes");
     // A ping socket gets only the replies to its own requests, without the IP header; the kernel
     // chose the identifier.
-    QTest::addRow("ping socket") << QStringLiteral("SOCK_DGRAM") << 1 << QStringList{QStringLiteral("0")}
-                                 << QStringLiteral("from 127.0.0.1; the ICMP message alone (no IP header): echo-reply code 0 id=");
+    QTest::addRow("ping socket")
+        << QStringLiteral("SOCK_DGRAM") << 1 << QStringList{QStringLiteral("0")}
+        << QStringLiteral("from 127.0.0.1; the ICMP message alone (no IP header): echo-reply code 0 id=");
 }
 
 void TestRawSockets::echo()
@@ -162,11 +165,14 @@ void TestRawSockets::echo()
     QVERIFY(capture >= 0);
 
     QStringList steps{
-        QStringLiteral(R"({"actor": "p", "call": "socket", "creates": "s", "args": {"domain": "AF_INET", "type": "%1", "protocol": "IPPROTO_ICMP"}})")
+        QStringLiteral(
+            R"({"actor": "p", "call": "socket", "creates": "s", "args": {"domain": "AF_INET", "type": "%1", "protocol": "IPPROTO_ICMP"}})")
             .arg(type),
-        QStringLiteral(R"({"actor": "p", "call": "sendto", "socket": "s", "args": {"address": "127.0.0.1", "icmp": "echo-request", "sequence": 7, "data": "ping"}})")};
+        QStringLiteral(
+            R"({"actor": "p", "call": "sendto", "socket": "s", "args": {"address": "127.0.0.1", "icmp": "echo-request", "sequence": 7, "data": "ping"}})")};
     for (int i = 0; i < receives; ++i)
-        steps << QStringLiteral(R"({"actor": "p", "call": "recvfrom", "socket": "s", "args": {"length": 1024}})");
+        steps << QStringLiteral(
+            R"({"actor": "p", "call": "recvfrom", "socket": "s", "args": {"length": 1024}})");
     const Scenario scenario = testsupport::makeScenario({QStringLiteral("p")}, steps);
     QCOMPARE(scenario.steps.size(), steps.size());
     Session session(scenario, factory);
