@@ -9,6 +9,7 @@
 #include <QPainterPath>
 #include <QVBoxLayout>
 
+#include <algorithm>
 #include <cmath>
 
 namespace {
@@ -18,7 +19,7 @@ QPointF positionOf(const QString &state)
 {
     static const QHash<QString, QPointF> positions = {
         {QStringLiteral("CLOSED"), {0.5, 0.05}},       {QStringLiteral("LISTEN"), {0.5, 0.21}},
-        {QStringLiteral("SYN_RECEIVED"), {0.16, 0.36}}, {QStringLiteral("SYN_SENT"), {0.84, 0.36}},
+        {QStringLiteral("SYN_RECEIVED"), {0.1, 0.36}}, {QStringLiteral("SYN_SENT"), {0.9, 0.36}},
         {QStringLiteral("ESTABLISHED"), {0.5, 0.5}},   {QStringLiteral("FIN_WAIT_1"), {0.16, 0.65}},
         {QStringLiteral("CLOSE_WAIT"), {0.84, 0.65}},  {QStringLiteral("FIN_WAIT_2"), {0.16, 0.82}},
         {QStringLiteral("CLOSING"), {0.5, 0.74}},      {QStringLiteral("LAST_ACK"), {0.84, 0.82}},
@@ -101,6 +102,13 @@ void StateDiagramCanvas::paintEvent(QPaintEvent *)
     bold.setBold(true);
 
     const auto *lastEdge = tcpstatemachine::find(m_from, m_state);
+    struct Label
+    {
+        QPointF at;
+        QString text;
+        bool last;
+    };
+    QList<Label> labels;
     for (const tcpstatemachine::Transition &edge : tcpstatemachine::transitions()) {
         const bool isLast = lastEdge == &edge;
         const QRectF a = boxOf(edge.from, area);
@@ -115,8 +123,10 @@ void StateDiagramCanvas::paintEvent(QPaintEvent *)
             control = QPointF(rect().left() - area.width() * 0.25, (start.y() + end.y()) / 2);
         } else {
             const QPointF d = b.center() - a.center();
-            const QPointF normal(-d.y(), d.x());
-            control = (a.center() + b.center()) / 2 + normal * bendOf(edge.from, edge.to);
+            const double length = std::hypot(d.x(), d.y());
+            const QPointF unitNormal = length > 0 ? QPointF(-d.y(), d.x()) / length : QPointF();
+            // At least a few pixels, so that an edge and its way back (CLOSED ⇄ LISTEN) stay apart.
+            control = (a.center() + b.center()) / 2 + unitNormal * qMax(22.0, length * bendOf(edge.from, edge.to));
             start = borderPoint(a, control);
             end = borderPoint(b, control);
         }
@@ -135,11 +145,25 @@ void StateDiagramCanvas::paintEvent(QPaintEvent *)
         painter.setBrush(pen.color());
         painter.drawPolygon(head);
         painter.setBrush(Qt::NoBrush);
-        painter.setFont(isLast ? bold : small);
-        painter.setPen(isLast ? text : muted);
-        const QPointF middle = path.pointAtPercent(0.5);
-        const double width = QFontMetricsF(painter.font()).horizontalAdvance(edge.label);
-        painter.drawText(QPointF(middle.x() - width / 2, middle.y() - 3), edge.label);
+        labels.append({path.pointAtPercent(0.5), edge.label, isLast});
+    }
+    // Labels over the lines, on a plate of the background so that crossing lines do not hide them;
+    // the last transition's label last, on top.
+    std::stable_sort(labels.begin(), labels.end(), [](const Label &a, const Label &b) { return a.last < b.last; });
+    for (const Label &label : std::as_const(labels)) {
+        painter.setFont(label.last ? bold : small);
+        const QFontMetricsF labelMetrics(painter.font());
+        const QRectF plate(label.at.x() - labelMetrics.horizontalAdvance(label.text) / 2 - 3,
+                           label.at.y() - labelMetrics.height() / 2, labelMetrics.horizontalAdvance(label.text) + 6,
+                           labelMetrics.height());
+        QColor back = pal.color(QPalette::Base);
+        back.setAlpha(label.last ? 255 : 200);
+        painter.setPen(label.last ? QPen(accent, 1.5) : Qt::NoPen);
+        painter.setBrush(back);
+        painter.drawRoundedRect(plate, 3, 3);
+        painter.setBrush(Qt::NoBrush);
+        painter.setPen(label.last ? text : muted);
+        painter.drawText(plate, Qt::AlignCenter, label.text);
     }
     // A change the diagram has no edge for (the kernel reports states, not every step between them).
     if (!m_from.isEmpty() && !m_state.isEmpty() && !lastEdge && m_from != m_state) {
