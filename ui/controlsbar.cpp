@@ -3,6 +3,7 @@
 #include "session.h"
 #include "sessioncontroller.h"
 #include "sessionsnapshot.h"
+#include "timelineslider.h"
 #include "trace.h"
 #include "viewcontext.h"
 
@@ -95,10 +96,7 @@ ControlsBar::ControlsBar(ViewContext *context, SessionController *controller, QW
     rows->addLayout(timelineRow);
     auto *timelineLabel = new QLabel(QStringLiteral("Timeline"), this);
     timelineRow->addWidget(timelineLabel);
-    m_timeline = new QSlider(Qt::Horizontal, this);
-    m_timeline->setTickPosition(QSlider::TicksBelow);
-    m_timeline->setTickInterval(1);
-    m_timeline->setPageStep(1);
+    m_timeline = new TimelineSlider(this);
     m_timeline->setMinimumWidth(160);
     m_timeline->setAccessibleName(QStringLiteral("Timeline: steps shown"));
     timelineLabel->setBuddy(m_timeline);

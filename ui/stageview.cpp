@@ -67,6 +67,7 @@ StageView::StageView(ViewContext *context, QWidget *parent)
     connect(m_animation, &QVariantAnimation::valueChanged, this, qOverload<>(&QWidget::update));
     connect(m_animation, &QVariantAnimation::finished, this, [this] {
         m_flights.clear();
+        m_changedStates.clear();
         update();
     });
     connect(m_context, &ViewContext::cursorChanged, this, &StageView::cursorMoved);
@@ -123,6 +124,7 @@ void StageView::cursorMoved(qint64 cursor)
     layoutStage();
     m_animation->stop();
     m_flights.clear();
+    m_changedStates.clear();
     // Only a move forward within reach animates; Back and jumps show the result at once.
     const SessionSnapshot &snapshot = m_context->snapshot();
     if (m_animationMs > 0 && cursor > previous && isVisible() && m_context->trace()) {
@@ -130,10 +132,12 @@ void StageView::cursorMoved(qint64 cursor)
             const TraceEvent &event = m_context->trace()->at(seq);
             if (event.packet() || event.transfer())
                 m_flights.append(flightFor(event, snapshot));
+            else if (const StateInfo *state = event.state())
+                m_changedStates.append(state->socket);
         }
     }
-    if (!m_flights.isEmpty()) {
-        m_animation->setDuration(m_animationMs * int(m_flights.size()));
+    if (!m_flights.isEmpty() || !m_changedStates.isEmpty()) {
+        m_animation->setDuration(qMax(m_animationMs * int(m_flights.size()), m_animationMs / 2));
         m_animation->start();
     }
     update();
@@ -307,6 +311,19 @@ void StageView::paintEvent(QPaintEvent *)
     painter.setPen(m_theme.text);
     painter.drawText(timing, Qt::AlignLeft | Qt::AlignVCenter, fm.elidedText(timingText(), Qt::ElideRight, timing.width()));
 
+    if (isAnimating()) {
+        // A changed state badge glows and fades while the step plays.
+        const qreal fade = 1.0 - m_animation->currentValue().toReal();
+        QColor glow = m_theme.highlight;
+        glow.setAlphaF(float(0.8 * fade));
+        painter.setPen(QPen(glow, 5));
+        painter.setBrush(Qt::NoBrush);
+        for (const QString &name : std::as_const(m_changedStates)) {
+            const QRectF card = m_socketRects.value(name);
+            if (!card.isEmpty())
+                painter.drawRoundedRect(card.adjusted(-4, -4, 4, 4), 6, 6);
+        }
+    }
     if (isAnimating() && !m_flights.isEmpty()) {
         const qreal total = m_animation->currentValue().toReal() * qreal(m_flights.size());
         const qsizetype index = qMin<qsizetype>(m_flights.size() - 1, qsizetype(total));

@@ -70,6 +70,7 @@ private:
     int m_animationMs = 1100;
     QVariantAnimation *m_animation;
     QList<Flight> m_flights;         // what travels during the animation
+    QStringList m_changedStates;     // sockets whose state badge pulses during the animation
     qint64 m_previousCursor = 0;
     QHash<QString, QRectF> m_actorRects;
     QHash<QString, QRectF> m_socketRects;
