@@ -1,5 +1,6 @@
 #include "callrunner.h"
 
+#include "addresspolicy.h"
 #include "socketaddress.h"
 #include "socketfactory.h"
 #include "sockettable.h"
@@ -222,6 +223,19 @@ CallResult performCall(const ScenarioStep &step, CallContext &context)
         return result;
     }
     if (call == QLatin1String("listen")) {
+        // A stream socket that is not bound to loopback (its bind failed, say) would be bound to
+        // every interface by listen(): on the host that is the real network.
+        if ((domain == AF_INET || domain == AF_INET6) && fd >= 0) {
+            SocketAddress local;
+            local.length = sizeof local.storage;
+            if (::getsockname(fd, local.data(), &local.length) == 0
+                && !addresspolicy::isLoopback(local.data(), local.length)) {
+                result.refused = QStringLiteral("listen() was not called: the socket is bound to %1, not to a loopback "
+                                                "address, so it would take connections from the network")
+                                     .arg(local.toString());
+                return result;
+            }
+        }
         enter();
         leave(::listen(fd, step.args.value(QStringLiteral("backlog")).toInt()));
         fillAddresses(result, fd, context);
@@ -258,6 +272,12 @@ CallResult performCall(const ScenarioStep &step, CallContext &context)
         } else if (step.args.contains(QStringLiteral("address"))) {
             to = addressFromArgs(step, domain, context);
             result.detail = QStringLiteral("to ") + to.toString(context.unixDirectory);
+        }
+        if (to.isValid() && !addresspolicy::isLoopback(to.data(), to.length)) {
+            result.refused = QStringLiteral("%1() was not called: %2 is not a loopback address, and nothing a "
+                                            "scenario sends may leave this machine")
+                                 .arg(call, to.toString(context.unixDirectory));
+            return result;
         }
         if (step.args.contains(QStringLiteral("icmp")))
             bytes = icmpEchoRequest(bytes, 0x5353, quint16(step.args.value(QStringLiteral("sequence"), 1).toInt()));

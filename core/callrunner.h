@@ -33,6 +33,8 @@ struct CallResult
     QString peer;
     QString detail;           // "from 127.0.0.1:40312"
     qint64 durationNs = 0;
+    /// Set when the engine did not make the call because it could reach beyond loopback; says why.
+    QString refused;
 };
 
 /// Everything a call needs besides its step.

@@ -210,30 +210,39 @@ void Session::callReturned(Actor &actor, int step, const CallResult &result)
 {
     QString departure;
     TraceEvent event;
+    const bool refused = !result.refused.isEmpty();
     {
         std::lock_guard lock(m_mutex);
         const bool wasBlocked = m_status[step] == Blocked;
         const bool isStepCall = m_dispatched == step && !wasBlocked;
-        CallInfo info = callInfo(actor, step, result);
-        if (result.cancelled) {
-            info.phase = CallInfo::Phase::Cancelled;
-            m_status[step] = Cancelled;
-        } else {
-            info.phase = CallInfo::Phase::Returned;
+        if (refused) {
+            // The engine made no call, so there is no call event: the reader is told why instead.
             m_status[step] = Returned;
-            departure = checkExpectation(step, result);
-            const Expectation &expect = m_scenario.steps.at(step).expect;
-            if (departure.isEmpty() && expect.blocks && !wasBlocked && !result.blocked)
-                departure = QStringLiteral("expected to wait, but it returned at once");
-            info.expectation = departure;
-            if (!departure.isEmpty())
-                m_departures << qMakePair(step, departure);
+            departure = result.refused;
+            event.info = NoteInfo{NoteInfo::Level::Departure, departure};
+        } else {
+            CallInfo info = callInfo(actor, step, result);
+            if (result.cancelled) {
+                info.phase = CallInfo::Phase::Cancelled;
+                m_status[step] = Cancelled;
+            } else {
+                info.phase = CallInfo::Phase::Returned;
+                m_status[step] = Returned;
+                departure = checkExpectation(step, result);
+                const Expectation &expect = m_scenario.steps.at(step).expect;
+                if (departure.isEmpty() && expect.blocks && !wasBlocked && !result.blocked)
+                    departure = QStringLiteral("expected to wait, but it returned at once");
+                info.expectation = departure;
+            }
+            event.info = std::move(info);
         }
-        event.info = std::move(info);
+        if (!departure.isEmpty())
+            m_departures << qMakePair(step, departure);
         event.seq = recordCall(event, isStepCall);
         m_changed.notify_all();
     }
-    notifyCallRecorded(event);
+    if (!refused)
+        notifyCallRecorded(event);
     if (!departure.isEmpty())
         Q_EMIT departed(step, departure);
 }

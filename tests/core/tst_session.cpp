@@ -70,6 +70,7 @@ private Q_SLOTS:
     void eventsOfAStepNameTheirCause();
     void departureIsReported();
     void ephemeralPortIsAssigned();
+    void listenOffLoopbackIsRefused();
     void thousandSessionsLeaveNothingBehind();
 };
 
@@ -274,6 +275,28 @@ void TestSession::ephemeralPortIsAssigned()
     const QString local = testsupport::outcomesByStep(session->trace(), 7).at(6).local;
     const int port = local.section(u':', -1).toInt();
     QVERIFY2(port >= 1024, qPrintable(local));
+}
+
+void TestSession::listenOffLoopbackIsRefused()
+{
+    // The second bind fails at run time; listen() would then bind the socket to every interface.
+    const QString socket = QStringLiteral(R"({"actor": "s", "call": "socket", "creates": "%1", "args": {"domain": "AF_INET", "type": "SOCK_STREAM"}})");
+    const QString bind = QStringLiteral(R"({"actor": "s", "call": "bind", "socket": "%1", "args": {"address": "127.0.2.11", "port": 42011}})");
+    const QString listen = QStringLiteral(R"({"actor": "s", "call": "listen", "socket": "%1", "args": {"backlog": 1}})");
+    auto session = makeSession({QStringLiteral("s")}, {socket.arg(QStringLiteral("a")), bind.arg(QStringLiteral("a")), listen.arg(QStringLiteral("a")), socket.arg(QStringLiteral("b")),
+                                                      bind.arg(QStringLiteral("b")), listen.arg(QStringLiteral("b"))});
+    QVERIFY(session);
+    QVERIFY(!session->runToEnd());
+    const auto outcomes = testsupport::outcomesByStep(session->trace(), 6);
+    QCOMPARE(outcomes.at(4).errnoName, QStringLiteral("EADDRINUSE"));
+    QVERIFY(!outcomes.at(5).ran); // no listen() call was made
+    const auto departures = session->departures();
+    QCOMPARE(departures.size(), 1);
+    QCOMPARE(departures.first().first, 5);
+    QVERIFY(departures.first().second.contains(QStringLiteral("listen() was not called")));
+    const TraceEvent &last = session->trace().at(session->trace().size() - 1);
+    QVERIFY(last.note());
+    QCOMPARE(last.note()->level, NoteInfo::Level::Departure);
 }
 
 void TestSession::thousandSessionsLeaveNothingBehind()
