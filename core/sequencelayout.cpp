@@ -73,6 +73,12 @@ int SequenceLayout::laneOfAddress(const QString &local, const QString &peer) con
     return m_laneByLocal.value(local, -1);
 }
 
+int SequenceLayout::laneOfLocal(const QString &local, const QString &peer) const
+{
+    const int lane = m_laneByLocal.value(local, -1);
+    return lane >= 0 ? lane : laneOfAddress(local, peer);
+}
+
 void SequenceLayout::learnAddress(int lane, const QString &local, const QString &peer)
 {
     if (local.isEmpty())
@@ -96,9 +102,9 @@ void SequenceLayout::resolvePending()
     for (const Unresolved &pending : m_unresolved) {
         Item &item = m_items[pending.row];
         if (item.lane < 0)
-            item.lane = laneOfAddress(pending.src, pending.dst);
+            item.lane = pending.handshake ? laneOfLocal(pending.src, pending.dst) : laneOfAddress(pending.src, pending.dst);
         if (item.toLane < 0)
-            item.toLane = laneOfAddress(pending.dst, pending.src);
+            item.toLane = pending.handshake ? laneOfLocal(pending.dst, pending.src) : laneOfAddress(pending.dst, pending.src);
         if (item.lane < 0 || item.toLane < 0)
             still.push_back(pending);
     }
@@ -134,11 +140,14 @@ void SequenceLayout::ingest(const TraceEvent &event)
     case TraceEvent::Kind::Packet: {
         const PacketInfo &packet = *event.packet();
         item.kind = ItemKind::Packet;
-        item.lane = laneOfAddress(packet.src, packet.dst);
-        item.toLane = laneOfAddress(packet.dst, packet.src);
+        // The handshake is the listener's: a SYN reaches it and its kernel answers, before accept()
+        // names the connected socket.
+        const bool handshake = packet.flags.contains(QStringLiteral("SYN"));
+        item.lane = handshake ? laneOfLocal(packet.src, packet.dst) : laneOfAddress(packet.src, packet.dst);
+        item.toLane = handshake ? laneOfLocal(packet.dst, packet.src) : laneOfAddress(packet.dst, packet.src);
         // The sending socket may be named only when its call returns (connect): place it then.
         if ((item.lane < 0 || item.toLane < 0) && m_unresolved.size() < MaxUnresolved)
-            m_unresolved.push_back({rowCount(), packet.src, packet.dst});
+            m_unresolved.push_back({rowCount(), packet.src, packet.dst, handshake});
         break;
     }
     case TraceEvent::Kind::State:

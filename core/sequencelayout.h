@@ -62,6 +62,7 @@ public:
 private:
     int laneFor(const QString &actor, const QString &socket);
     int laneOfAddress(const QString &local, const QString &peer) const;
+    int laneOfLocal(const QString &local, const QString &peer) const;
     void learnAddress(int lane, const QString &local, const QString &peer);
     void resolvePending();
     void updateColumns();
@@ -80,6 +81,7 @@ private:
         qsizetype row;
         QString src;
         QString dst;
+        bool handshake;
     };
     static constexpr size_t MaxUnresolved = 256;
     std::vector<Unresolved> m_unresolved;   // packet rows with a lane not known yet

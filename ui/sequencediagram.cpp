@@ -120,7 +120,8 @@ SequenceDiagram::Geometry SequenceDiagram::geometryFor(const QSize &size, double
 int SequenceDiagram::laneX(const Geometry &g, int lane) const
 {
     const int column = m_layout.column(lane);
-    return column < 0 ? -1 : g.left + column * g.laneWidth + g.laneWidth / 2;
+    // A lane's line sits a quarter in, so that the labels of its calls have room on its right.
+    return column < 0 ? -1 : g.left + column * g.laneWidth + g.laneWidth / 4;
 }
 
 void SequenceDiagram::updateScrollBars()
@@ -231,7 +232,7 @@ void SequenceDiagram::paintHeader(QPainter &painter, const Geometry &g)
     bold.setBold(true);
     for (int lane = 0; lane < m_layout.laneCount(); ++lane) {
         const SequenceLayout::Lane &info = m_layout.lane(lane);
-        const QRect box(laneX(g, lane) - g.laneWidth / 2 + 2, 2, g.laneWidth - 4, g.header - 4);
+        const QRect box(laneX(g, lane) - g.laneWidth / 4 + 2, 2, g.laneWidth / 2 - 4, g.header - 4);
         painter.setPen(style.text);
         painter.setFont(bold);
         painter.drawText(box, Qt::AlignHCenter | Qt::AlignTop,
