@@ -35,6 +35,8 @@ Session::Session(const Scenario &scenario, std::shared_ptr<SocketFactory> factor
 Session::~Session()
 {
     cancel();
+    for (const auto &attachment : m_attachments)
+        attachment->sessionEnding();
     stopActors();
     m_sockets.closeAll();
     if (m_cancelFd >= 0)

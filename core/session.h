@@ -33,6 +33,9 @@ public:
     /// A packet event was recorded (by the packet tap, on its thread, outside the session's lock).
     /// The state probe looks at the sockets again then.
     virtual void packetRecorded(const PacketInfo &packet) { Q_UNUSED(packet); }
+    /// The session is being destroyed: stop every thread that records into it. Nothing may be
+    /// recorded once this returns (the attachment itself may live on).
+    virtual void sessionEnding() {}
 };
 
 struct SessionOptions

@@ -76,12 +76,18 @@ StateProbe::StateProbe(Session &session, int diagFd)
 
 StateProbe::~StateProbe()
 {
+    sessionEnding();
+}
+
+void StateProbe::sessionEnding()
+{
     {
         std::lock_guard lock(m_mutex);
         m_stopping = true;
     }
     m_wake.notify_all();
-    m_follower.join();
+    if (m_follower.joinable() && m_follower.get_id() != std::this_thread::get_id())
+        m_follower.join();
 }
 
 void StateProbe::followLoop()
@@ -160,6 +166,8 @@ void StateProbe::probe()
 
 void StateProbe::probeLocked(const CallInfo *call)
 {
+    if (m_stopping)
+        return; // the session is going away
     QHash<QString, Observed> round;
     m_inCall = call != nullptr;
     const QList<SessionSocket> sockets = m_session.sockets().all();

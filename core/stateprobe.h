@@ -41,6 +41,8 @@ public:
     /// Probes on every SYN, FIN or RST at once, on other packets at most once a millisecond (a
     /// bulk transfer must not wait for the probe); the follow-up after each call sees the rest.
     void packetRecorded(const PacketInfo &packet) override;
+    /// Stops the follow-up thread; the probe records nothing afterwards.
+    void sessionEnding() override;
 
     /// Reads every socket and records what changed. Thread-safe: the packet tap calls it for each
     /// captured packet, the session after each call.
