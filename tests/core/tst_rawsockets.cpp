@@ -1,8 +1,11 @@
 #include "packetdecoder.h"
+#include "sandboxclient.h"
 #include "session.h"
 #include "socketfactory.h"
 #include "testsupport.h"
 
+#include <QDir>
+#include <QFileInfo>
 #include <QTest>
 
 #include <fcntl.h>
@@ -76,10 +79,9 @@ private:
     int m_namespace = -1;
 };
 
-// A packet socket on the namespace's lo (index 1 in a new namespace), each frame kept once.
-int openCapture(SocketFactory &factory)
+// Binds a packet socket to lo, each frame kept once.
+int openCapture(int fd, int loopbackIndex)
 {
-    const int fd = factory.createSocket(AF_PACKET, SOCK_RAW, htons(ETH_P_ALL));
     if (fd < 0)
         return -1;
     const int ignoreOutgoing = 1;
@@ -87,12 +89,41 @@ int openCapture(SocketFactory &factory)
     sockaddr_ll link{};
     link.sll_family = AF_PACKET;
     link.sll_protocol = htons(ETH_P_ALL);
-    link.sll_ifindex = 1;
+    link.sll_ifindex = loopbackIndex;
     if (::bind(fd, reinterpret_cast<sockaddr *>(&link), sizeof link) != 0) {
         ::close(fd);
         return -1;
     }
     return fd;
+}
+
+struct Place
+{
+    std::shared_ptr<SocketFactory> factory;
+    std::shared_ptr<SandboxClient> sandbox;
+    int capture = -1;
+};
+
+// As root, a namespace of the test's own; as a plain user, the app's sandbox helper, which allows
+// ping sockets and gives raw sockets and a packet socket inside its namespace.
+Place openPlace()
+{
+    if (auto factory = PingNamespaceFactory::create()) {
+        // A new namespace's lo has index 1.
+        const int capture = openCapture(factory->createSocket(AF_PACKET, SOCK_RAW, htons(ETH_P_ALL)), 1);
+        return {factory, nullptr, capture};
+    }
+    if (qEnvironmentVariableIsEmpty("SOCKETSCOPE_SANDBOX"))
+        qputenv("SOCKETSCOPE_SANDBOX", QFileInfo(QStringLiteral(SOCKETSCOPE_BINARY))
+                                           .dir()
+                                           .filePath(QStringLiteral("socketscope-sandbox"))
+                                           .toLocal8Bit());
+    auto sandbox = SandboxClient::start();
+    if (!sandbox || !sandbox->isReady() || !sandbox->pingAllowed())
+        return {};
+    int loopback = 0;
+    const int fd = sandbox->createPacketSocket(&loopback);
+    return {std::make_shared<SandboxSocketFactory>(sandbox), sandbox, openCapture(fd, loopback)};
 }
 
 QStringList capturedIcmp(int fd)
@@ -158,10 +189,10 @@ void TestRawSockets::echo()
     QFETCH(int, receives);
     QFETCH(QStringList, types);
     QFETCH(QString, detail);
-    auto factory = PingNamespaceFactory::create();
-    if (!factory)
-        QSKIP("raw and ping sockets need their own namespace here, which needs root (CI runs as root)");
-    const int capture = openCapture(*factory);
+    const Place place = openPlace();
+    if (!place.factory)
+        QSKIP("neither a namespace of the test's own (root) nor the sandbox can be entered here");
+    const int capture = place.capture;
     QVERIFY(capture >= 0);
 
     QStringList steps{
@@ -175,7 +206,7 @@ void TestRawSockets::echo()
             R"({"actor": "p", "call": "recvfrom", "socket": "s", "args": {"length": 1024}})");
     const Scenario scenario = testsupport::makeScenario({QStringLiteral("p")}, steps);
     QCOMPARE(scenario.steps.size(), steps.size());
-    Session session(scenario, factory);
+    Session session(scenario, place.factory);
     QVERIFY(session.runToEnd());
 
     const QList<CallInfo> calls = returnedCalls(session.trace());
