@@ -90,7 +90,7 @@ ControlsBar::ControlsBar(ViewContext *context, SessionController *controller, QW
     m_speed->setAccessibleName(QStringLiteral("Speed"));
     speedLabel->setBuddy(m_speed);
     buttons->addWidget(m_speed);
-    buttons->addStretch(1);
+    buttons->addSpacing(12);
     // The timeline has a row of its own, so that large type in presentation still fits the screen.
     auto *timelineRow = new QHBoxLayout;
     rows->addLayout(timelineRow);
@@ -117,7 +117,8 @@ ControlsBar::ControlsBar(ViewContext *context, SessionController *controller, QW
     m_blocked->setAccessibleName(QStringLiteral("Who waits"));
     m_blocked->setWordWrap(true);
     m_blocked->setTextFormat(Qt::PlainText);
-    rows->addWidget(m_blocked);
+    // Beside the buttons it names: who waits and which button goes on.
+    buttons->addWidget(m_blocked, 1);
     fitWaitingLine();
 
     connect(m_step, &QAction::triggered, this, &ControlsBar::step);
@@ -279,7 +280,7 @@ void ControlsBar::refresh()
         QString text = actor.title + QStringLiteral(" waits in ") + actor.blockedCall + QStringLiteral("() for ")
             + actor.waitsFor + u'.';
         if (!others.isEmpty())
-            text += QStringLiteral(" Only another program can release it: use ") + others.join(QStringLiteral(" or "))
+            text += QStringLiteral(" Only another program can release it: ") + others.join(QStringLiteral(" or "))
                 + u'.';
         waiting << text;
     }
@@ -289,6 +290,7 @@ void ControlsBar::refresh()
     else if (live && snapshot.nextStep < 0 && !snapshot.anyBlocked() && haveSession)
         waiting << QStringLiteral("The scenario is finished. Back or the timeline shows any step again; Reset starts anew.");
     m_blocked->setText(waiting.join(u' '));
+    m_blocked->setToolTip(m_blocked->text());
 }
 
 void ControlsBar::step()

@@ -69,6 +69,10 @@ MainWindow::MainWindow(const QString &idOrFile, QWidget *parent)
     m_stage->setAnimationMs(m_controls->animationMs());
     connect(m_controls, &ControlsBar::speedChanged, this, [this] { m_stage->setAnimationMs(m_controls->animationMs()); });
 
+    // The right-hand views run the full height beside stage and narration: the window then fits a
+    // 1280x720 projector.
+    setCorner(Qt::BottomRightCorner, Qt::RightDockWidgetArea);
+    setCorner(Qt::TopRightCorner, Qt::RightDockWidgetArea);
     buildDocks();
     buildMenus();
     {

@@ -9,6 +9,7 @@
 #include "viewcontext.h"
 
 #include <QApplication>
+#include <QDockWidget>
 #include <QElapsedTimer>
 #include <QEventLoop>
 #include <QFile>
@@ -225,6 +226,18 @@ int main(int argc, char **argv)
     window.show();
     waitUntil([&] { return window.isReady(); }, 20000);
     window.stage()->setAnimationMs(0);
+    // A projector is often 1280x720: the window and every dock must fit it.
+    out << QStringLiteral("window minimum size %1x%2 (projector 1280x720)")
+               .arg(window.minimumSizeHint().width())
+               .arg(window.minimumSizeHint().height());
+    out << QStringLiteral("; stage %1x%2; controls %3x%4")
+               .arg(window.stage()->minimumSizeHint().width())
+               .arg(window.stage()->minimumSizeHint().height())
+               .arg(window.controls()->minimumSizeHint().width())
+               .arg(window.controls()->minimumSizeHint().height());
+    for (QDockWidget *dock : window.findChildren<QDockWidget *>())
+        out << QStringLiteral("; %1 %2x%3").arg(dock->windowTitle()).arg(dock->minimumSizeHint().width()).arg(dock->minimumSizeHint().height());
+    out << Qt::endl;
     ViewContext *context = window.viewContext();
     watcher.painted = window.stage();
     qint64 paintedSteps = -1;
