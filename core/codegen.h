@@ -23,10 +23,10 @@ struct LineRange
 struct GeneratedProgram
 {
     QString actor;
-    QString language;            // "c" or "python"
-    QString fileName;            // "server.c", "client.py"
+    QString language; // "c" or "python"
+    QString fileName; // "server.c", "client.py"
     QString text;
-    QMap<int, LineRange> steps;  // scenario step index → its lines
+    QMap<int, LineRange> steps; // scenario step index → its lines
     /// The step whose code holds `line`, or -1.
     int stepAtLine(int line) const;
 };

@@ -10,30 +10,91 @@ namespace {
 
 const QSet<QString> &cReserved()
 {
-    static const QSet<QString> names = {
-        QStringLiteral("auto"), QStringLiteral("break"), QStringLiteral("case"), QStringLiteral("char"),
-        QStringLiteral("const"), QStringLiteral("continue"), QStringLiteral("default"), QStringLiteral("do"),
-        QStringLiteral("double"), QStringLiteral("else"), QStringLiteral("enum"), QStringLiteral("extern"),
-        QStringLiteral("float"), QStringLiteral("for"), QStringLiteral("goto"), QStringLiteral("if"),
-        QStringLiteral("int"), QStringLiteral("long"), QStringLiteral("register"), QStringLiteral("return"),
-        QStringLiteral("short"), QStringLiteral("signed"), QStringLiteral("sizeof"), QStringLiteral("static"),
-        QStringLiteral("struct"), QStringLiteral("switch"), QStringLiteral("typedef"), QStringLiteral("union"),
-        QStringLiteral("unsigned"), QStringLiteral("void"), QStringLiteral("volatile"), QStringLiteral("while"),
-        QStringLiteral("inline"), QStringLiteral("restrict"), QStringLiteral("bool"), QStringLiteral("main"),
-        QStringLiteral("socket"), QStringLiteral("bind"), QStringLiteral("listen"), QStringLiteral("accept"),
-        QStringLiteral("connect"), QStringLiteral("send"), QStringLiteral("recv"), QStringLiteral("sendto"),
-        QStringLiteral("recvfrom"), QStringLiteral("shutdown"), QStringLiteral("close"), QStringLiteral("fcntl"),
-        QStringLiteral("getsockname"), QStringLiteral("getpeername"), QStringLiteral("setsockopt"),
-        QStringLiteral("report"), QStringLiteral("report_data"), QStringLiteral("print_address"),
-        QStringLiteral("remember"), QStringLiteral("received"), QStringLiteral("received_length"),
-        QStringLiteral("sender"), QStringLiteral("sender_length"), QStringLiteral("result"),
-        QStringLiteral("address"), QStringLiteral("length"), QStringLiteral("peer"), QStringLiteral("peer_length"),
-        QStringLiteral("message"), QStringLiteral("message_length"), QStringLiteral("buffer"),
-        QStringLiteral("flags"), QStringLiteral("from"), QStringLiteral("from_length"), QStringLiteral("packet"),
-        QStringLiteral("packet_length"), QStringLiteral("piece"), QStringLiteral("value"), QStringLiteral("errno"),
-        QStringLiteral("icmp_echo_request"), QStringLiteral("http_response"), QStringLiteral("unlink"),
-        QStringLiteral("printf"), QStringLiteral("free"), QStringLiteral("malloc"), QStringLiteral("i"),
-        QStringLiteral("stdin"), QStringLiteral("stdout"), QStringLiteral("stderr")};
+    static const QSet<QString> names = {QStringLiteral("auto"),
+                                        QStringLiteral("break"),
+                                        QStringLiteral("case"),
+                                        QStringLiteral("char"),
+                                        QStringLiteral("const"),
+                                        QStringLiteral("continue"),
+                                        QStringLiteral("default"),
+                                        QStringLiteral("do"),
+                                        QStringLiteral("double"),
+                                        QStringLiteral("else"),
+                                        QStringLiteral("enum"),
+                                        QStringLiteral("extern"),
+                                        QStringLiteral("float"),
+                                        QStringLiteral("for"),
+                                        QStringLiteral("goto"),
+                                        QStringLiteral("if"),
+                                        QStringLiteral("int"),
+                                        QStringLiteral("long"),
+                                        QStringLiteral("register"),
+                                        QStringLiteral("return"),
+                                        QStringLiteral("short"),
+                                        QStringLiteral("signed"),
+                                        QStringLiteral("sizeof"),
+                                        QStringLiteral("static"),
+                                        QStringLiteral("struct"),
+                                        QStringLiteral("switch"),
+                                        QStringLiteral("typedef"),
+                                        QStringLiteral("union"),
+                                        QStringLiteral("unsigned"),
+                                        QStringLiteral("void"),
+                                        QStringLiteral("volatile"),
+                                        QStringLiteral("while"),
+                                        QStringLiteral("inline"),
+                                        QStringLiteral("restrict"),
+                                        QStringLiteral("bool"),
+                                        QStringLiteral("main"),
+                                        QStringLiteral("socket"),
+                                        QStringLiteral("bind"),
+                                        QStringLiteral("listen"),
+                                        QStringLiteral("accept"),
+                                        QStringLiteral("connect"),
+                                        QStringLiteral("send"),
+                                        QStringLiteral("recv"),
+                                        QStringLiteral("sendto"),
+                                        QStringLiteral("recvfrom"),
+                                        QStringLiteral("shutdown"),
+                                        QStringLiteral("close"),
+                                        QStringLiteral("fcntl"),
+                                        QStringLiteral("getsockname"),
+                                        QStringLiteral("getpeername"),
+                                        QStringLiteral("setsockopt"),
+                                        QStringLiteral("report"),
+                                        QStringLiteral("report_data"),
+                                        QStringLiteral("print_address"),
+                                        QStringLiteral("remember"),
+                                        QStringLiteral("received"),
+                                        QStringLiteral("received_length"),
+                                        QStringLiteral("sender"),
+                                        QStringLiteral("sender_length"),
+                                        QStringLiteral("result"),
+                                        QStringLiteral("address"),
+                                        QStringLiteral("length"),
+                                        QStringLiteral("peer"),
+                                        QStringLiteral("peer_length"),
+                                        QStringLiteral("message"),
+                                        QStringLiteral("message_length"),
+                                        QStringLiteral("buffer"),
+                                        QStringLiteral("flags"),
+                                        QStringLiteral("from"),
+                                        QStringLiteral("from_length"),
+                                        QStringLiteral("packet"),
+                                        QStringLiteral("packet_length"),
+                                        QStringLiteral("piece"),
+                                        QStringLiteral("value"),
+                                        QStringLiteral("errno"),
+                                        QStringLiteral("icmp_echo_request"),
+                                        QStringLiteral("http_response"),
+                                        QStringLiteral("unlink"),
+                                        QStringLiteral("printf"),
+                                        QStringLiteral("free"),
+                                        QStringLiteral("malloc"),
+                                        QStringLiteral("i"),
+                                        QStringLiteral("stdin"),
+                                        QStringLiteral("stdout"),
+                                        QStringLiteral("stderr")};
     return names;
 }
 
@@ -63,18 +124,25 @@ void writeAddress(ProgramWriter &w, const QString &domain, const ScenarioStep &s
         if (text.startsWith(u'@')) {
             const QByteArray name = text.mid(1).toUtf8();
             w.line(QStringLiteral("/* '@' names the abstract namespace: a leading zero byte, no file. */"));
-            w.line(QStringLiteral("memcpy(address.sun_path + 1, %1, %2);").arg(ProgramWriter::cString(name)).arg(name.size()));
-            w.line(QStringLiteral("socklen_t length = offsetof(struct sockaddr_un, sun_path) + 1 + %1;").arg(name.size()));
+            w.line(QStringLiteral("memcpy(address.sun_path + 1, %1, %2);")
+                       .arg(ProgramWriter::cString(name))
+                       .arg(name.size()));
+            w.line(QStringLiteral("socklen_t length = offsetof(struct sockaddr_un, sun_path) + 1 + %1;")
+                       .arg(name.size()));
         } else {
-            w.line(QStringLiteral("/* A path in the current folder (the app uses the session's own folder). */"));
-            w.line(QStringLiteral("strcpy(address.sun_path, %1);").arg(ProgramWriter::cString(text.toUtf8())));
-            w.line(QStringLiteral("socklen_t length = offsetof(struct sockaddr_un, sun_path) + strlen(address.sun_path) + 1;"));
+            w.line(QStringLiteral(
+                "/* A path in the current folder (the app uses the session's own folder). */"));
+            w.line(
+                QStringLiteral("strcpy(address.sun_path, %1);").arg(ProgramWriter::cString(text.toUtf8())));
+            w.line(QStringLiteral(
+                "socklen_t length = offsetof(struct sockaddr_un, sun_path) + strlen(address.sun_path) + 1;"));
         }
         return;
     }
     const bool six = domain == QLatin1String("AF_INET6");
     const QString s = six ? QStringLiteral("sin6") : QStringLiteral("sin");
-    w.line(QStringLiteral("struct sockaddr_%1 address;").arg(six ? QStringLiteral("in6") : QStringLiteral("in")));
+    w.line(QStringLiteral("struct sockaddr_%1 address;")
+               .arg(six ? QStringLiteral("in6") : QStringLiteral("in")));
     w.line(QStringLiteral("memset(&address, 0, sizeof address);"));
     w.line(QStringLiteral("address.%1_family = %2;").arg(s, domain));
     w.line(QStringLiteral("address.%1_port = htons(%2);").arg(s).arg(port));
@@ -106,7 +174,8 @@ void writePayload(ProgramWriter &w, const ScenarioStep &step)
     }
     if (step.args.contains(QStringLiteral("icmp"))) {
         w.line(QStringLiteral("size_t packet_length = 0;"));
-        w.line(QStringLiteral("unsigned char *packet = icmp_echo_request(message, message_length, %1, &packet_length);")
+        w.line(QStringLiteral(
+                   "unsigned char *packet = icmp_echo_request(message, message_length, %1, &packet_length);")
                    .arg(step.args.value(QStringLiteral("sequence"), 1).toInt()));
     }
 }
@@ -142,14 +211,17 @@ void writeStep(ProgramWriter &w, const Scenario &scenario, int index, const QHas
     w.indent();
     if (call == QLatin1String("bind") || call == QLatin1String("connect")) {
         writeAddress(w, domain, step);
-        if (call == QLatin1String("bind") && domain == QLatin1String("AF_UNIX")
-            && !args.value(QStringLiteral("address")).toString().startsWith(u'@')) {
-            w.line(QStringLiteral("unlink(address.sun_path); /* a file left by an earlier run would be EADDRINUSE */"));
+        if (call == QLatin1String("bind") && domain == QLatin1String("AF_UNIX") &&
+            !args.value(QStringLiteral("address")).toString().startsWith(u'@')) {
+            w.line(QStringLiteral(
+                "unlink(address.sun_path); /* a file left by an earlier run would be EADDRINUSE */"));
         }
         w.line(QStringLiteral("int result = %1(%2, (struct sockaddr *)&address, length);").arg(call, fd));
         w.line(report);
     } else if (call == QLatin1String("listen")) {
-        w.line(QStringLiteral("int result = listen(%1, %2);").arg(fd).arg(args.value(QStringLiteral("backlog")).toInt()));
+        w.line(QStringLiteral("int result = listen(%1, %2);")
+                   .arg(fd)
+                   .arg(args.value(QStringLiteral("backlog")).toInt()));
         w.line(report);
     } else if (call == QLatin1String("accept")) {
         const QString created = names.value(step.creates);
@@ -162,18 +234,22 @@ void writeStep(ProgramWriter &w, const Scenario &scenario, int index, const QHas
     } else if (call == QLatin1String("send") || call == QLatin1String("sendto")) {
         writePayload(w, step);
         const bool icmp = args.contains(QStringLiteral("icmp"));
-        const QString bytes = icmp ? QStringLiteral("packet, packet_length") : QStringLiteral("message, message_length");
+        const QString bytes =
+            icmp ? QStringLiteral("packet, packet_length") : QStringLiteral("message, message_length");
         const QString flags = cFlags(step, true);
-        w.line(QStringLiteral("/* MSG_NOSIGNAL: a send on a closed connection fails with EPIPE instead of ending the program. */"));
+        w.line(QStringLiteral("/* MSG_NOSIGNAL: a send on a closed connection fails with EPIPE instead of "
+                              "ending the program. */"));
         if (call == QLatin1String("send")) {
             w.line(QStringLiteral("ssize_t result = send(%1, %2, %3);").arg(fd, bytes, flags));
         } else if (args.value(QStringLiteral("reply")).toBool()) {
             w.line(QStringLiteral("/* Answer to the address the last recvfrom() reported. */"));
-            w.line(QStringLiteral("ssize_t result = sendto(%1, %2, %3, sender_length ? (struct sockaddr *)&sender : NULL, sender_length);")
+            w.line(QStringLiteral("ssize_t result = sendto(%1, %2, %3, sender_length ? (struct sockaddr "
+                                  "*)&sender : NULL, sender_length);")
                        .arg(fd, bytes, flags));
         } else if (args.contains(QStringLiteral("address"))) {
             writeAddress(w, domain, step);
-            w.line(QStringLiteral("ssize_t result = sendto(%1, %2, %3, (struct sockaddr *)&address, length);").arg(fd, bytes, flags));
+            w.line(QStringLiteral("ssize_t result = sendto(%1, %2, %3, (struct sockaddr *)&address, length);")
+                       .arg(fd, bytes, flags));
         } else {
             w.line(QStringLiteral("ssize_t result = sendto(%1, %2, %3, NULL, 0);").arg(fd, bytes, flags));
         }
@@ -181,22 +257,31 @@ void writeStep(ProgramWriter &w, const Scenario &scenario, int index, const QHas
         writeFreePayload(w, step);
     } else if (call == QLatin1String("recv") || call == QLatin1String("recvfrom")) {
         const int length = args.value(QStringLiteral("length"), 1024).toInt();
-        const bool peek = args.value(QStringLiteral("flags")).toStringList().contains(QStringLiteral("MSG_PEEK"));
+        const bool peek =
+            args.value(QStringLiteral("flags")).toStringList().contains(QStringLiteral("MSG_PEEK"));
         const bool onHeap = length > 65536;
         if (onHeap)
             w.line(QStringLiteral("char *buffer = malloc(%1);").arg(length));
         else
             w.line(QStringLiteral("char buffer[%1];").arg(length));
         if (call == QLatin1String("recv")) {
-            w.line(QStringLiteral("ssize_t result = recv(%1, buffer, %2, %3);").arg(fd).arg(length).arg(cFlags(step, false)));
+            w.line(QStringLiteral("ssize_t result = recv(%1, buffer, %2, %3);")
+                       .arg(fd)
+                       .arg(length)
+                       .arg(cFlags(step, false)));
         } else {
             w.line(QStringLiteral("struct sockaddr_storage from;"));
             w.line(QStringLiteral("socklen_t from_length = sizeof from;"));
-            w.line(QStringLiteral("ssize_t result = recvfrom(%1, buffer, %2, %3, (struct sockaddr *)&from, &from_length);")
-                       .arg(fd).arg(length).arg(cFlags(step, false)));
+            w.line(
+                QStringLiteral(
+                    "ssize_t result = recvfrom(%1, buffer, %2, %3, (struct sockaddr *)&from, &from_length);")
+                    .arg(fd)
+                    .arg(length)
+                    .arg(cFlags(step, false)));
         }
         w.line(QStringLiteral("/* With MSG_TRUNC the result may be longer than the buffer. */"));
-        w.line(QStringLiteral("size_t kept = result < 0 ? 0 : (size_t)result < %1 ? (size_t)result : %1;").arg(length));
+        w.line(QStringLiteral("size_t kept = result < 0 ? 0 : (size_t)result < %1 ? (size_t)result : %1;")
+                   .arg(length));
         w.line(QStringLiteral("report_data(%1, \"%2\", result, buffer, kept);").arg(number).arg(call));
         if (!peek) {
             w.line(QStringLiteral("if (result >= 0)"));
@@ -212,7 +297,8 @@ void writeStep(ProgramWriter &w, const Scenario &scenario, int index, const QHas
         if (onHeap)
             w.line(QStringLiteral("free(buffer);"));
     } else if (call == QLatin1String("shutdown")) {
-        w.line(QStringLiteral("int result = shutdown(%1, %2);").arg(fd, args.value(QStringLiteral("how")).toString()));
+        w.line(QStringLiteral("int result = shutdown(%1, %2);")
+                   .arg(fd, args.value(QStringLiteral("how")).toString()));
         w.line(report);
     } else if (call == QLatin1String("close")) {
         w.line(QStringLiteral("int result = close(%1);").arg(fd));
@@ -230,18 +316,22 @@ void writeStep(ProgramWriter &w, const Scenario &scenario, int index, const QHas
         const QString level = known ? QLatin1String(known->levelName) : QStringLiteral("SOL_SOCKET");
         const int value = args.value(QStringLiteral("value")).toInt();
         if (option == QLatin1String("SO_LINGER")) {
-            w.line(QStringLiteral("/* SO_LINGER takes a struct: on, and how many seconds close() may wait. */"));
+            w.line(
+                QStringLiteral("/* SO_LINGER takes a struct: on, and how many seconds close() may wait. */"));
             w.line(QStringLiteral("struct linger value = {1, %1};").arg(value));
         } else {
             w.line(QStringLiteral("int value = %1;").arg(value));
         }
-        w.line(QStringLiteral("int result = setsockopt(%1, %2, %3, &value, sizeof value);").arg(fd, level, option));
+        w.line(QStringLiteral("int result = setsockopt(%1, %2, %3, &value, sizeof value);")
+                   .arg(fd, level, option));
         w.line(report);
     } else if (call == QLatin1String("fcntl")) {
         const bool on = args.value(QStringLiteral("O_NONBLOCK"), true).toBool();
         w.line(QStringLiteral("int flags = fcntl(%1, F_GETFL);").arg(fd));
         w.line(QStringLiteral("if (flags >= 0)"));
-        w.line(QStringLiteral("    flags = fcntl(%1, F_SETFL, %2);").arg(fd, on ? QStringLiteral("flags | O_NONBLOCK") : QStringLiteral("flags & ~O_NONBLOCK")));
+        w.line(
+            QStringLiteral("    flags = fcntl(%1, F_SETFL, %2);")
+                .arg(fd, on ? QStringLiteral("flags | O_NONBLOCK") : QStringLiteral("flags & ~O_NONBLOCK")));
         w.line(QStringLiteral("int result = flags < 0 ? -1 : 0;"));
         w.line(report);
     } else if (call == QLatin1String("process")) {
@@ -259,7 +349,9 @@ void writeStep(ProgramWriter &w, const Scenario &scenario, int index, const QHas
         } else {
             w.line(QStringLiteral("http_response();"));
         }
-        w.line(QStringLiteral("report_data(%1, \"process\", (long)received_length, received, received_length);").arg(number));
+        w.line(
+            QStringLiteral("report_data(%1, \"process\", (long)received_length, received, received_length);")
+                .arg(number));
     } else {
         w.line(QStringLiteral("/* %1 is not a call this generator knows. */").arg(call));
     }
@@ -275,130 +367,207 @@ void writeC(const Scenario &scenario, const QString &actor, ProgramWriter &w)
     const ScenarioActor *info = scenario.actor(actor);
     const QString title = info && !info->title.isEmpty() ? info->title : actor;
     const QString file = identifier(actor, {}) + QStringLiteral(".c");
-    w.line(QStringLiteral("/* SocketScope: the %1 of \"%2\" (%3).").arg(title.toLower(), scenario.title, scenario.id));
-    w.line(QStringLiteral(" * Generated from the scenario's steps: each block below is one call the %1 made,").arg(title.toLower()));
+    w.line(QStringLiteral("/* SocketScope: the %1 of \"%2\" (%3).")
+               .arg(title.toLower(), scenario.title, scenario.id));
+    w.line(QStringLiteral(" * Generated from the scenario's steps: each block below is one call the %1 made,")
+               .arg(title.toLower()));
     w.line(QStringLiteral(" * with the narration of that step. After each call the program prints a line"));
     w.line(QStringLiteral(" * \"step N call = result\" (and the errno's name when the call failed)."));
     w.line(QStringLiteral(" *"));
-    w.line(QStringLiteral(" * Build and run:  cc -Wall -Wextra -o %1 %2 && ./%1").arg(identifier(actor, {}), file));
+    w.line(QStringLiteral(" * Build and run:  cc -Wall -Wextra -o %1 %2 && ./%1")
+               .arg(identifier(actor, {}), file));
     w.line(QStringLiteral(" */"));
-    w.lines({QStringLiteral("#define _GNU_SOURCE"), QStringLiteral("#include <arpa/inet.h>"),
-             QStringLiteral("#include <ctype.h>"), QStringLiteral("#include <errno.h>"),
-             QStringLiteral("#include <fcntl.h>"), QStringLiteral("#include <netinet/in.h>"),
-             QStringLiteral("#include <netinet/tcp.h>"), QStringLiteral("#include <stddef.h>"),
-             QStringLiteral("#include <stdio.h>"), QStringLiteral("#include <stdlib.h>"),
-             QStringLiteral("#include <string.h>"), QStringLiteral("#include <sys/socket.h>"),
-             QStringLiteral("#include <sys/un.h>"), QStringLiteral("#include <unistd.h>"), {}});
+    w.lines({QStringLiteral("#define _GNU_SOURCE"),
+             QStringLiteral("#include <arpa/inet.h>"),
+             QStringLiteral("#include <ctype.h>"),
+             QStringLiteral("#include <errno.h>"),
+             QStringLiteral("#include <fcntl.h>"),
+             QStringLiteral("#include <netinet/in.h>"),
+             QStringLiteral("#include <netinet/tcp.h>"),
+             QStringLiteral("#include <stddef.h>"),
+             QStringLiteral("#include <stdio.h>"),
+             QStringLiteral("#include <stdlib.h>"),
+             QStringLiteral("#include <string.h>"),
+             QStringLiteral("#include <sys/socket.h>"),
+             QStringLiteral("#include <sys/un.h>"),
+             QStringLiteral("#include <unistd.h>"),
+             {}});
     w.lines({QStringLiteral("/* Prints what a call returned, with the errno's name when it failed. */"),
-             QStringLiteral("static void report(int step, const char *call, long result)"), QStringLiteral("{"),
+             QStringLiteral("static void report(int step, const char *call, long result)"),
+             QStringLiteral("{"),
              QStringLiteral("    if (result < 0) {"),
              QStringLiteral("        const char *name = strerrorname_np(errno);"),
-             QStringLiteral("        printf(\"step %d %s = %ld %s\\n\", step, call, result, name ? name : \"E?\");"),
+             QStringLiteral(
+                 "        printf(\"step %d %s = %ld %s\\n\", step, call, result, name ? name : \"E?\");"),
              QStringLiteral("    } else {"),
-             QStringLiteral("        printf(\"step %d %s = %ld\\n\", step, call, result);"), QStringLiteral("    }"),
-             QStringLiteral("    fflush(stdout);"), QStringLiteral("}"), {}});
+             QStringLiteral("        printf(\"step %d %s = %ld\\n\", step, call, result);"),
+             QStringLiteral("    }"),
+             QStringLiteral("    fflush(stdout);"),
+             QStringLiteral("}"),
+             {}});
     if (needs.receivesData) {
         w.lines({QStringLiteral("/* Like report(), with the bytes that came in. */"),
-                 QStringLiteral("static void report_data(int step, const char *call, long result, const char *bytes, size_t length)"),
-                 QStringLiteral("{"), QStringLiteral("    if (result < 0) {"),
-                 QStringLiteral("        report(step, call, result);"), QStringLiteral("        return;"),
-                 QStringLiteral("    }"), QStringLiteral("    printf(\"step %d %s = %ld data \\\"\", step, call, result);"),
+                 QStringLiteral("static void report_data(int step, const char *call, long result, const char "
+                                "*bytes, size_t length)"),
+                 QStringLiteral("{"),
+                 QStringLiteral("    if (result < 0) {"),
+                 QStringLiteral("        report(step, call, result);"),
+                 QStringLiteral("        return;"),
+                 QStringLiteral("    }"),
+                 QStringLiteral("    printf(\"step %d %s = %ld data \\\"\", step, call, result);"),
                  QStringLiteral("    for (size_t i = 0; i < length && i < 256; ++i) {"),
                  QStringLiteral("        unsigned char c = (unsigned char)bytes[i];"),
-                 QStringLiteral("        if (c == '\\\\' || c == '\"')"), QStringLiteral("            printf(\"\\\\%c\", c);"),
-                 QStringLiteral("        else if (c == '\\n')"), QStringLiteral("            printf(\"\\\\n\");"),
-                 QStringLiteral("        else if (c == '\\r')"), QStringLiteral("            printf(\"\\\\r\");"),
-                 QStringLiteral("        else if (c == '\\t')"), QStringLiteral("            printf(\"\\\\t\");"),
-                 QStringLiteral("        else if (c >= 0x20 && c < 0x7f)"), QStringLiteral("            putchar(c);"),
-                 QStringLiteral("        else"), QStringLiteral("            printf(\"\\\\x%02x\", c);"),
-                 QStringLiteral("    }"), QStringLiteral("    printf(length > 256 ? \"...\\\"\\n\" : \"\\\"\\n\");"),
-                 QStringLiteral("    fflush(stdout);"), QStringLiteral("}"), {}});
+                 QStringLiteral("        if (c == '\\\\' || c == '\"')"),
+                 QStringLiteral("            printf(\"\\\\%c\", c);"),
+                 QStringLiteral("        else if (c == '\\n')"),
+                 QStringLiteral("            printf(\"\\\\n\");"),
+                 QStringLiteral("        else if (c == '\\r')"),
+                 QStringLiteral("            printf(\"\\\\r\");"),
+                 QStringLiteral("        else if (c == '\\t')"),
+                 QStringLiteral("            printf(\"\\\\t\");"),
+                 QStringLiteral("        else if (c >= 0x20 && c < 0x7f)"),
+                 QStringLiteral("            putchar(c);"),
+                 QStringLiteral("        else"),
+                 QStringLiteral("            printf(\"\\\\x%02x\", c);"),
+                 QStringLiteral("    }"),
+                 QStringLiteral("    printf(length > 256 ? \"...\\\"\\n\" : \"\\\"\\n\");"),
+                 QStringLiteral("    fflush(stdout);"),
+                 QStringLiteral("}"),
+                 {}});
     }
     if (needs.printsAddress) {
-        w.lines({QStringLiteral("/* Prints a socket address the kernel gave back. */"),
-                 QStringLiteral("static void print_address(const char *label, const struct sockaddr_storage *address, socklen_t length)"),
-                 QStringLiteral("{"), QStringLiteral("    char text[INET6_ADDRSTRLEN] = \"\";"),
-                 QStringLiteral("    if (address->ss_family == AF_INET) {"),
-                 QStringLiteral("        const struct sockaddr_in *in = (const struct sockaddr_in *)address;"),
-                 QStringLiteral("        inet_ntop(AF_INET, &in->sin_addr, text, sizeof text);"),
-                 QStringLiteral("        printf(\"  %s %s:%u\\n\", label, text, ntohs(in->sin_port));"),
-                 QStringLiteral("    } else if (address->ss_family == AF_INET6) {"),
-                 QStringLiteral("        const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)address;"),
-                 QStringLiteral("        inet_ntop(AF_INET6, &in6->sin6_addr, text, sizeof text);"),
-                 QStringLiteral("        printf(\"  %s [%s]:%u\\n\", label, text, ntohs(in6->sin6_port));"),
-                 QStringLiteral("    } else if (address->ss_family == AF_UNIX) {"),
-                 QStringLiteral("        const struct sockaddr_un *un = (const struct sockaddr_un *)address;"),
-                 QStringLiteral("        size_t path_length = length - offsetof(struct sockaddr_un, sun_path);"),
-                 QStringLiteral("        if (length <= offsetof(struct sockaddr_un, sun_path))"),
-                 QStringLiteral("            printf(\"  %s (unnamed)\\n\", label);"),
-                 QStringLiteral("        else if (un->sun_path[0] == '\\0')"),
-                 QStringLiteral("            printf(\"  %s @%.*s\\n\", label, (int)path_length - 1, un->sun_path + 1);"),
-                 QStringLiteral("        else"), QStringLiteral("            printf(\"  %s %s\\n\", label, un->sun_path);"),
-                 QStringLiteral("    }"), QStringLiteral("    fflush(stdout);"), QStringLiteral("}"), {}});
+        w.lines(
+            {QStringLiteral("/* Prints a socket address the kernel gave back. */"),
+             QStringLiteral("static void print_address(const char *label, const struct sockaddr_storage "
+                            "*address, socklen_t length)"),
+             QStringLiteral("{"),
+             QStringLiteral("    char text[INET6_ADDRSTRLEN] = \"\";"),
+             QStringLiteral("    if (address->ss_family == AF_INET) {"),
+             QStringLiteral("        const struct sockaddr_in *in = (const struct sockaddr_in *)address;"),
+             QStringLiteral("        inet_ntop(AF_INET, &in->sin_addr, text, sizeof text);"),
+             QStringLiteral("        printf(\"  %s %s:%u\\n\", label, text, ntohs(in->sin_port));"),
+             QStringLiteral("    } else if (address->ss_family == AF_INET6) {"),
+             QStringLiteral("        const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)address;"),
+             QStringLiteral("        inet_ntop(AF_INET6, &in6->sin6_addr, text, sizeof text);"),
+             QStringLiteral("        printf(\"  %s [%s]:%u\\n\", label, text, ntohs(in6->sin6_port));"),
+             QStringLiteral("    } else if (address->ss_family == AF_UNIX) {"),
+             QStringLiteral("        const struct sockaddr_un *un = (const struct sockaddr_un *)address;"),
+             QStringLiteral("        size_t path_length = length - offsetof(struct sockaddr_un, sun_path);"),
+             QStringLiteral("        if (length <= offsetof(struct sockaddr_un, sun_path))"),
+             QStringLiteral("            printf(\"  %s (unnamed)\\n\", label);"),
+             QStringLiteral("        else if (un->sun_path[0] == '\\0')"),
+             QStringLiteral(
+                 "            printf(\"  %s @%.*s\\n\", label, (int)path_length - 1, un->sun_path + 1);"),
+             QStringLiteral("        else"),
+             QStringLiteral("            printf(\"  %s %s\\n\", label, un->sun_path);"),
+             QStringLiteral("    }"),
+             QStringLiteral("    fflush(stdout);"),
+             QStringLiteral("}"),
+             {}});
     }
     if (needs.memory) {
         w.lines({QStringLiteral("/* The bytes this program received last, as it keeps them for an echo. */"),
-                 QStringLiteral("static char *received;"), QStringLiteral("static size_t received_length;"), {},
-                 QStringLiteral("static void remember(const char *bytes, size_t length)"), QStringLiteral("{"),
+                 QStringLiteral("static char *received;"),
+                 QStringLiteral("static size_t received_length;"),
+                 {},
+                 QStringLiteral("static void remember(const char *bytes, size_t length)"),
+                 QStringLiteral("{"),
                  QStringLiteral("    char *copy = malloc(length + 1);"),
-                 QStringLiteral("    memcpy(copy, bytes, length);"), QStringLiteral("    free(received);"),
-                 QStringLiteral("    received = copy;"), QStringLiteral("    received_length = length;"),
-                 QStringLiteral("}"), {}});
+                 QStringLiteral("    memcpy(copy, bytes, length);"),
+                 QStringLiteral("    free(received);"),
+                 QStringLiteral("    received = copy;"),
+                 QStringLiteral("    received_length = length;"),
+                 QStringLiteral("}"),
+                 {}});
     }
     if (needs.sender) {
         w.lines({QStringLiteral("/* Who sent the last datagram (recvfrom), for a reply. */"),
-                 QStringLiteral("static struct sockaddr_storage sender;"), QStringLiteral("static socklen_t sender_length;"),
+                 QStringLiteral("static struct sockaddr_storage sender;"),
+                 QStringLiteral("static socklen_t sender_length;"),
                  {}});
     }
     if (needs.icmp) {
-        w.lines({QStringLiteral("/* An ICMP echo request: type 8, code 0, checksum, identifier, sequence number, payload. */"),
-                 QStringLiteral("static unsigned char *icmp_echo_request(const char *payload, size_t length, unsigned sequence, size_t *packet_length)"),
-                 QStringLiteral("{"), QStringLiteral("    size_t total = 8 + length;"),
+        w.lines({QStringLiteral("/* An ICMP echo request: type 8, code 0, checksum, identifier, sequence "
+                                "number, payload. */"),
+                 QStringLiteral("static unsigned char *icmp_echo_request(const char *payload, size_t length, "
+                                "unsigned sequence, size_t *packet_length)"),
+                 QStringLiteral("{"),
+                 QStringLiteral("    size_t total = 8 + length;"),
                  QStringLiteral("    unsigned char *packet = calloc(1, total + 1);"),
-                 QStringLiteral("    packet[0] = 8;"), QStringLiteral("    packet[4] = 0x53;"),
-                 QStringLiteral("    packet[5] = 0x53;"), QStringLiteral("    packet[6] = (sequence >> 8) & 0xff;"),
-                 QStringLiteral("    packet[7] = sequence & 0xff;"), QStringLiteral("    if (length > 0)"),
+                 QStringLiteral("    packet[0] = 8;"),
+                 QStringLiteral("    packet[4] = 0x53;"),
+                 QStringLiteral("    packet[5] = 0x53;"),
+                 QStringLiteral("    packet[6] = (sequence >> 8) & 0xff;"),
+                 QStringLiteral("    packet[7] = sequence & 0xff;"),
+                 QStringLiteral("    if (length > 0)"),
                  QStringLiteral("        memcpy(packet + 8, payload, length);"),
                  QStringLiteral("    unsigned long sum = 0;"),
                  QStringLiteral("    for (size_t i = 0; i + 1 < total; i += 2)"),
                  QStringLiteral("        sum += (unsigned long)(packet[i] << 8 | packet[i + 1]);"),
-                 QStringLiteral("    if (total % 2)"), QStringLiteral("        sum += (unsigned long)packet[total - 1] << 8;"),
-                 QStringLiteral("    while (sum >> 16)"), QStringLiteral("        sum = (sum & 0xffff) + (sum >> 16);"),
-                 QStringLiteral("    sum = ~sum & 0xffff;"), QStringLiteral("    packet[2] = (unsigned char)(sum >> 8);"),
+                 QStringLiteral("    if (total % 2)"),
+                 QStringLiteral("        sum += (unsigned long)packet[total - 1] << 8;"),
+                 QStringLiteral("    while (sum >> 16)"),
+                 QStringLiteral("        sum = (sum & 0xffff) + (sum >> 16);"),
+                 QStringLiteral("    sum = ~sum & 0xffff;"),
+                 QStringLiteral("    packet[2] = (unsigned char)(sum >> 8);"),
                  QStringLiteral("    packet[3] = (unsigned char)(sum & 0xff);"),
-                 QStringLiteral("    *packet_length = total;"), QStringLiteral("    return packet;"), QStringLiteral("}"),
+                 QStringLiteral("    *packet_length = total;"),
+                 QStringLiteral("    return packet;"),
+                 QStringLiteral("}"),
                  {}});
     }
     if (needs.httpResponse) {
-        w.lines({QStringLiteral("/* Answers an HTTP request held in `received` with a small HTML page naming the path asked for. */"),
-                 QStringLiteral("static void http_response(void)"), QStringLiteral("{"),
-                 QStringLiteral("    char *request = malloc(received_length + 1);"),
-                 QStringLiteral("    memcpy(request, received, received_length);"),
-                 QStringLiteral("    request[received_length] = '\\0';"),
-                 QStringLiteral("    char *end = strchr(request, '\\n');"), QStringLiteral("    if (end)"),
-                 QStringLiteral("        *end = '\\0';"), QStringLiteral("    char *line = request;"),
-                 QStringLiteral("    while (*line && isspace((unsigned char)*line))"), QStringLiteral("        ++line;"),
-                 QStringLiteral("    size_t line_length = strlen(line);"),
-                 QStringLiteral("    while (line_length > 0 && isspace((unsigned char)line[line_length - 1]))"),
-                 QStringLiteral("        line[--line_length] = '\\0';"),
-                 QStringLiteral("    /* \"GET /index.html HTTP/1.1\": the path is the second word. */"),
-                 QStringLiteral("    const char *path = \"/\";"), QStringLiteral("    char *space = strchr(line, ' ');"),
-                 QStringLiteral("    if (space) {"), QStringLiteral("        path = space + 1;"),
-                 QStringLiteral("        char *next = strchr(space + 1, ' ');"), QStringLiteral("        if (next)"),
-                 QStringLiteral("            *next = '\\0';"), QStringLiteral("    }"),
-                 QStringLiteral("    char *body = malloc(256 + 6 * strlen(path));"),
-                 QStringLiteral("    size_t n = (size_t)sprintf(body, \"<!DOCTYPE html>\\n<html><head><title>SocketScope</title></head>\\n\""),
-                 QStringLiteral("                               \"<body><h1>Hello from the server</h1><p>You asked for \");"),
-                 QStringLiteral("    for (const char *c = path; *c; ++c) {"),
-                 QStringLiteral("        const char *entity = *c == '<' ? \"&lt;\" : *c == '>' ? \"&gt;\" : *c == '&' ? \"&amp;\" : *c == '\"' ? \"&quot;\" : NULL;"),
-                 QStringLiteral("        if (entity)"), QStringLiteral("            n += (size_t)sprintf(body + n, \"%s\", entity);"),
-                 QStringLiteral("        else"), QStringLiteral("            body[n++] = *c;"), QStringLiteral("    }"),
-                 QStringLiteral("    n += (size_t)sprintf(body + n, \"</p></body></html>\\n\");"),
-                 QStringLiteral("    char *response = malloc(n + 256);"),
-                 QStringLiteral("    size_t total = (size_t)sprintf(response, \"HTTP/1.1 200 OK\\r\\nContent-Type: text/html; charset=utf-8\\r\\n\""),
-                 QStringLiteral("                                   \"Content-Length: %zu\\r\\nConnection: close\\r\\n\\r\\n%s\", n, body);"),
-                 QStringLiteral("    remember(response, total);"), QStringLiteral("    free(response);"),
-                 QStringLiteral("    free(body);"), QStringLiteral("    free(request);"), QStringLiteral("}"), {}});
+        w.lines(
+            {QStringLiteral("/* Answers an HTTP request held in `received` with a small HTML page naming the "
+                            "path asked for. */"),
+             QStringLiteral("static void http_response(void)"),
+             QStringLiteral("{"),
+             QStringLiteral("    char *request = malloc(received_length + 1);"),
+             QStringLiteral("    memcpy(request, received, received_length);"),
+             QStringLiteral("    request[received_length] = '\\0';"),
+             QStringLiteral("    char *end = strchr(request, '\\n');"),
+             QStringLiteral("    if (end)"),
+             QStringLiteral("        *end = '\\0';"),
+             QStringLiteral("    char *line = request;"),
+             QStringLiteral("    while (*line && isspace((unsigned char)*line))"),
+             QStringLiteral("        ++line;"),
+             QStringLiteral("    size_t line_length = strlen(line);"),
+             QStringLiteral("    while (line_length > 0 && isspace((unsigned char)line[line_length - 1]))"),
+             QStringLiteral("        line[--line_length] = '\\0';"),
+             QStringLiteral("    /* \"GET /index.html HTTP/1.1\": the path is the second word. */"),
+             QStringLiteral("    const char *path = \"/\";"),
+             QStringLiteral("    char *space = strchr(line, ' ');"),
+             QStringLiteral("    if (space) {"),
+             QStringLiteral("        path = space + 1;"),
+             QStringLiteral("        char *next = strchr(space + 1, ' ');"),
+             QStringLiteral("        if (next)"),
+             QStringLiteral("            *next = '\\0';"),
+             QStringLiteral("    }"),
+             QStringLiteral("    char *body = malloc(256 + 6 * strlen(path));"),
+             QStringLiteral("    size_t n = (size_t)sprintf(body, \"<!DOCTYPE "
+                            "html>\\n<html><head><title>SocketScope</title></head>\\n\""),
+             QStringLiteral("                               \"<body><h1>Hello from the server</h1><p>You "
+                            "asked for \");"),
+             QStringLiteral("    for (const char *c = path; *c; ++c) {"),
+             QStringLiteral("        const char *entity = *c == '<' ? \"&lt;\" : *c == '>' ? \"&gt;\" : *c "
+                            "== '&' ? \"&amp;\" : *c == '\"' ? \"&quot;\" : NULL;"),
+             QStringLiteral("        if (entity)"),
+             QStringLiteral("            n += (size_t)sprintf(body + n, \"%s\", entity);"),
+             QStringLiteral("        else"),
+             QStringLiteral("            body[n++] = *c;"),
+             QStringLiteral("    }"),
+             QStringLiteral("    n += (size_t)sprintf(body + n, \"</p></body></html>\\n\");"),
+             QStringLiteral("    char *response = malloc(n + 256);"),
+             QStringLiteral("    size_t total = (size_t)sprintf(response, \"HTTP/1.1 200 "
+                            "OK\\r\\nContent-Type: text/html; charset=utf-8\\r\\n\""),
+             QStringLiteral("                                   \"Content-Length: %zu\\r\\nConnection: "
+                            "close\\r\\n\\r\\n%s\", n, body);"),
+             QStringLiteral("    remember(response, total);"),
+             QStringLiteral("    free(response);"),
+             QStringLiteral("    free(body);"),
+             QStringLiteral("    free(request);"),
+             QStringLiteral("}"),
+             {}});
     }
     w.line(QStringLiteral("int main(void)"));
     w.line(QStringLiteral("{"));
@@ -419,7 +588,8 @@ void writeC(const Scenario &scenario, const QString &actor, ProgramWriter &w)
         w.beginStep(index);
         w.line(QStringLiteral("/* Step %1: %2").arg(index + 1).arg(stepHeading(step)));
         for (const QString &text : ProgramWriter::wrap(step.narration, 92))
-            w.line(QStringLiteral(" * ") + QString(text).replace(QStringLiteral("*/"), QStringLiteral("* /")));
+            w.line(QStringLiteral(" * ") +
+                   QString(text).replace(QStringLiteral("*/"), QStringLiteral("* /")));
         w.line(QStringLiteral(" */"));
         writeStep(w, scenario, index, names);
         w.endStep();

@@ -20,8 +20,8 @@ ProgramNeeds needsOf(const Scenario &scenario, const QString &actor)
         }
         if (call == QLatin1String("recvfrom"))
             needs.sender = needs.printsAddress = true;
-        if (call == QLatin1String("accept") || call == QLatin1String("getsockname")
-            || call == QLatin1String("getpeername"))
+        if (call == QLatin1String("accept") || call == QLatin1String("getsockname") ||
+            call == QLatin1String("getpeername"))
             needs.printsAddress = true;
         if (call == QLatin1String("process")) {
             needs.memory = needs.receivesData = true;
@@ -71,8 +71,9 @@ QString stepHeading(const ScenarioStep &step)
         const QVariant port = step.args.value(QStringLiteral("port"));
         parts << (port.isValid() ? address + u':' + port.toString() : address);
     }
-    for (const QString &key : {QStringLiteral("backlog"), QStringLiteral("how"), QStringLiteral("option"),
-                               QStringLiteral("transform"), QStringLiteral("domain"), QStringLiteral("type")}) {
+    for (const QString &key :
+         {QStringLiteral("backlog"), QStringLiteral("how"), QStringLiteral("option"),
+          QStringLiteral("transform"), QStringLiteral("domain"), QStringLiteral("type")}) {
         if (step.args.contains(key))
             parts << step.args.value(key).toString();
     }

@@ -17,12 +17,12 @@ namespace codegen {
 /// -Wall -Wextra -Werror (no unused helper).
 struct ProgramNeeds
 {
-    QList<int> steps;              // the actor's steps, in script order
-    QStringList sockets;           // socket names, in order of first use
-    bool memory = false;           // the bytes last received (recv, recvfrom, echo, process)
-    bool sender = false;           // the address of the last recvfrom
-    bool receivesData = false;     // a call reports received bytes
-    bool printsAddress = false;    // accept, recvfrom, getsockname, getpeername
+    QList<int> steps;           // the actor's steps, in script order
+    QStringList sockets;        // socket names, in order of first use
+    bool memory = false;        // the bytes last received (recv, recvfrom, echo, process)
+    bool sender = false;        // the address of the last recvfrom
+    bool receivesData = false;  // a call reports received bytes
+    bool printsAddress = false; // accept, recvfrom, getsockname, getpeername
     bool icmp = false;
     bool httpResponse = false;
 };

@@ -11,22 +11,65 @@ namespace {
 
 const QSet<QString> &pythonReserved()
 {
-    static const QSet<QString> names = {
-        QStringLiteral("False"), QStringLiteral("None"), QStringLiteral("True"), QStringLiteral("and"),
-        QStringLiteral("as"), QStringLiteral("assert"), QStringLiteral("async"), QStringLiteral("await"),
-        QStringLiteral("break"), QStringLiteral("class"), QStringLiteral("continue"), QStringLiteral("def"),
-        QStringLiteral("del"), QStringLiteral("elif"), QStringLiteral("else"), QStringLiteral("except"),
-        QStringLiteral("finally"), QStringLiteral("for"), QStringLiteral("from"), QStringLiteral("global"),
-        QStringLiteral("if"), QStringLiteral("import"), QStringLiteral("in"), QStringLiteral("is"),
-        QStringLiteral("lambda"), QStringLiteral("nonlocal"), QStringLiteral("not"), QStringLiteral("or"),
-        QStringLiteral("pass"), QStringLiteral("raise"), QStringLiteral("return"), QStringLiteral("try"),
-        QStringLiteral("while"), QStringLiteral("with"), QStringLiteral("yield"), QStringLiteral("socket"),
-        QStringLiteral("errno"), QStringLiteral("fcntl"), QStringLiteral("os"), QStringLiteral("struct"),
-        QStringLiteral("report"), QStringLiteral("failed"), QStringLiteral("shown"), QStringLiteral("received"),
-        QStringLiteral("sender"), QStringLiteral("result"), QStringLiteral("error"), QStringLiteral("data"),
-        QStringLiteral("message"), QStringLiteral("peer"), QStringLiteral("flags"), QStringLiteral("address"),
-        QStringLiteral("icmp_echo_request"), QStringLiteral("http_response"), QStringLiteral("print"),
-        QStringLiteral("len"), QStringLiteral("bytes"), QStringLiteral("str"), QStringLiteral("format_address")};
+    static const QSet<QString> names = {QStringLiteral("False"),
+                                        QStringLiteral("None"),
+                                        QStringLiteral("True"),
+                                        QStringLiteral("and"),
+                                        QStringLiteral("as"),
+                                        QStringLiteral("assert"),
+                                        QStringLiteral("async"),
+                                        QStringLiteral("await"),
+                                        QStringLiteral("break"),
+                                        QStringLiteral("class"),
+                                        QStringLiteral("continue"),
+                                        QStringLiteral("def"),
+                                        QStringLiteral("del"),
+                                        QStringLiteral("elif"),
+                                        QStringLiteral("else"),
+                                        QStringLiteral("except"),
+                                        QStringLiteral("finally"),
+                                        QStringLiteral("for"),
+                                        QStringLiteral("from"),
+                                        QStringLiteral("global"),
+                                        QStringLiteral("if"),
+                                        QStringLiteral("import"),
+                                        QStringLiteral("in"),
+                                        QStringLiteral("is"),
+                                        QStringLiteral("lambda"),
+                                        QStringLiteral("nonlocal"),
+                                        QStringLiteral("not"),
+                                        QStringLiteral("or"),
+                                        QStringLiteral("pass"),
+                                        QStringLiteral("raise"),
+                                        QStringLiteral("return"),
+                                        QStringLiteral("try"),
+                                        QStringLiteral("while"),
+                                        QStringLiteral("with"),
+                                        QStringLiteral("yield"),
+                                        QStringLiteral("socket"),
+                                        QStringLiteral("errno"),
+                                        QStringLiteral("fcntl"),
+                                        QStringLiteral("os"),
+                                        QStringLiteral("struct"),
+                                        QStringLiteral("report"),
+                                        QStringLiteral("failed"),
+                                        QStringLiteral("shown"),
+                                        QStringLiteral("received"),
+                                        QStringLiteral("sender"),
+                                        QStringLiteral("result"),
+                                        QStringLiteral("error"),
+                                        QStringLiteral("data"),
+                                        QStringLiteral("message"),
+                                        QStringLiteral("peer"),
+                                        QStringLiteral("flags"),
+                                        QStringLiteral("address"),
+                                        QStringLiteral("icmp_echo_request"),
+                                        QStringLiteral("http_response"),
+                                        QStringLiteral("print"),
+                                        QStringLiteral("len"),
+                                        QStringLiteral("bytes"),
+                                        QStringLiteral("str"),
+                                        QStringLiteral("format_address")};
     return names;
 }
 
@@ -64,9 +107,11 @@ void writePayload(ProgramWriter &w, const ScenarioStep &step)
     const std::optional<QByteArray> literal = literalPayload(step);
     const int repeat = step.args.value(QStringLiteral("repeat"), 1).toInt();
     const QString source = literal ? ProgramWriter::pythonBytes(*literal) : QStringLiteral("received");
-    w.line(QStringLiteral("message = %1%2").arg(source, repeat > 1 ? QStringLiteral(" * %1").arg(repeat) : QString()));
+    w.line(QStringLiteral("message = %1%2")
+               .arg(source, repeat > 1 ? QStringLiteral(" * %1").arg(repeat) : QString()));
     if (step.args.contains(QStringLiteral("icmp")))
-        w.line(QStringLiteral("message = icmp_echo_request(message, %1)").arg(step.args.value(QStringLiteral("sequence"), 1).toInt()));
+        w.line(QStringLiteral("message = icmp_echo_request(message, %1)")
+                   .arg(step.args.value(QStringLiteral("sequence"), 1).toInt()));
 }
 
 // The statements of a step, inside its try block; `report` is the line that reports success.
@@ -76,7 +121,8 @@ void writeCall(ProgramWriter &w, const Scenario &scenario, int index, const QHas
     const int number = index + 1;
     const QString &call = step.call;
     const QString sock = names.value(step.socket, QStringLiteral("None"));
-    const QString domain = scenario.domainOf(step.socket).isEmpty() ? QStringLiteral("AF_INET") : scenario.domainOf(step.socket);
+    const QString domain =
+        scenario.domainOf(step.socket).isEmpty() ? QStringLiteral("AF_INET") : scenario.domainOf(step.socket);
     const QVariantMap &args = step.args;
     const QString reportZero = QStringLiteral("report(%1, \"%2\", 0)").arg(number).arg(call);
 
@@ -88,10 +134,11 @@ void writeCall(ProgramWriter &w, const Scenario &scenario, int index, const QHas
                         pyConstant(args.value(QStringLiteral("protocol"), QStringLiteral("0")).toString())));
         w.line(QStringLiteral("report(%1, \"socket\", %2.fileno())").arg(number).arg(created));
     } else if (call == QLatin1String("bind") || call == QLatin1String("connect")) {
-        if (call == QLatin1String("bind") && domain == QLatin1String("AF_UNIX")
-            && !args.value(QStringLiteral("address")).toString().startsWith(u'@')) {
-            w.line(QStringLiteral("if os.path.exists(%1):  # a file left by an earlier run would be EADDRINUSE")
-                       .arg(pyAddress(domain, step)));
+        if (call == QLatin1String("bind") && domain == QLatin1String("AF_UNIX") &&
+            !args.value(QStringLiteral("address")).toString().startsWith(u'@')) {
+            w.line(
+                QStringLiteral("if os.path.exists(%1):  # a file left by an earlier run would be EADDRINUSE")
+                    .arg(pyAddress(domain, step)));
             w.line(QStringLiteral("    os.unlink(%1)").arg(pyAddress(domain, step)));
         }
         w.line(QStringLiteral("%1.%2(%3)").arg(sock, call, pyAddress(domain, step)));
@@ -107,26 +154,34 @@ void writeCall(ProgramWriter &w, const Scenario &scenario, int index, const QHas
     } else if (call == QLatin1String("send") || call == QLatin1String("sendto")) {
         writePayload(w, step);
         const QString flags = pyFlags(step, true);
-        w.line(QStringLiteral("# MSG_NOSIGNAL: a send on a closed connection fails with EPIPE instead of a signal."));
+        w.line(QStringLiteral(
+            "# MSG_NOSIGNAL: a send on a closed connection fails with EPIPE instead of a signal."));
         if (call == QLatin1String("send")) {
             w.line(QStringLiteral("result = %1.send(message, %2)").arg(sock, flags));
         } else if (args.value(QStringLiteral("reply")).toBool()) {
             w.line(QStringLiteral("# Answer to the address the last recvfrom() reported."));
-            w.line(QStringLiteral("result = %1.sendto(message, %2, sender) if sender is not None else %1.send(message, %2)")
-                       .arg(sock, flags));
+            w.line(
+                QStringLiteral(
+                    "result = %1.sendto(message, %2, sender) if sender is not None else %1.send(message, %2)")
+                    .arg(sock, flags));
         } else if (args.contains(QStringLiteral("address"))) {
-            w.line(QStringLiteral("result = %1.sendto(message, %2, %3)").arg(sock, flags, pyAddress(domain, step)));
+            w.line(QStringLiteral("result = %1.sendto(message, %2, %3)")
+                       .arg(sock, flags, pyAddress(domain, step)));
         } else {
             w.line(QStringLiteral("result = %1.send(message, %2)").arg(sock, flags));
         }
         w.line(QStringLiteral("report(%1, \"%2\", result)").arg(number).arg(call));
     } else if (call == QLatin1String("recv") || call == QLatin1String("recvfrom")) {
         const int length = args.value(QStringLiteral("length"), 1024).toInt();
-        const bool peek = args.value(QStringLiteral("flags")).toStringList().contains(QStringLiteral("MSG_PEEK"));
+        const bool peek =
+            args.value(QStringLiteral("flags")).toStringList().contains(QStringLiteral("MSG_PEEK"));
         if (call == QLatin1String("recv"))
             w.line(QStringLiteral("data = %1.recv(%2, %3)").arg(sock).arg(length).arg(pyFlags(step, false)));
         else
-            w.line(QStringLiteral("data, peer = %1.recvfrom(%2, %3)").arg(sock).arg(length).arg(pyFlags(step, false)));
+            w.line(QStringLiteral("data, peer = %1.recvfrom(%2, %3)")
+                       .arg(sock)
+                       .arg(length)
+                       .arg(pyFlags(step, false)));
         w.line(QStringLiteral("report(%1, \"%2\", len(data), data)").arg(number).arg(call));
         if (!peek)
             w.line(QStringLiteral("received = data"));
@@ -136,7 +191,8 @@ void writeCall(ProgramWriter &w, const Scenario &scenario, int index, const QHas
             w.line(QStringLiteral("    print(\"  from\", format_address(peer), flush=True)"));
         }
     } else if (call == QLatin1String("shutdown")) {
-        w.line(QStringLiteral("%1.shutdown(socket.%2)").arg(sock, args.value(QStringLiteral("how")).toString()));
+        w.line(
+            QStringLiteral("%1.shutdown(socket.%2)").arg(sock, args.value(QStringLiteral("how")).toString()));
         w.line(reportZero);
     } else if (call == QLatin1String("close")) {
         w.line(QStringLiteral("%1.close()").arg(sock));
@@ -152,16 +208,21 @@ void writeCall(ProgramWriter &w, const Scenario &scenario, int index, const QHas
         const int value = args.value(QStringLiteral("value")).toInt();
         if (option == QLatin1String("SO_LINGER")) {
             w.line(QStringLiteral("# SO_LINGER takes a struct: on, and how many seconds close() may wait."));
-            w.line(QStringLiteral("%1.setsockopt(socket.%2, socket.%3, struct.pack(\"ii\", 1, %4))").arg(sock, level, option).arg(value));
+            w.line(QStringLiteral("%1.setsockopt(socket.%2, socket.%3, struct.pack(\"ii\", 1, %4))")
+                       .arg(sock, level, option)
+                       .arg(value));
         } else {
-            w.line(QStringLiteral("%1.setsockopt(socket.%2, socket.%3, %4)").arg(sock, level, option).arg(value));
+            w.line(QStringLiteral("%1.setsockopt(socket.%2, socket.%3, %4)")
+                       .arg(sock, level, option)
+                       .arg(value));
         }
         w.line(reportZero);
     } else if (call == QLatin1String("fcntl")) {
         const bool on = args.value(QStringLiteral("O_NONBLOCK"), true).toBool();
         w.line(QStringLiteral("flags = fcntl.fcntl(%1.fileno(), fcntl.F_GETFL)").arg(sock));
         w.line(QStringLiteral("fcntl.fcntl(%1.fileno(), fcntl.F_SETFL, %2)")
-                   .arg(sock, on ? QStringLiteral("flags | os.O_NONBLOCK") : QStringLiteral("flags & ~os.O_NONBLOCK")));
+                   .arg(sock, on ? QStringLiteral("flags | os.O_NONBLOCK")
+                                 : QStringLiteral("flags & ~os.O_NONBLOCK")));
         w.line(reportZero);
     } else if (call == QLatin1String("process")) {
         const QString transform = args.value(QStringLiteral("transform")).toString();
@@ -186,14 +247,22 @@ void writePython(const Scenario &scenario, const QString &actor, ProgramWriter &
     const ScenarioActor *info = scenario.actor(actor);
     const QString title = info && !info->title.isEmpty() ? info->title : actor;
     w.line(QStringLiteral("#!/usr/bin/env python3"));
-    w.line(QStringLiteral("# SocketScope: the %1 of \"%2\" (%3).").arg(title.toLower(), scenario.title, scenario.id));
-    w.line(QStringLiteral("# Generated from the scenario's steps: each block below is one call the %1 made,").arg(title.toLower()));
+    w.line(QStringLiteral("# SocketScope: the %1 of \"%2\" (%3).")
+               .arg(title.toLower(), scenario.title, scenario.id));
+    w.line(QStringLiteral("# Generated from the scenario's steps: each block below is one call the %1 made,")
+               .arg(title.toLower()));
     w.line(QStringLiteral("# with the narration of that step. After each call the program prints a line"));
     w.line(QStringLiteral("# \"step N call = result\" (and the errno's name when the call failed)."));
     w.line(QStringLiteral("#"));
     w.line(QStringLiteral("# Run:  python3 %1.py").arg(identifier(actor, {})));
-    w.lines({{}, QStringLiteral("import errno"), QStringLiteral("import fcntl"), QStringLiteral("import os"),
-             QStringLiteral("import socket"), QStringLiteral("import struct"), {}, {}});
+    w.lines({{},
+             QStringLiteral("import errno"),
+             QStringLiteral("import fcntl"),
+             QStringLiteral("import os"),
+             QStringLiteral("import socket"),
+             QStringLiteral("import struct"),
+             {},
+             {}});
     w.lines({QStringLiteral("def shown(data):"),
              QStringLiteral("    text = \"\""),
              QStringLiteral("    for byte in data[:256]:"),
@@ -211,19 +280,22 @@ void writePython(const Scenario &scenario, const QString &actor, ProgramWriter &
              QStringLiteral("        else:"),
              QStringLiteral("            text += \"\\\\x%02x\" % byte"),
              QStringLiteral("    return text + (\"...\" if len(data) > 256 else \"\")"),
-             {}, {},
+             {},
+             {},
              QStringLiteral("def report(step, call, result, data=None):"),
              QStringLiteral("    \"\"\"Prints what a call returned, as the C program does.\"\"\""),
              QStringLiteral("    line = \"step %d %s = %d\" % (step, call, result)"),
              QStringLiteral("    if data is not None:"),
              QStringLiteral("        line += ' data \"%s\"' % shown(data)"),
              QStringLiteral("    print(line, flush=True)"),
-             {}, {},
+             {},
+             {},
              QStringLiteral("def failed(step, call, error):"),
              QStringLiteral("    \"\"\"Python raises OSError where C returns -1 and sets errno.\"\"\""),
              QStringLiteral("    name = errno.errorcode.get(error.errno, \"E?\")"),
              QStringLiteral("    print(\"step %d %s = -1 %s\" % (step, call, name), flush=True)"),
-             {}, {},
+             {},
+             {},
              QStringLiteral("def format_address(address):"),
              QStringLiteral("    if isinstance(address, tuple) and len(address) == 2:"),
              QStringLiteral("        return \"%s:%d\" % address"),
@@ -234,31 +306,41 @@ void writePython(const Scenario &scenario, const QString &actor, ProgramWriter &
              QStringLiteral("    if isinstance(address, bytes):"),
              QStringLiteral("        address = address.decode(errors=\"replace\")"),
              QStringLiteral("    return \"@\" + address[1:] if address.startswith(\"\\0\") else address"),
-             {}, {}});
+             {},
+             {}});
     if (needs.icmp) {
         w.lines({QStringLiteral("def icmp_echo_request(payload, sequence):"),
-                 QStringLiteral("    \"\"\"An ICMP echo request: type 8, code 0, checksum, identifier, sequence, payload.\"\"\""),
+                 QStringLiteral("    \"\"\"An ICMP echo request: type 8, code 0, checksum, identifier, "
+                                "sequence, payload.\"\"\""),
                  QStringLiteral("    packet = struct.pack(\"!BBHHH\", 8, 0, 0, 0x5353, sequence) + payload"),
                  QStringLiteral("    padded = packet + b\"\\0\" * (len(packet) % 2)"),
-                 QStringLiteral("    total = sum((padded[i] << 8) | padded[i + 1] for i in range(0, len(padded), 2))"),
+                 QStringLiteral(
+                     "    total = sum((padded[i] << 8) | padded[i + 1] for i in range(0, len(padded), 2))"),
                  QStringLiteral("    while total >> 16:"),
                  QStringLiteral("        total = (total & 0xFFFF) + (total >> 16)"),
                  QStringLiteral("    checksum = ~total & 0xFFFF"),
                  QStringLiteral("    return packet[:2] + struct.pack(\"!H\", checksum) + packet[4:]"),
-                 {}, {}});
+                 {},
+                 {}});
     }
     if (needs.httpResponse) {
-        w.lines({QStringLiteral("def http_response(request):"),
-                 QStringLiteral("    \"\"\"A small HTML page naming the path the request line asked for.\"\"\""),
-                 QStringLiteral("    words = request.split(b\"\\n\")[0].strip().split(b\" \")"),
-                 QStringLiteral("    path = words[1] if len(words) >= 2 else b\"/\""),
-                 QStringLiteral("    escaped = path.replace(b\"&\", b\"&amp;\").replace(b\"<\", b\"&lt;\")"),
-                 QStringLiteral("    escaped = escaped.replace(b\">\", b\"&gt;\").replace(b'\"', b\"&quot;\")"),
-                 QStringLiteral("    body = (b\"<!DOCTYPE html>\\n<html><head><title>SocketScope</title></head>\\n\""),
-                 QStringLiteral("            b\"<body><h1>Hello from the server</h1><p>You asked for \" + escaped + b\"</p></body></html>\\n\")"),
-                 QStringLiteral("    return (b\"HTTP/1.1 200 OK\\r\\nContent-Type: text/html; charset=utf-8\\r\\nContent-Length: \""),
-                 QStringLiteral("            + str(len(body)).encode() + b\"\\r\\nConnection: close\\r\\n\\r\\n\" + body)"),
-                 {}, {}});
+        w.lines(
+            {QStringLiteral("def http_response(request):"),
+             QStringLiteral("    \"\"\"A small HTML page naming the path the request line asked for.\"\"\""),
+             QStringLiteral("    words = request.split(b\"\\n\")[0].strip().split(b\" \")"),
+             QStringLiteral("    path = words[1] if len(words) >= 2 else b\"/\""),
+             QStringLiteral("    escaped = path.replace(b\"&\", b\"&amp;\").replace(b\"<\", b\"&lt;\")"),
+             QStringLiteral("    escaped = escaped.replace(b\">\", b\"&gt;\").replace(b'\"', b\"&quot;\")"),
+             QStringLiteral(
+                 "    body = (b\"<!DOCTYPE html>\\n<html><head><title>SocketScope</title></head>\\n\""),
+             QStringLiteral("            b\"<body><h1>Hello from the server</h1><p>You asked for \" + "
+                            "escaped + b\"</p></body></html>\\n\")"),
+             QStringLiteral("    return (b\"HTTP/1.1 200 OK\\r\\nContent-Type: text/html; "
+                            "charset=utf-8\\r\\nContent-Length: \""),
+             QStringLiteral(
+                 "            + str(len(body)).encode() + b\"\\r\\nConnection: close\\r\\n\\r\\n\" + body)"),
+             {},
+             {}});
     }
     QHash<QString, QString> names;
     QSet<QString> taken = pythonReserved();

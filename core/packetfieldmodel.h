@@ -30,8 +30,8 @@ private:
     struct Node
     {
         DecodedField field;
-        int parent = -1;   // index into m_nodes, -1 for a layer
-        int row = 0;       // among its siblings
+        int parent = -1; // index into m_nodes, -1 for a layer
+        int row = 0;     // among its siblings
         QList<int> children;
     };
     void add(const DecodedField &field, int parent, int row);

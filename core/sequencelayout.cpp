@@ -102,9 +102,11 @@ void SequenceLayout::resolvePending()
     for (const Unresolved &pending : m_unresolved) {
         Item &item = m_items[pending.row];
         if (item.lane < 0)
-            item.lane = pending.handshake ? laneOfLocal(pending.src, pending.dst) : laneOfAddress(pending.src, pending.dst);
+            item.lane = pending.handshake ? laneOfLocal(pending.src, pending.dst)
+                                          : laneOfAddress(pending.src, pending.dst);
         if (item.toLane < 0)
-            item.toLane = pending.handshake ? laneOfLocal(pending.dst, pending.src) : laneOfAddress(pending.dst, pending.src);
+            item.toLane = pending.handshake ? laneOfLocal(pending.dst, pending.src)
+                                            : laneOfAddress(pending.dst, pending.src);
         if (item.lane < 0 || item.toLane < 0)
             still.push_back(pending);
     }
@@ -182,7 +184,8 @@ qsizetype SequenceLayout::rowOf(qint64 seq) const
     return row < rowCount() && m_items[row].seq == seq ? row : -1;
 }
 
-std::vector<std::array<int, SequenceLayout::KindCount>> SequenceLayout::density(int binCount, qsizetype rows) const
+std::vector<std::array<int, SequenceLayout::KindCount>> SequenceLayout::density(int binCount,
+                                                                                qsizetype rows) const
 {
     std::vector<std::array<int, KindCount>> bins(std::max(binCount, 0), std::array<int, KindCount>{});
     rows = std::min(rows, rowCount());

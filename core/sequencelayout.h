@@ -21,15 +21,15 @@ public:
     enum class ItemKind : quint8 { Call, Blocked, Packet, State, Transfer, Note };
     struct Lane
     {
-        QString actor;   // empty for sockets the kernel made before anyone held them
-        QString socket;  // empty for the actor's own lane (calls on no socket, e.g. process)
+        QString actor;  // empty for sockets the kernel made before anyone held them
+        QString socket; // empty for the actor's own lane (calls on no socket, e.g. process)
     };
     struct Item
     {
         qint64 seq = -1;
-        qint32 lane = -1;      // -1: unknown, or the whole width (notes)
-        qint32 toLane = -1;    // arrows: the receiving lane
-        qint32 waitFrom = -1;  // a call that waited: the row of its "blocked" item
+        qint32 lane = -1;     // -1: unknown, or the whole width (notes)
+        qint32 toLane = -1;   // arrows: the receiving lane
+        qint32 waitFrom = -1; // a call that waited: the row of its "blocked" item
         ItemKind kind = ItemKind::Call;
     };
     static constexpr int KindCount = 6;
@@ -84,5 +84,5 @@ private:
         bool handshake;
     };
     static constexpr size_t MaxUnresolved = 256;
-    std::vector<Unresolved> m_unresolved;   // packet rows with a lane not known yet
+    std::vector<Unresolved> m_unresolved; // packet rows with a lane not known yet
 };

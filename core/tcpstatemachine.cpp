@@ -5,10 +5,10 @@ namespace tcpstatemachine {
 const QStringList &states()
 {
     static const QStringList names = {
-        QStringLiteral("CLOSED"),     QStringLiteral("LISTEN"),     QStringLiteral("SYN_SENT"),
+        QStringLiteral("CLOSED"),       QStringLiteral("LISTEN"),      QStringLiteral("SYN_SENT"),
         QStringLiteral("SYN_RECEIVED"), QStringLiteral("ESTABLISHED"), QStringLiteral("FIN_WAIT_1"),
-        QStringLiteral("FIN_WAIT_2"), QStringLiteral("CLOSING"),    QStringLiteral("TIME_WAIT"),
-        QStringLiteral("CLOSE_WAIT"), QStringLiteral("LAST_ACK")};
+        QStringLiteral("FIN_WAIT_2"),   QStringLiteral("CLOSING"),     QStringLiteral("TIME_WAIT"),
+        QStringLiteral("CLOSE_WAIT"),   QStringLiteral("LAST_ACK")};
     return names;
 }
 
@@ -19,8 +19,10 @@ const QList<Transition> &transitions()
         {QStringLiteral("CLOSED"), QStringLiteral("SYN_SENT"), QStringLiteral("connect() / send SYN")},
         {QStringLiteral("LISTEN"), QStringLiteral("SYN_RECEIVED"), QStringLiteral("recv SYN / send SYN+ACK")},
         {QStringLiteral("LISTEN"), QStringLiteral("CLOSED"), QStringLiteral("close()")},
-        {QStringLiteral("SYN_SENT"), QStringLiteral("ESTABLISHED"), QStringLiteral("recv SYN+ACK / send ACK")},
-        {QStringLiteral("SYN_SENT"), QStringLiteral("SYN_RECEIVED"), QStringLiteral("recv SYN / send SYN+ACK")},
+        {QStringLiteral("SYN_SENT"), QStringLiteral("ESTABLISHED"),
+         QStringLiteral("recv SYN+ACK / send ACK")},
+        {QStringLiteral("SYN_SENT"), QStringLiteral("SYN_RECEIVED"),
+         QStringLiteral("recv SYN / send SYN+ACK")},
         {QStringLiteral("SYN_SENT"), QStringLiteral("CLOSED"), QStringLiteral("close() or timeout")},
         {QStringLiteral("SYN_RECEIVED"), QStringLiteral("ESTABLISHED"), QStringLiteral("recv ACK")},
         {QStringLiteral("SYN_RECEIVED"), QStringLiteral("FIN_WAIT_1"), QStringLiteral("close() / send FIN")},
@@ -29,10 +31,12 @@ const QList<Transition> &transitions()
         {QStringLiteral("ESTABLISHED"), QStringLiteral("CLOSE_WAIT"), QStringLiteral("recv FIN / send ACK")},
         {QStringLiteral("FIN_WAIT_1"), QStringLiteral("FIN_WAIT_2"), QStringLiteral("recv ACK")},
         {QStringLiteral("FIN_WAIT_1"), QStringLiteral("CLOSING"), QStringLiteral("recv FIN / send ACK")},
-        {QStringLiteral("FIN_WAIT_1"), QStringLiteral("TIME_WAIT"), QStringLiteral("recv FIN+ACK / send ACK")},
+        {QStringLiteral("FIN_WAIT_1"), QStringLiteral("TIME_WAIT"),
+         QStringLiteral("recv FIN+ACK / send ACK")},
         {QStringLiteral("FIN_WAIT_2"), QStringLiteral("TIME_WAIT"), QStringLiteral("recv FIN / send ACK")},
         {QStringLiteral("CLOSING"), QStringLiteral("TIME_WAIT"), QStringLiteral("recv ACK")},
-        {QStringLiteral("TIME_WAIT"), QStringLiteral("CLOSED"), QStringLiteral("after 2 MSL (60 s on Linux)")},
+        {QStringLiteral("TIME_WAIT"), QStringLiteral("CLOSED"),
+         QStringLiteral("after 2 MSL (60 s on Linux)")},
         {QStringLiteral("CLOSE_WAIT"), QStringLiteral("LAST_ACK"), QStringLiteral("close() / send FIN")},
         {QStringLiteral("LAST_ACK"), QStringLiteral("CLOSED"), QStringLiteral("recv ACK")},
     };
@@ -67,11 +71,13 @@ const Transition *find(const QString &from, const QString &to)
 QString whyNoStates(const QString &domain, const QString &type)
 {
     if (domain == QLatin1String("AF_UNIX"))
-        return QStringLiteral("A Unix-domain socket never leaves this machine: the kernel links the two sockets "
-                              "directly, with no handshake and no packets, so it has none of TCP's states.");
+        return QStringLiteral(
+            "A Unix-domain socket never leaves this machine: the kernel links the two sockets "
+            "directly, with no handshake and no packets, so it has none of TCP's states.");
     if (type == QLatin1String("SOCK_DGRAM"))
-        return QStringLiteral("UDP is connectionless: every datagram stands alone, with no handshake and no close, "
-                              "so a UDP socket has no connection state to move through.");
+        return QStringLiteral(
+            "UDP is connectionless: every datagram stands alone, with no handshake and no close, "
+            "so a UDP socket has no connection state to move through.");
     if (type == QLatin1String("SOCK_RAW"))
         return QStringLiteral("A raw socket (ICMP echo here) works below the transport layer: no ports, no "
                               "connection, so no TCP states.");

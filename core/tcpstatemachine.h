@@ -11,7 +11,7 @@ struct Transition
 {
     QString from;
     QString to;
-    QString label;   // "recv SYN / send SYN+ACK"
+    QString label; // "recv SYN / send SYN+ACK"
 };
 
 /// CLOSED, LISTEN, SYN_SENT, SYN_RECEIVED, ESTABLISHED, FIN_WAIT_1, FIN_WAIT_2, CLOSING, TIME_WAIT,

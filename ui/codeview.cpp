@@ -45,8 +45,8 @@ CodeView::~CodeView() = default;
 
 void CodeView::setScenario(const Scenario &scenario)
 {
-    const bool same = scenario.id == m_scenario.id && scenario.steps.size() == m_scenario.steps.size()
-                      && scenario.source == m_scenario.source && !m_programs.isEmpty();
+    const bool same = scenario.id == m_scenario.id && scenario.steps.size() == m_scenario.steps.size() &&
+                      scenario.source == m_scenario.source && !m_programs.isEmpty();
     m_scenario = scenario;
     if (same)
         return;
@@ -153,7 +153,8 @@ void CodeView::showSnapshot(const SessionSnapshot &snapshot)
             text += u' ' + tr("Waiting (wavy underline): ") + waiting.join(QStringLiteral("; ")) + u'.';
         m_status->setText(text);
     } else {
-        m_status->setText(tr("No step has run yet. The programs below are generated from the scenario's steps."));
+        m_status->setText(
+            tr("No step has run yet. The programs below are generated from the scenario's steps."));
     }
 }
 

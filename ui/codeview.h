@@ -51,7 +51,7 @@ private:
     Scenario m_scenario;
     QTabWidget *m_tabs = nullptr;
     QLabel *m_status = nullptr;
-    QList<GeneratedProgram> m_programs;   // one per tab
+    QList<GeneratedProgram> m_programs; // one per tab
     QList<QPlainTextEdit *> m_editors;
     QList<Marks> m_marks;
     QString m_followActor;

@@ -67,12 +67,18 @@ DiagramStyle::PacketShape DiagramStyle::shapeOf(const PacketInfo &packet)
 QString DiagramStyle::shapeName(PacketShape shape)
 {
     switch (shape) {
-    case PacketShape::Syn: return QStringLiteral("syn");
-    case PacketShape::Fin: return QStringLiteral("fin");
-    case PacketShape::Reset: return QStringLiteral("reset");
-    case PacketShape::Data: return QStringLiteral("data");
-    case PacketShape::Ack: return QStringLiteral("ack");
-    case PacketShape::Datagram: return QStringLiteral("datagram");
+    case PacketShape::Syn:
+        return QStringLiteral("syn");
+    case PacketShape::Fin:
+        return QStringLiteral("fin");
+    case PacketShape::Reset:
+        return QStringLiteral("reset");
+    case PacketShape::Data:
+        return QStringLiteral("data");
+    case PacketShape::Ack:
+        return QStringLiteral("ack");
+    case PacketShape::Datagram:
+        return QStringLiteral("datagram");
     }
     return {};
 }
@@ -80,27 +86,36 @@ QString DiagramStyle::shapeName(PacketShape shape)
 QString DiagramStyle::packetLabel(const PacketInfo &packet)
 {
     if (packet.proto == QLatin1String("TCP")) {
-        QString label = u'[' + packet.flags.join(QStringLiteral(", ")) + QStringLiteral("] seq=") + QString::number(packet.seq);
+        QString label = u'[' + packet.flags.join(QStringLiteral(", ")) + QStringLiteral("] seq=") +
+                        QString::number(packet.seq);
         if (packet.flags.contains(QStringLiteral("ACK")))
             label += QStringLiteral(" ack=") + QString::number(packet.ack);
         return label + QStringLiteral(" len=") + QString::number(packet.len);
     }
     if (packet.proto.startsWith(QLatin1String("ICMP")))
-        return packet.proto + u' ' + packet.flags.join(u' ') + QStringLiteral(" len=") + QString::number(packet.len);
+        return packet.proto + u' ' + packet.flags.join(u' ') + QStringLiteral(" len=") +
+               QString::number(packet.len);
     const QString from = packet.src.section(u':', -1);
     const QString to = packet.dst.section(u':', -1);
-    return packet.proto + u' ' + from + QStringLiteral(" → ") + to + QStringLiteral(" len=") + QString::number(packet.len);
+    return packet.proto + u' ' + from + QStringLiteral(" → ") + to + QStringLiteral(" len=") +
+           QString::number(packet.len);
 }
 
 QPen DiagramStyle::packetPen(PacketShape shape) const
 {
     switch (shape) {
-    case PacketShape::Syn: return QPen(syn, 2.5);
-    case PacketShape::Fin: return QPen(fin, 2.0);
-    case PacketShape::Reset: return QPen(reset, 2.0, Qt::DashLine);
-    case PacketShape::Data: return QPen(data, 3.0);
-    case PacketShape::Ack: return QPen(ack, 1.0);
-    case PacketShape::Datagram: return QPen(datagram, 2.0, Qt::DashDotLine);
+    case PacketShape::Syn:
+        return QPen(syn, 2.5);
+    case PacketShape::Fin:
+        return QPen(fin, 2.0);
+    case PacketShape::Reset:
+        return QPen(reset, 2.0, Qt::DashLine);
+    case PacketShape::Data:
+        return QPen(data, 3.0);
+    case PacketShape::Ack:
+        return QPen(ack, 1.0);
+    case PacketShape::Datagram:
+        return QPen(datagram, 2.0, Qt::DashDotLine);
     }
     return QPen(text);
 }
@@ -143,12 +158,18 @@ void DiagramStyle::drawArrowHead(QPainter &painter, PacketShape shape, QPointF f
 QColor DiagramStyle::kindColor(SequenceLayout::ItemKind kind) const
 {
     switch (kind) {
-    case SequenceLayout::ItemKind::Call: return call;
-    case SequenceLayout::ItemKind::Blocked: return blocked;
-    case SequenceLayout::ItemKind::Packet: return data;
-    case SequenceLayout::ItemKind::State: return state;
-    case SequenceLayout::ItemKind::Transfer: return transfer;
-    case SequenceLayout::ItemKind::Note: return muted;
+    case SequenceLayout::ItemKind::Call:
+        return call;
+    case SequenceLayout::ItemKind::Blocked:
+        return blocked;
+    case SequenceLayout::ItemKind::Packet:
+        return data;
+    case SequenceLayout::ItemKind::State:
+        return state;
+    case SequenceLayout::ItemKind::Transfer:
+        return transfer;
+    case SequenceLayout::ItemKind::Note:
+        return muted;
     }
     return text;
 }

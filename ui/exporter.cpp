@@ -40,7 +40,9 @@ Exporter::Exporter(ViewContext &context, SequenceDiagram *diagram, QWidget *dial
     });
     add(tr("Sequence diagram as &PNG…"), QStringLiteral("exportPng"), [this] {
         run(tr("Export the sequence diagram as PNG"), tr("PNG images (*.png)"), QStringLiteral("png"),
-            [this](const QString &file) { return m_diagram ? writePng(*m_diagram, file) : tr("no diagram"); });
+            [this](const QString &file) {
+                return m_diagram ? writePng(*m_diagram, file) : tr("no diagram");
+            });
     });
     add(tr("Trace as &JSON…"), QStringLiteral("exportTrace"), [this] {
         run(tr("Export the trace"), tr("SocketScope traces (*.json)"), QStringLiteral("json"),
@@ -53,7 +55,9 @@ Exporter::Exporter(ViewContext &context, SequenceDiagram *diagram, QWidget *dial
     // Only when packets can be seen: an empty capture would tell the reader nothing true.
     auto updatePcap = [this, pcap] {
         pcap->setEnabled(m_context && m_context->capture());
-        pcap->setToolTip(pcap->isEnabled() ? QString() : m_context ? m_context->modeDescription() : QString());
+        pcap->setToolTip(pcap->isEnabled() ? QString()
+                         : m_context       ? m_context->modeDescription()
+                                           : QString());
     };
     connect(&context, &ViewContext::sessionChanged, this, updatePcap);
     updatePcap();
@@ -99,7 +103,8 @@ QString Exporter::writePng(SequenceDiagram &diagram, const QString &fileName)
 {
     const QSize size = diagram.fullSize();
     if (size.height() > MaxPngHeight)
-        return tr("The diagram is %1 pixels tall, too tall for a PNG image; export it as SVG.").arg(size.height());
+        return tr("The diagram is %1 pixels tall, too tall for a PNG image; export it as SVG.")
+            .arg(size.height());
     QImage image(size, QImage::Format_ARGB32_Premultiplied);
     image.fill(Qt::white);
     {
@@ -116,7 +121,8 @@ QString Exporter::writeTrace(const ViewContext &context, const QString &fileName
 {
     if (!context.trace())
         return tr("There is no session to export.");
-    const tracejson::Header header{context.scenario().id, context.mode(), context.capture(), context.modeDescription()};
+    const tracejson::Header header{context.scenario().id, context.mode(), context.capture(),
+                                   context.modeDescription()};
     return tracejson::write(*context.trace(), header, fileName);
 }
 

@@ -66,7 +66,8 @@ QSize HexView::sizeHint() const
 {
     const QFontMetrics metrics(font());
     const int rows = int((m_bytes.size() + PerRow - 1) / PerRow);
-    return {metrics.horizontalAdvance(rowText(QByteArray(PerRow, 'x'), 0)) + 16, qMax(1, rows) * metrics.height() + 8};
+    return {metrics.horizontalAdvance(rowText(QByteArray(PerRow, 'x'), 0)) + 16,
+            qMax(1, rows) * metrics.height() + 8};
 }
 
 void HexView::paintEvent(QPaintEvent *)

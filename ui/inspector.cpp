@@ -127,13 +127,16 @@ void Inspector::showEvent(const Trace *trace, qint64 seq)
     }
     const TraceEvent &event = trace->at(seq);
     if (const PacketInfo *packet = event.packet()) {
-        const QString summary = packet->summary.isEmpty() ? u'[' + packet->flags.join(u' ') + u']' : packet->summary;
-        m_packetTitle->setText(QStringLiteral("<b>%1</b> %2").arg(tr("Event %1:").arg(seq),
-                                                               QStringLiteral("%1 %2 → %3 %4")
-                                                                   .arg(packet->proto, packet->src, packet->dst, summary)
-                                                                   .toHtmlEscaped()));
+        const QString summary =
+            packet->summary.isEmpty() ? u'[' + packet->flags.join(u' ') + u']' : packet->summary;
+        m_packetTitle->setText(
+            QStringLiteral("<b>%1</b> %2")
+                .arg(tr("Event %1:").arg(seq), QStringLiteral("%1 %2 → %3 %4")
+                                                   .arg(packet->proto, packet->src, packet->dst, summary)
+                                                   .toHtmlEscaped()));
         if (packet->frame.isEmpty())
-            m_packetTitle->setText(m_packetTitle->text() + QStringLiteral("<br>") + tr("The frame's bytes were not kept."));
+            m_packetTitle->setText(m_packetTitle->text() + QStringLiteral("<br>") +
+                                   tr("The frame's bytes were not kept."));
         m_fields->setFrame(packet->frame);
         m_hex->setBytes(packet->frame);
         m_tree->expandAll();
@@ -147,18 +150,21 @@ void Inspector::showEvent(const Trace *trace, qint64 seq)
                     .arg(call->actor.toHtmlEscaped())
                     .arg(call->step + 1)
                     .arg(call->phase == CallInfo::Phase::Blocked ? tr("waiting in the kernel")
-                                                                : phaseName(call->phase).toHtmlEscaped());
+                                                                 : phaseName(call->phase).toHtmlEscaped());
         html += QStringLiteral("<table cellspacing=4>");
         auto row = [&html](const QString &name, const QString &value) {
-            html += QStringLiteral("<tr><td><b>%1</b></td><td>%2</td></tr>").arg(name.toHtmlEscaped(), value.toHtmlEscaped());
+            html += QStringLiteral("<tr><td><b>%1</b></td><td>%2</td></tr>")
+                        .arg(name.toHtmlEscaped(), value.toHtmlEscaped());
         };
         for (auto it = call->args.cbegin(); it != call->args.cend(); ++it) {
             const QVariant &value = it.value();
-            row(it.key(), value.typeId() == QMetaType::QStringList ? value.toStringList().join(QStringLiteral(" | "))
-                                                                   : value.toString());
+            row(it.key(), value.typeId() == QMetaType::QStringList
+                              ? value.toStringList().join(QStringLiteral(" | "))
+                              : value.toString());
         }
         if (!call->socket.isEmpty())
-            row(tr("socket"), call->fd >= 0 ? tr("%1 (descriptor %2)").arg(call->socket).arg(call->fd) : call->socket);
+            row(tr("socket"),
+                call->fd >= 0 ? tr("%1 (descriptor %2)").arg(call->socket).arg(call->fd) : call->socket);
         if (call->phase == CallInfo::Phase::Returned) {
             row(tr("result"), QString::number(call->result));
             row(tr("errno"), call->errnoName.isEmpty() ? tr("none: the call succeeded") : call->errnoName);
@@ -176,7 +182,8 @@ void Inspector::showEvent(const Trace *trace, qint64 seq)
         html += QStringLiteral("</table>");
         if (!call->errnoName.isEmpty())
             html += QStringLiteral("<p><b>%1</b>: %2</p>")
-                        .arg(call->errnoName.toHtmlEscaped(), errnoinfo::explain(call->errnoName, call->call).toHtmlEscaped());
+                        .arg(call->errnoName.toHtmlEscaped(),
+                             errnoinfo::explain(call->errnoName, call->call).toHtmlEscaped());
         if (!call->expectation.isEmpty())
             html += QStringLiteral("<p><i>%1</i></p>").arg(call->expectation.toHtmlEscaped());
     } else {

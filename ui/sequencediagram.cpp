@@ -27,9 +27,8 @@ SequenceDiagram::SequenceDiagram(QWidget *parent)
     setMouseTracking(true);
     viewport()->setMouseTracking(true);
     setHorizontalScrollBarPolicy(Qt::ScrollBarAsNeeded);
-    connect(verticalScrollBar(), &QScrollBar::valueChanged, this, [this](int value) {
-        m_followCursor = value >= verticalScrollBar()->maximum();
-    });
+    connect(verticalScrollBar(), &QScrollBar::valueChanged, this,
+            [this](int value) { m_followCursor = value >= verticalScrollBar()->maximum(); });
 }
 
 SequenceDiagram::SequenceDiagram(ViewContext &context, QWidget *parent)
@@ -45,7 +44,8 @@ SequenceDiagram::SequenceDiagram(ViewContext &context, QWidget *parent)
     connect(&context, &ViewContext::sessionChanged, this, reload);
     connect(&context, &ViewContext::traceGrew, this, &SequenceDiagram::catchUp);
     connect(&context, &ViewContext::cursorChanged, this, &SequenceDiagram::cursorMoved);
-    connect(&context, &ViewContext::selectionChanged, this, [this] { selectEvent(m_context->selectedEvent()); });
+    connect(&context, &ViewContext::selectionChanged, this,
+            [this] { selectEvent(m_context->selectedEvent()); });
     reload();
 }
 
@@ -148,7 +148,8 @@ void SequenceDiagram::setZoom(double zoom)
     m_zoom = zoom;
     updateScrollBars();
     if (!m_followCursor)
-        verticalScrollBar()->setValue(int(middle * BaseRowHeight * m_zoom - (viewport()->height() - 44) / 2.0));
+        verticalScrollBar()->setValue(
+            int(middle * BaseRowHeight * m_zoom - (viewport()->height() - 44) / 2.0));
     else
         verticalScrollBar()->setValue(verticalScrollBar()->maximum());
     viewport()->update();
@@ -217,7 +218,8 @@ void SequenceDiagram::render(QPainter &painter, const QSize &size)
     painter.setPen(QPen(style.cursor, 2));
     painter.drawLine(QPointF(0, cursorY), QPointF(g.left * 2 + m_layout.laneCount() * g.laneWidth, cursorY));
     painter.setPen(style.cursor);
-    painter.drawText(QPointF(g.left, cursorY + painter.fontMetrics().ascent() + 2), tr("now (event %1)").arg(m_cursor));
+    painter.drawText(QPointF(g.left, cursorY + painter.fontMetrics().ascent() + 2),
+                     tr("now (event %1)").arg(m_cursor));
     painter.setClipping(false);
     paintHeader(painter, g);
     painter.restore();
@@ -227,7 +229,8 @@ void SequenceDiagram::render(QPainter &painter, const QSize &size)
 void SequenceDiagram::paintHeader(QPainter &painter, const Geometry &g)
 {
     const DiagramStyle style(palette());
-    painter.fillRect(QRect(0, 0, g.left * 2 + qMax(1, m_layout.laneCount()) * g.laneWidth, g.header), style.header);
+    painter.fillRect(QRect(0, 0, g.left * 2 + qMax(1, m_layout.laneCount()) * g.laneWidth, g.header),
+                     style.header);
     QFont bold = painter.font();
     bold.setBold(true);
     for (int lane = 0; lane < m_layout.laneCount(); ++lane) {
@@ -243,11 +246,13 @@ void SequenceDiagram::paintHeader(QPainter &painter, const Geometry &g)
     }
     if (m_layout.laneCount() == 0) {
         painter.setPen(style.muted);
-        painter.drawText(QRect(g.left, 0, g.width, g.header), Qt::AlignVCenter, tr("No event yet: step to start."));
+        painter.drawText(QRect(g.left, 0, g.width, g.header), Qt::AlignVCenter,
+                         tr("No event yet: step to start."));
     }
 }
 
-void SequenceDiagram::paintRows(QPainter &painter, const Geometry &g, double top, qsizetype first, qsizetype last)
+void SequenceDiagram::paintRows(QPainter &painter, const Geometry &g, double top, qsizetype first,
+                                qsizetype last)
 {
     const DiagramStyle style(palette());
     const auto &items = m_layout.items();
@@ -262,7 +267,8 @@ void SequenceDiagram::paintRows(QPainter &painter, const Geometry &g, double top
         for (qsizetype row = first; row < last; ++row) {
             const SequenceLayout::Item &item = items[row];
             const int y = int(g.header + row * g.rowHeight - top);
-            if (item.kind == SequenceLayout::ItemKind::Packet || item.kind == SequenceLayout::ItemKind::Transfer) {
+            if (item.kind == SequenceLayout::ItemKind::Packet ||
+                item.kind == SequenceLayout::ItemKind::Transfer) {
                 if (y == lastArrowPixel)
                     continue;
                 lastArrowPixel = y;
@@ -290,8 +296,9 @@ void SequenceDiagram::paintRows(QPainter &painter, const Geometry &g, double top
         const TraceEvent &event = m_trace->at(item.seq);
         const double y = g.header + (row + 0.5) * g.rowHeight - top;
         if (item.seq == m_selected)
-            painter.fillRect(QRectF(0, y - g.rowHeight / 2, g.left * 2 + m_layout.laneCount() * g.laneWidth, g.rowHeight),
-                             style.selection);
+            painter.fillRect(
+                QRectF(0, y - g.rowHeight / 2, g.left * 2 + m_layout.laneCount() * g.laneWidth, g.rowHeight),
+                style.selection);
         const int x = item.lane >= 0 ? laneX(g, item.lane) : g.left + 8;
         switch (item.kind) {
         case SequenceLayout::ItemKind::Call: {
@@ -314,7 +321,8 @@ void SequenceDiagram::paintRows(QPainter &painter, const Geometry &g, double top
                 painter.drawEllipse(QPointF(x, y), 6, 6);
             }
             painter.setBrush(Qt::NoBrush);
-            QString label = eventtext::callSignature(call) + QStringLiteral(" = ") + QString::number(call.result);
+            QString label =
+                eventtext::callSignature(call) + QStringLiteral(" = ") + QString::number(call.result);
             if (failed)
                 label += u' ' + call.errnoName;
             if (call.phase == CallInfo::Phase::Cancelled)
@@ -344,7 +352,8 @@ void SequenceDiagram::paintRows(QPainter &painter, const Geometry &g, double top
             break;
         case SequenceLayout::ItemKind::State: {
             const StateInfo &state = *event.state();
-            const QString text = (state.from.isEmpty() ? QString() : state.from + QStringLiteral(" → ")) + state.to;
+            const QString text =
+                (state.from.isEmpty() ? QString() : state.from + QStringLiteral(" → ")) + state.to;
             const QRectF badge(x - 4, y - metrics.height() / 2.0 - 1, metrics.horizontalAdvance(text) + 14,
                                metrics.height() + 2);
             painter.setPen(QPen(style.state, 1.5));
@@ -373,7 +382,8 @@ void SequenceDiagram::paintRows(QPainter &painter, const Geometry &g, double top
             italic.setItalic(true);
             painter.setFont(italic);
             painter.setPen(event.note()->level == NoteInfo::Level::Info ? style.muted : style.errorText);
-            painter.drawText(QPointF(g.left + 4, y + metrics.ascent() / 2.0 - 1), QStringLiteral("ⓘ ") + event.note()->text);
+            painter.drawText(QPointF(g.left + 4, y + metrics.ascent() / 2.0 - 1),
+                             QStringLiteral("ⓘ ") + event.note()->text);
             painter.setFont(font());
             break;
         }
@@ -381,8 +391,8 @@ void SequenceDiagram::paintRows(QPainter &painter, const Geometry &g, double top
     }
 }
 
-void SequenceDiagram::paintPacket(QPainter &painter, const Geometry &g, const SequenceLayout::Item &item, double y,
-                                  bool detailed)
+void SequenceDiagram::paintPacket(QPainter &painter, const Geometry &g, const SequenceLayout::Item &item,
+                                  double y, bool detailed)
 {
     const DiagramStyle style(palette());
     const PacketInfo &packet = *m_trace->at(item.seq).packet();

@@ -84,7 +84,8 @@ private:
     void paintRows(QPainter &painter, const Geometry &g, double top, qsizetype first, qsizetype last);
     void paintOverview(QPainter &painter, const Geometry &g, double top);
     void paintHeader(QPainter &painter, const Geometry &g);
-    void paintPacket(QPainter &painter, const Geometry &g, const SequenceLayout::Item &item, double y, bool detailed);
+    void paintPacket(QPainter &painter, const Geometry &g, const SequenceLayout::Item &item, double y,
+                     bool detailed);
     int laneX(const Geometry &g, int lane) const;
     void updateScrollBars();
     void cursorMoved();

@@ -34,7 +34,8 @@ double bendOf(const QString &from, const QString &to)
 {
     if (from == QLatin1String("TIME_WAIT") && to == QLatin1String("CLOSED"))
         return 0.0; // drawn round the left edge, see below
-    if (to == QLatin1String("CLOSED") || (from == QLatin1String("SYN_RECEIVED") && to == QLatin1String("LISTEN")))
+    if (to == QLatin1String("CLOSED") ||
+        (from == QLatin1String("SYN_RECEIVED") && to == QLatin1String("LISTEN")))
         return 0.18;
     return 0.06;
 }
@@ -87,13 +88,13 @@ void StateDiagramCanvas::paintEvent(QPaintEvent *)
     const QPalette pal = palette();
     painter.fillRect(rect(), pal.color(QPalette::Base));
     const QFontMetricsF metrics(font());
-    const QRectF area = QRectF(rect()).adjusted(metrics.horizontalAdvance(QStringLiteral("SYN_RECEIVED")) / 2 + 40,
-                                                metrics.height(), -metrics.horizontalAdvance(QStringLiteral("SYN_RECEIVED")) / 2 - 40,
-                                                -metrics.height());
+    const QRectF area = QRectF(rect()).adjusted(
+        metrics.horizontalAdvance(QStringLiteral("SYN_RECEIVED")) / 2 + 40, metrics.height(),
+        -metrics.horizontalAdvance(QStringLiteral("SYN_RECEIVED")) / 2 - 40, -metrics.height());
     QColor text = pal.color(QPalette::Text);
     QColor muted = pal.color(QPalette::PlaceholderText);
-    const QColor accent(0xD5, 0x5E, 0x00);   // vermillion
-    const QColor litFill(0x00, 0x9E, 0x73);  // bluish green
+    const QColor accent(0xD5, 0x5E, 0x00);  // vermillion
+    const QColor litFill(0x00, 0x9E, 0x73); // bluish green
     if (!m_enabled)
         text = muted;
     QFont small = font();
@@ -126,7 +127,8 @@ void StateDiagramCanvas::paintEvent(QPaintEvent *)
             const double length = std::hypot(d.x(), d.y());
             const QPointF unitNormal = length > 0 ? QPointF(-d.y(), d.x()) / length : QPointF();
             // At least a few pixels, so that an edge and its way back (CLOSED ⇄ LISTEN) stay apart.
-            control = (a.center() + b.center()) / 2 + unitNormal * qMax(22.0, length * bendOf(edge.from, edge.to));
+            control =
+                (a.center() + b.center()) / 2 + unitNormal * qMax(22.0, length * bendOf(edge.from, edge.to));
             start = borderPoint(a, control);
             end = borderPoint(b, control);
         }
@@ -149,13 +151,14 @@ void StateDiagramCanvas::paintEvent(QPaintEvent *)
     }
     // Labels over the lines, on a plate of the background so that crossing lines do not hide them;
     // the last transition's label last, on top.
-    std::stable_sort(labels.begin(), labels.end(), [](const Label &a, const Label &b) { return a.last < b.last; });
+    std::stable_sort(labels.begin(), labels.end(),
+                     [](const Label &a, const Label &b) { return a.last < b.last; });
     for (const Label &label : std::as_const(labels)) {
         painter.setFont(label.last ? bold : small);
         const QFontMetricsF labelMetrics(painter.font());
         const QRectF plate(label.at.x() - labelMetrics.horizontalAdvance(label.text) / 2 - 3,
-                           label.at.y() - labelMetrics.height() / 2, labelMetrics.horizontalAdvance(label.text) + 6,
-                           labelMetrics.height());
+                           label.at.y() - labelMetrics.height() / 2,
+                           labelMetrics.horizontalAdvance(label.text) + 6, labelMetrics.height());
         QColor back = pal.color(QPalette::Base);
         back.setAlpha(label.last ? 255 : 200);
         painter.setPen(label.last ? QPen(accent, 1.5) : Qt::NoPen);
@@ -172,7 +175,8 @@ void StateDiagramCanvas::paintEvent(QPaintEvent *)
         painter.setPen(QPen(accent, 3, Qt::DashLine));
         painter.drawLine(borderPoint(a, b.center()), borderPoint(b, a.center()));
         painter.setFont(bold);
-        painter.drawText((a.center() + b.center()) / 2 + QPointF(6, -6), tr("observed: %1 → %2").arg(m_from, m_state));
+        painter.drawText((a.center() + b.center()) / 2 + QPointF(6, -6),
+                         tr("observed: %1 → %2").arg(m_from, m_state));
     }
     for (const QString &state : tcpstatemachine::states()) {
         const QRectF box = boxOf(state, area);
@@ -189,7 +193,8 @@ void StateDiagramCanvas::paintEvent(QPaintEvent *)
         if (lit) {
             // Said in words too, not only by colour and border.
             painter.setPen(accent);
-            painter.drawText(QPointF(box.right() + 6, box.center().y() + metrics.ascent() / 2 - 2), tr("◀ now"));
+            painter.drawText(QPointF(box.right() + 6, box.center().y() + metrics.ascent() / 2 - 2),
+                             tr("◀ now"));
         }
     }
     painter.setBrush(Qt::NoBrush);
@@ -224,7 +229,8 @@ StateMachineView::StateMachineView(ViewContext &context, QWidget *parent)
 {
     m_context = &context;
     auto update = [this] {
-        if (!m_context->selectedSocket().isEmpty() && m_context->snapshot().socket(m_context->selectedSocket()))
+        if (!m_context->selectedSocket().isEmpty() &&
+            m_context->snapshot().socket(m_context->selectedSocket()))
             m_socket = m_context->selectedSocket();
         showSnapshot(m_context->snapshot());
     };
@@ -294,8 +300,10 @@ void StateMachineView::refresh()
         const QSignalBlocker blocker(m_picker);
         m_picker->clear();
         for (const SnapshotSocket &socket : m_snapshot.sockets) {
-            const QString label = socket.actor.isEmpty() ? socket.name : socket.actor + QStringLiteral(": ") + socket.name;
-            m_picker->addItem(label + QStringLiteral("  (") + (socket.type.isEmpty() ? tr("type unknown") : socket.type) + u')',
+            const QString label =
+                socket.actor.isEmpty() ? socket.name : socket.actor + QStringLiteral(": ") + socket.name;
+            m_picker->addItem(label + QStringLiteral("  (") +
+                                  (socket.type.isEmpty() ? tr("type unknown") : socket.type) + u')',
                               socket.name);
         }
         m_picker->setCurrentIndex(m_picker->findData(m_socket));
@@ -303,7 +311,8 @@ void StateMachineView::refresh()
     }
     const SnapshotSocket *socket = m_snapshot.socket(m_socket);
     if (!socket) {
-        m_note->setText(tr("No socket yet: the diagram lights up once the kernel reports a TCP socket's state."));
+        m_note->setText(
+            tr("No socket yet: the diagram lights up once the kernel reports a TCP socket's state."));
         m_canvas->setLit({}, {}, true);
         return;
     }
@@ -316,15 +325,18 @@ void StateMachineView::refresh()
     const QString state = tcpstatemachine::fromKernel(socket->state);
     const QString from = tcpstatemachine::fromKernel(socket->previousState);
     if (state.isEmpty()) {
-        m_note->setText(socket->state.isEmpty()
-                            ? tr("%1: the kernel has not reported a state for this socket yet.").arg(socket->name)
-                            : tr("%1: the kernel reports %2, which the diagram does not have.").arg(socket->name, socket->state));
+        m_note->setText(
+            socket->state.isEmpty()
+                ? tr("%1: the kernel has not reported a state for this socket yet.").arg(socket->name)
+                : tr("%1: the kernel reports %2, which the diagram does not have.")
+                      .arg(socket->name, socket->state));
     } else {
         QString text = tr("%1 is in %2 (the kernel says %3).").arg(socket->name, state, socket->state);
         if (!from.isEmpty() && from != state) {
             const auto *edge = tcpstatemachine::find(from, state);
-            text += u' ' + (edge ? tr("It came from %1: %2.").arg(from, edge->label)
-                                 : tr("It came from %1; the steps in between were too quick to observe.").arg(from));
+            text += u' ' +
+                    (edge ? tr("It came from %1: %2.").arg(from, edge->label)
+                          : tr("It came from %1; the steps in between were too quick to observe.").arg(from));
         }
         m_note->setText(text);
     }

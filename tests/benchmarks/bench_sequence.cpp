@@ -23,8 +23,9 @@ void fill(Trace &trace, qint64 count)
 {
     const QString server = QStringLiteral("127.0.0.1:8080");
     const QString client = QStringLiteral("127.0.0.1:40000");
-    auto call = [&](const QString &actor, int step, const QString &name, const QString &socket, const QString &local,
-                    const QString &peer, CallInfo::Phase phase = CallInfo::Phase::Returned) {
+    auto call = [&](const QString &actor, int step, const QString &name, const QString &socket,
+                    const QString &local, const QString &peer,
+                    CallInfo::Phase phase = CallInfo::Phase::Returned) {
         CallInfo info;
         info.actor = actor;
         info.step = step;
@@ -154,14 +155,17 @@ int main(int argc, char *argv[])
     const double p95Small = percentile(small100, 0.95);
     const double p95Big = percentile(big100k, 0.95);
     const double p95Overview = percentile(overview, 0.95);
-    std::printf("sequence diagram, 1280x720, %d frames each (paint into a QImage of the widget size)\n", frames);
+    std::printf("sequence diagram, 1280x720, %d frames each (paint into a QImage of the widget size)\n",
+                frames);
     std::printf("  (CPU time of the painting thread; wall-clock p50 / p95 in brackets)\n");
-    std::printf("  frame p50 / p95, 100 events:       %.3f / %.3f ms   [wall %.3f / %.3f]\n", percentile(small100, 0.5),
-                p95Small, percentile(smallWall, 0.5), percentile(smallWall, 0.95));
-    std::printf("  frame p50 / p95, 100,000 events:   %.3f / %.3f ms   [wall %.3f / %.3f]  (target p95 <= 8 ms)\n",
-                percentile(big100k, 0.5), p95Big, percentile(bigWall, 0.5), percentile(bigWall, 0.95));
+    std::printf("  frame p50 / p95, 100 events:       %.3f / %.3f ms   [wall %.3f / %.3f]\n",
+                percentile(small100, 0.5), p95Small, percentile(smallWall, 0.5), percentile(smallWall, 0.95));
+    std::printf(
+        "  frame p50 / p95, 100,000 events:   %.3f / %.3f ms   [wall %.3f / %.3f]  (target p95 <= 8 ms)\n",
+        percentile(big100k, 0.5), p95Big, percentile(bigWall, 0.5), percentile(bigWall, 0.95));
     std::printf("  ratio p95 100,000 / 100:           %.2f            (target <= 1.2)\n", p95Big / p95Small);
-    std::printf("  overview (zoomed to fit) p95, 100,000 events: %.3f ms [wall %.3f] (target <= 16.7 ms; zoom %.5f)\n",
+    std::printf("  overview (zoomed to fit) p95, 100,000 events: %.3f ms [wall %.3f] (target <= 16.7 ms; "
+                "zoom %.5f)\n",
                 p95Overview, percentile(overviewWall, 0.95), bigView.zoom());
     std::printf("  ingest per event (layout):         %.1f ns          (target <= 1000 ns)\n", ingestNs);
     std::printf("  view catch-up of 100,000 events:   %.1f ms\n", viewIngestMs);

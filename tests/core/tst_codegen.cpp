@@ -1,5 +1,5 @@
-#include "codegen.h"
 #include "callspec.h"
+#include "codegen.h"
 #include "scenarioloader.h"
 #include "sessionsetup.h"
 #include "testsupport.h"
@@ -42,35 +42,57 @@ Scenario everyCallScenario()
 {
     return testsupport::makeScenario(
         {QStringLiteral("server"), QStringLiteral("client"), QStringLiteral("pinger")},
-        {QStringLiteral(R"({"actor": "server", "call": "socket", "creates": "listener", "args": {"domain": "AF_INET", "type": "SOCK_STREAM", "protocol": "IPPROTO_TCP"}})"),
-         QStringLiteral(R"({"actor": "server", "call": "setsockopt", "socket": "listener", "args": {"option": "SO_REUSEADDR", "value": 1}})"),
-         QStringLiteral(R"({"actor": "server", "call": "setsockopt", "socket": "listener", "args": {"option": "SO_LINGER", "value": 0}})"),
-         QStringLiteral(R"({"actor": "server", "call": "setsockopt", "socket": "listener", "args": {"option": "TCP_NODELAY", "value": 1}})"),
-         QStringLiteral(R"({"actor": "server", "call": "bind", "socket": "listener", "args": {"address": "127.0.0.1", "port": 8080}})"),
-         QStringLiteral(R"({"actor": "server", "call": "listen", "socket": "listener", "args": {"backlog": 1}})"),
-         QStringLiteral(R"({"actor": "server", "call": "fcntl", "socket": "listener", "args": {"O_NONBLOCK": true}})"),
+        {QStringLiteral(
+             R"({"actor": "server", "call": "socket", "creates": "listener", "args": {"domain": "AF_INET", "type": "SOCK_STREAM", "protocol": "IPPROTO_TCP"}})"),
+         QStringLiteral(
+             R"({"actor": "server", "call": "setsockopt", "socket": "listener", "args": {"option": "SO_REUSEADDR", "value": 1}})"),
+         QStringLiteral(
+             R"({"actor": "server", "call": "setsockopt", "socket": "listener", "args": {"option": "SO_LINGER", "value": 0}})"),
+         QStringLiteral(
+             R"({"actor": "server", "call": "setsockopt", "socket": "listener", "args": {"option": "TCP_NODELAY", "value": 1}})"),
+         QStringLiteral(
+             R"({"actor": "server", "call": "bind", "socket": "listener", "args": {"address": "127.0.0.1", "port": 8080}})"),
+         QStringLiteral(
+             R"({"actor": "server", "call": "listen", "socket": "listener", "args": {"backlog": 1}})"),
+         QStringLiteral(
+             R"({"actor": "server", "call": "fcntl", "socket": "listener", "args": {"O_NONBLOCK": true}})"),
          QStringLiteral(R"({"actor": "server", "call": "accept", "socket": "listener", "creates": "conn"})"),
          QStringLiteral(R"({"actor": "server", "call": "getsockname", "socket": "conn"})"),
          QStringLiteral(R"({"actor": "server", "call": "getpeername", "socket": "conn"})"),
-         QStringLiteral(R"({"actor": "server", "call": "recv", "socket": "conn", "args": {"length": 100000, "flags": ["MSG_PEEK"]}})"),
-         QStringLiteral(R"({"actor": "server", "call": "recv", "socket": "conn", "args": {"length": 64, "flags": ["MSG_WAITALL"]}})"),
+         QStringLiteral(
+             R"({"actor": "server", "call": "recv", "socket": "conn", "args": {"length": 100000, "flags": ["MSG_PEEK"]}})"),
+         QStringLiteral(
+             R"({"actor": "server", "call": "recv", "socket": "conn", "args": {"length": 64, "flags": ["MSG_WAITALL"]}})"),
          QStringLiteral(R"({"actor": "server", "call": "process", "args": {"transform": "http-response"}})"),
          QStringLiteral(R"({"actor": "server", "call": "process", "args": {"transform": "reverse"}})"),
          QStringLiteral(R"({"actor": "server", "call": "process", "args": {"transform": "uppercase"}})"),
-         QStringLiteral(R"({"actor": "server", "call": "send", "socket": "conn", "args": {"echo": true, "repeat": 3}})"),
-         QStringLiteral(R"({"actor": "server", "call": "shutdown", "socket": "conn", "args": {"how": "SHUT_WR"}})"),
+         QStringLiteral(
+             R"({"actor": "server", "call": "send", "socket": "conn", "args": {"echo": true, "repeat": 3}})"),
+         QStringLiteral(
+             R"({"actor": "server", "call": "shutdown", "socket": "conn", "args": {"how": "SHUT_WR"}})"),
          QStringLiteral(R"({"actor": "server", "call": "close", "socket": "conn"})"),
-         QStringLiteral(R"({"actor": "client", "call": "socket", "creates": "socket", "args": {"domain": "AF_INET6", "type": "SOCK_DGRAM"}})"),
-         QStringLiteral(R"({"actor": "client", "call": "sendto", "socket": "socket", "args": {"data_hex": "00ff3f3f3d0a", "address": "::1", "port": 9000, "flags": ["MSG_DONTWAIT"]}})"),
-         QStringLiteral(R"({"actor": "client", "call": "recvfrom", "socket": "socket", "args": {"length": 16}})"),
-         QStringLiteral(R"({"actor": "client", "call": "sendto", "socket": "socket", "args": {"reply": true, "data": "a \"quoted\" \\ line?"}})"),
-         QStringLiteral(R"({"actor": "client", "call": "socket", "creates": "local", "args": {"domain": "AF_UNIX", "type": "SOCK_SEQPACKET"}})"),
-         QStringLiteral(R"({"actor": "client", "call": "bind", "socket": "local", "args": {"address": "here.sock"}})"),
-         QStringLiteral(R"({"actor": "client", "call": "connect", "socket": "local", "args": {"address": "@abstract-name"}})"),
-         QStringLiteral(R"({"actor": "client", "call": "send", "socket": "local", "args": {"data": "x", "repeat": 4, "flags": ["MSG_NOSIGNAL"]}})"),
-         QStringLiteral(R"({"actor": "pinger", "call": "socket", "creates": "ping", "args": {"domain": "AF_INET", "type": "SOCK_DGRAM", "protocol": "IPPROTO_ICMP"}})"),
-         QStringLiteral(R"({"actor": "pinger", "call": "sendto", "socket": "ping", "args": {"icmp": "echo-request", "sequence": 7, "data": "ping", "address": "127.0.0.1"}})"),
-         QStringLiteral(R"({"actor": "pinger", "call": "recvfrom", "socket": "ping", "args": {"length": 64, "flags": ["MSG_TRUNC"]}})")});
+         QStringLiteral(
+             R"({"actor": "client", "call": "socket", "creates": "socket", "args": {"domain": "AF_INET6", "type": "SOCK_DGRAM"}})"),
+         QStringLiteral(
+             R"({"actor": "client", "call": "sendto", "socket": "socket", "args": {"data_hex": "00ff3f3f3d0a", "address": "::1", "port": 9000, "flags": ["MSG_DONTWAIT"]}})"),
+         QStringLiteral(
+             R"({"actor": "client", "call": "recvfrom", "socket": "socket", "args": {"length": 16}})"),
+         QStringLiteral(
+             R"({"actor": "client", "call": "sendto", "socket": "socket", "args": {"reply": true, "data": "a \"quoted\" \\ line?"}})"),
+         QStringLiteral(
+             R"({"actor": "client", "call": "socket", "creates": "local", "args": {"domain": "AF_UNIX", "type": "SOCK_SEQPACKET"}})"),
+         QStringLiteral(
+             R"({"actor": "client", "call": "bind", "socket": "local", "args": {"address": "here.sock"}})"),
+         QStringLiteral(
+             R"({"actor": "client", "call": "connect", "socket": "local", "args": {"address": "@abstract-name"}})"),
+         QStringLiteral(
+             R"({"actor": "client", "call": "send", "socket": "local", "args": {"data": "x", "repeat": 4, "flags": ["MSG_NOSIGNAL"]}})"),
+         QStringLiteral(
+             R"({"actor": "pinger", "call": "socket", "creates": "ping", "args": {"domain": "AF_INET", "type": "SOCK_DGRAM", "protocol": "IPPROTO_ICMP"}})"),
+         QStringLiteral(
+             R"({"actor": "pinger", "call": "sendto", "socket": "ping", "args": {"icmp": "echo-request", "sequence": 7, "data": "ping", "address": "127.0.0.1"}})"),
+         QStringLiteral(
+             R"({"actor": "pinger", "call": "recvfrom", "socket": "ping", "args": {"length": 64, "flags": ["MSG_TRUNC"]}})")});
 }
 
 QString normalised(QString line)
@@ -100,13 +122,15 @@ bool TestCodegen::writeFile(const QString &name, const QString &text)
 
 QString TestCodegen::compileC(const GeneratedProgram &program)
 {
-    const QString source = QStringLiteral("%1-%2").arg(QString::number(qHash(program.text)), program.fileName);
+    const QString source =
+        QStringLiteral("%1-%2").arg(QString::number(qHash(program.text)), program.fileName);
     if (!writeFile(source, program.text))
         return QStringLiteral("cannot write ") + source;
     QProcess cc;
     cc.setWorkingDirectory(m_dir.path());
-    cc.start(m_cc, {QStringLiteral("-std=gnu17"), QStringLiteral("-Wall"), QStringLiteral("-Wextra"),
-                    QStringLiteral("-Werror"), QStringLiteral("-o"), source + QStringLiteral(".bin"), source});
+    cc.start(m_cc,
+             {QStringLiteral("-std=gnu17"), QStringLiteral("-Wall"), QStringLiteral("-Wextra"),
+              QStringLiteral("-Werror"), QStringLiteral("-o"), source + QStringLiteral(".bin"), source});
     if (!cc.waitForFinished(60000) || cc.exitCode() != 0)
         return QString::fromUtf8(cc.readAllStandardError()) + QStringLiteral("\n--- in ---\n") + program.text;
     return {};
@@ -114,7 +138,8 @@ QString TestCodegen::compileC(const GeneratedProgram &program)
 
 QString TestCodegen::checkPython(const GeneratedProgram &program)
 {
-    const QString source = QStringLiteral("%1-%2").arg(QString::number(qHash(program.text)), program.fileName);
+    const QString source =
+        QStringLiteral("%1-%2").arg(QString::number(qHash(program.text)), program.fileName);
     if (!writeFile(source, program.text))
         return QStringLiteral("cannot write ") + source;
     QProcess python;
@@ -205,7 +230,8 @@ void TestCodegen::lineMapCoversEachStep()
     const ScenarioLoadResult loaded = ScenarioLoader::builtin(QStringLiteral("tcp-echo"));
     QVERIFY(loaded.ok());
     for (const codegen::Language language : {codegen::Language::C, codegen::Language::Python}) {
-        const GeneratedProgram program = codegen::generate(loaded.scenario, QStringLiteral("server"), language);
+        const GeneratedProgram program =
+            codegen::generate(loaded.scenario, QStringLiteral("server"), language);
         const QStringList lines = program.text.split(u'\n');
         QList<int> expected;
         for (int i = 0; i < loaded.scenario.steps.size(); ++i) {
@@ -276,10 +302,12 @@ void TestCodegen::programsPerformTheSameCalls()
         const CallInfo *call = trace.at(i).call();
         if (!call || call->phase != CallInfo::Phase::Returned || call->step < 0)
             continue;
-        const bool receives = call->call == QLatin1String("recv") || call->call == QLatin1String("recvfrom")
-                              || call->call == QLatin1String("process");
-        expected[call->actor] << normalised(codegen::reportLine(call->step + 1, call->call, call->result, call->errnoName,
-                                                                receives ? std::optional(call->data) : std::nullopt));
+        const bool receives = call->call == QLatin1String("recv") ||
+                              call->call == QLatin1String("recvfrom") ||
+                              call->call == QLatin1String("process");
+        expected[call->actor] << normalised(
+            codegen::reportLine(call->step + 1, call->call, call->result, call->errnoName,
+                                receives ? std::optional(call->data) : std::nullopt));
     }
     setup.session.reset();
 
@@ -287,7 +315,8 @@ void TestCodegen::programsPerformTheSameCalls()
     QTemporaryDir work;
     QVERIFY(work.isValid());
     auto prepare = [&](const QString &actor) -> QStringList {
-        const GeneratedProgram program = codegen::generate(loaded.scenario, actor, *codegen::languageFromName(language));
+        const GeneratedProgram program =
+            codegen::generate(loaded.scenario, actor, *codegen::languageFromName(language));
         QFile file(work.filePath(program.fileName));
         if (!file.open(QIODevice::WriteOnly))
             return {};
@@ -329,11 +358,24 @@ void TestCodegen::commandLine_data()
     QTest::addColumn<QStringList>("arguments");
     QTest::addColumn<int>("exitCode");
     QTest::addColumn<QString>("expected"); // in stdout on success, in stderr otherwise
-    QTest::addRow("one actor in C") << QStringList{QStringLiteral("tcp-echo"), QStringLiteral("--lang"), QStringLiteral("c"), QStringLiteral("--actor"), QStringLiteral("client")} << 0 << QStringLiteral("connect(client, (struct sockaddr *)&address, length)");
-    QTest::addRow("all actors in Python") << QStringList{QStringLiteral("udp-echo"), QStringLiteral("--lang"), QStringLiteral("python")} << 0 << QStringLiteral("# ==== client.py ====");
-    QTest::addRow("unknown scenario") << QStringList{QStringLiteral("no-such-lesson"), QStringLiteral("--lang"), QStringLiteral("c")} << 2 << QStringLiteral("no-such-lesson");
-    QTest::addRow("unknown actor") << QStringList{QStringLiteral("tcp-echo"), QStringLiteral("--lang"), QStringLiteral("c"), QStringLiteral("--actor"), QStringLiteral("nobody")} << 2 << QStringLiteral("no actor nobody");
-    QTest::addRow("unknown language") << QStringList{QStringLiteral("tcp-echo"), QStringLiteral("--lang"), QStringLiteral("rust")} << 2 << QStringLiteral("unknown language rust");
+    QTest::addRow("one actor in C") << QStringList{QStringLiteral("tcp-echo"), QStringLiteral("--lang"),
+                                                   QStringLiteral("c"), QStringLiteral("--actor"),
+                                                   QStringLiteral("client")}
+                                    << 0
+                                    << QStringLiteral("connect(client, (struct sockaddr *)&address, length)");
+    QTest::addRow("all actors in Python")
+        << QStringList{QStringLiteral("udp-echo"), QStringLiteral("--lang"), QStringLiteral("python")} << 0
+        << QStringLiteral("# ==== client.py ====");
+    QTest::addRow("unknown scenario")
+        << QStringList{QStringLiteral("no-such-lesson"), QStringLiteral("--lang"), QStringLiteral("c")} << 2
+        << QStringLiteral("no-such-lesson");
+    QTest::addRow("unknown actor") << QStringList{QStringLiteral("tcp-echo"), QStringLiteral("--lang"),
+                                                  QStringLiteral("c"), QStringLiteral("--actor"),
+                                                  QStringLiteral("nobody")}
+                                   << 2 << QStringLiteral("no actor nobody");
+    QTest::addRow("unknown language")
+        << QStringList{QStringLiteral("tcp-echo"), QStringLiteral("--lang"), QStringLiteral("rust")} << 2
+        << QStringLiteral("unknown language rust");
     QTest::addRow("no language") << QStringList{QStringLiteral("tcp-echo")} << 2 << QStringLiteral("--lang");
 }
 
@@ -342,7 +384,8 @@ void TestCodegen::commandLine()
     QFETCH(QStringList, arguments);
     QFETCH(int, exitCode);
     QFETCH(QString, expected);
-    const testsupport::ProcessResult result = testsupport::runSocketscope(QStringList{QStringLiteral("code")} + arguments);
+    const testsupport::ProcessResult result =
+        testsupport::runSocketscope(QStringList{QStringLiteral("code")} + arguments);
     QCOMPARE(result.exitCode, exitCode);
     const QString text = QString::fromUtf8(exitCode == 0 ? result.out : result.err);
     QVERIFY2(text.contains(expected), qPrintable(text));

@@ -1,5 +1,5 @@
-#include "sequencelayout.h"
 #include "scenarioloader.h"
+#include "sequencelayout.h"
 #include "sessionsetup.h"
 
 #include <QTest>
@@ -32,8 +32,9 @@ struct Builder
         event.seq = seq++;
         layout.ingest(event);
     }
-    void call(const QString &actor, int step, const QString &name, const QString &socket, const QString &created = {},
-              const QString &local = {}, const QString &peer = {}, CallInfo::Phase phase = CallInfo::Phase::Returned)
+    void call(const QString &actor, int step, const QString &name, const QString &socket,
+              const QString &created = {}, const QString &local = {}, const QString &peer = {},
+              CallInfo::Phase phase = CallInfo::Phase::Returned)
     {
         CallInfo info;
         info.actor = actor;
@@ -58,19 +59,25 @@ struct Builder
     // The calls of tcp-echo up to accept, as the engine records them.
     void handshake()
     {
-        call(QStringLiteral("server"), 0, QStringLiteral("socket"), QStringLiteral("listener"), QStringLiteral("listener"));
-        call(QStringLiteral("server"), 1, QStringLiteral("bind"), QStringLiteral("listener"), {}, QStringLiteral("127.0.0.1:8080"));
-        call(QStringLiteral("server"), 3, QStringLiteral("accept"), QStringLiteral("listener"), {}, {}, {}, CallInfo::Phase::Blocked);
-        call(QStringLiteral("client"), 4, QStringLiteral("socket"), QStringLiteral("client"), QStringLiteral("client"));
-        call(QStringLiteral("client"), 5, QStringLiteral("connect"), QStringLiteral("client"), {}, QStringLiteral("127.0.0.1:40000"),
+        call(QStringLiteral("server"), 0, QStringLiteral("socket"), QStringLiteral("listener"),
+             QStringLiteral("listener"));
+        call(QStringLiteral("server"), 1, QStringLiteral("bind"), QStringLiteral("listener"), {},
              QStringLiteral("127.0.0.1:8080"));
+        call(QStringLiteral("server"), 3, QStringLiteral("accept"), QStringLiteral("listener"), {}, {}, {},
+             CallInfo::Phase::Blocked);
+        call(QStringLiteral("client"), 4, QStringLiteral("socket"), QStringLiteral("client"),
+             QStringLiteral("client"));
+        call(QStringLiteral("client"), 5, QStringLiteral("connect"), QStringLiteral("client"), {},
+             QStringLiteral("127.0.0.1:40000"), QStringLiteral("127.0.0.1:8080"));
         packet(QStringLiteral("127.0.0.1:40000"), QStringLiteral("127.0.0.1:8080"), {QStringLiteral("SYN")});
-        call(QStringLiteral("server"), 3, QStringLiteral("accept"), QStringLiteral("listener"), QStringLiteral("conn"),
-             QStringLiteral("127.0.0.1:8080"), QStringLiteral("127.0.0.1:40000"));
-        packet(QStringLiteral("127.0.0.1:40000"), QStringLiteral("127.0.0.1:8080"), {QStringLiteral("PSH"), QStringLiteral("ACK")});
+        call(QStringLiteral("server"), 3, QStringLiteral("accept"), QStringLiteral("listener"),
+             QStringLiteral("conn"), QStringLiteral("127.0.0.1:8080"), QStringLiteral("127.0.0.1:40000"));
+        packet(QStringLiteral("127.0.0.1:40000"), QStringLiteral("127.0.0.1:8080"),
+               {QStringLiteral("PSH"), QStringLiteral("ACK")});
         packet(QStringLiteral("127.0.0.1:8080"), QStringLiteral("127.0.0.1:40000"), {QStringLiteral("ACK")});
         // As a capture delivers it: after accept() returned, the handshake is still the listener's.
-        packet(QStringLiteral("127.0.0.1:8080"), QStringLiteral("127.0.0.1:40000"), {QStringLiteral("SYN"), QStringLiteral("ACK")});
+        packet(QStringLiteral("127.0.0.1:8080"), QStringLiteral("127.0.0.1:40000"),
+               {QStringLiteral("SYN"), QStringLiteral("ACK")});
     }
 };
 
@@ -79,8 +86,10 @@ struct Builder
 void TestSequenceLayout::lanesFollowActorsAndSockets()
 {
     Builder b;
-    b.call(QStringLiteral("client"), 0, QStringLiteral("socket"), QStringLiteral("client"), QStringLiteral("client"));
-    b.call(QStringLiteral("server"), 1, QStringLiteral("socket"), QStringLiteral("listener"), QStringLiteral("listener"));
+    b.call(QStringLiteral("client"), 0, QStringLiteral("socket"), QStringLiteral("client"),
+           QStringLiteral("client"));
+    b.call(QStringLiteral("server"), 1, QStringLiteral("socket"), QStringLiteral("listener"),
+           QStringLiteral("listener"));
     b.call(QStringLiteral("server"), 2, QStringLiteral("process"), {});
     QCOMPARE(b.layout.laneCount(), 3);
     QCOMPARE(b.layout.lane(0).socket, QStringLiteral("client"));
@@ -100,8 +109,10 @@ void TestSequenceLayout::packetsGoFromSocketToSocket_data()
     QTest::addColumn<QString>("from");
     QTest::addColumn<QString>("to");
     QTest::addRow("SYN reaches the listener") << 5 << QStringLiteral("client") << QStringLiteral("listener");
-    QTest::addRow("SYN+ACK comes from the listener") << 9 << QStringLiteral("listener") << QStringLiteral("client");
-    QTest::addRow("data after accept reaches conn") << 7 << QStringLiteral("client") << QStringLiteral("conn");
+    QTest::addRow("SYN+ACK comes from the listener")
+        << 9 << QStringLiteral("listener") << QStringLiteral("client");
+    QTest::addRow("data after accept reaches conn")
+        << 7 << QStringLiteral("client") << QStringLiteral("conn");
     QTest::addRow("ACK leaves from conn") << 8 << QStringLiteral("conn") << QStringLiteral("client");
 }
 
@@ -121,13 +132,15 @@ void TestSequenceLayout::packetsGoFromSocketToSocket()
 void TestSequenceLayout::packetBeforeItsAddressIsKnown()
 {
     Builder b;
-    b.call(QStringLiteral("server"), 0, QStringLiteral("bind"), QStringLiteral("listener"), {}, QStringLiteral("127.0.0.1:8080"));
-    b.call(QStringLiteral("client"), 1, QStringLiteral("socket"), QStringLiteral("client"), QStringLiteral("client"));
+    b.call(QStringLiteral("server"), 0, QStringLiteral("bind"), QStringLiteral("listener"), {},
+           QStringLiteral("127.0.0.1:8080"));
+    b.call(QStringLiteral("client"), 1, QStringLiteral("socket"), QStringLiteral("client"),
+           QStringLiteral("client"));
     b.packet(QStringLiteral("127.0.0.1:40000"), QStringLiteral("127.0.0.1:8080"), {QStringLiteral("SYN")});
     QCOMPARE(b.layout.items().at(2).lane, -1);
     QCOMPARE(b.layout.lane(b.layout.items().at(2).toLane).socket, QStringLiteral("listener"));
-    b.call(QStringLiteral("client"), 1, QStringLiteral("connect"), QStringLiteral("client"), {}, QStringLiteral("127.0.0.1:40000"),
-           QStringLiteral("127.0.0.1:8080"));
+    b.call(QStringLiteral("client"), 1, QStringLiteral("connect"), QStringLiteral("client"), {},
+           QStringLiteral("127.0.0.1:40000"), QStringLiteral("127.0.0.1:8080"));
     QCOMPARE(b.layout.lane(b.layout.items().at(2).lane).socket, QStringLiteral("client"));
 }
 
@@ -148,7 +161,8 @@ void TestSequenceLayout::blockedCallIsJoinedToItsReturn()
 void TestSequenceLayout::rowsAndCursor()
 {
     Builder b;
-    b.call(QStringLiteral("server"), 0, QStringLiteral("socket"), QStringLiteral("listener"), QStringLiteral("listener"));
+    b.call(QStringLiteral("server"), 0, QStringLiteral("socket"), QStringLiteral("listener"),
+           QStringLiteral("listener"));
     QueueInfo queue;
     queue.socket = QStringLiteral("listener");
     b.add(TraceEvent{-1, 0, -1, queue});
@@ -198,7 +212,8 @@ void TestSequenceLayout::realRun()
         calls += trace.at(i).call() ? 1 : 0;
         packets += trace.at(i).packet() ? 1 : 0;
     }
-    for (const QString &socket : {QStringLiteral("listener"), QStringLiteral("conn"), QStringLiteral("client")})
+    for (const QString &socket :
+         {QStringLiteral("listener"), QStringLiteral("conn"), QStringLiteral("client")})
         QVERIFY2(layout.laneOfSocket(socket) >= 0, qPrintable(socket));
     int placedCalls = 0;
     for (const SequenceLayout::Item &item : layout.items()) {

@@ -86,15 +86,21 @@ void fillHandshake(Trace &trace)
 {
     const QString server = QStringLiteral("127.0.0.1:8080");
     const QString client = QStringLiteral("127.0.0.1:40000");
-    trace.append(callEvent(QStringLiteral("server"), 0, QStringLiteral("socket"), QStringLiteral("listener"), {}, {}, 3));
-    trace.append(callEvent(QStringLiteral("server"), 1, QStringLiteral("bind"), QStringLiteral("listener"), server));
-    trace.append(callEvent(QStringLiteral("client"), 2, QStringLiteral("socket"), QStringLiteral("client"), {}, {}, 4));
-    trace.append(callEvent(QStringLiteral("client"), 3, QStringLiteral("connect"), QStringLiteral("client"), client, server));
+    trace.append(callEvent(QStringLiteral("server"), 0, QStringLiteral("socket"), QStringLiteral("listener"),
+                           {}, {}, 3));
+    trace.append(
+        callEvent(QStringLiteral("server"), 1, QStringLiteral("bind"), QStringLiteral("listener"), server));
+    trace.append(callEvent(QStringLiteral("client"), 2, QStringLiteral("socket"), QStringLiteral("client"),
+                           {}, {}, 4));
+    trace.append(callEvent(QStringLiteral("client"), 3, QStringLiteral("connect"), QStringLiteral("client"),
+                           client, server));
     trace.append(packetEvent(client, server, {QStringLiteral("SYN")}));
     trace.append(packetEvent(server, client, {QStringLiteral("SYN"), QStringLiteral("ACK")}));
     trace.append(packetEvent(client, server, {QStringLiteral("ACK")}));
-    trace.append(stateEvent(QStringLiteral("client"), QStringLiteral("SYN_SENT"), QStringLiteral("ESTABLISHED")));
-    trace.append(callEvent(QStringLiteral("client"), 4, QStringLiteral("send"), QStringLiteral("client"), client, server, 5));
+    trace.append(
+        stateEvent(QStringLiteral("client"), QStringLiteral("SYN_SENT"), QStringLiteral("ESTABLISHED")));
+    trace.append(callEvent(QStringLiteral("client"), 4, QStringLiteral("send"), QStringLiteral("client"),
+                           client, server, 5));
     trace.append(packetEvent(client, server, {QStringLiteral("PSH"), QStringLiteral("ACK")}, 5));
     trace.setCursor(trace.size());
 }
@@ -104,9 +110,18 @@ const QStringList Actors = {QStringLiteral("server"), QStringLiteral("client")};
 // A minimal IPv4/TCP frame as captured on lo: zero Ethernet addresses, a SYN from 40000 to 8080.
 QByteArray synFrame()
 {
-    return QByteArray::fromHex("000000000000000000000000" "0800"
-                               "45000028000140004006" "0000" "7f000001" "7f000001"
-                               "9c401f90" "00000001" "00000000" "5002ffff" "0000" "0000");
+    return QByteArray::fromHex("000000000000000000000000"
+                               "0800"
+                               "45000028000140004006"
+                               "0000"
+                               "7f000001"
+                               "7f000001"
+                               "9c401f90"
+                               "00000001"
+                               "00000000"
+                               "5002ffff"
+                               "0000"
+                               "0000");
 }
 
 } // namespace
@@ -207,12 +222,18 @@ void TestViews::packetsAreToldApartWithoutColour_data()
     QTest::addColumn<int>("length");
     QTest::addColumn<QString>("shape");
     QTest::addColumn<QString>("label");
-    QTest::addRow("SYN") << QStringList{QStringLiteral("SYN")} << 0 << QStringLiteral("syn") << QStringLiteral("[SYN] seq=0 len=0");
-    QTest::addRow("SYN+ACK") << QStringList{QStringLiteral("SYN"), QStringLiteral("ACK")} << 0 << QStringLiteral("syn") << QStringLiteral("[SYN, ACK] seq=0 ack=0 len=0");
-    QTest::addRow("FIN") << QStringList{QStringLiteral("FIN"), QStringLiteral("ACK")} << 0 << QStringLiteral("fin") << QStringLiteral("[FIN, ACK]");
-    QTest::addRow("RST") << QStringList{QStringLiteral("RST")} << 0 << QStringLiteral("reset") << QStringLiteral("[RST]");
-    QTest::addRow("data") << QStringList{QStringLiteral("PSH"), QStringLiteral("ACK")} << 14 << QStringLiteral("data") << QStringLiteral("len=14");
-    QTest::addRow("pure ACK") << QStringList{QStringLiteral("ACK")} << 0 << QStringLiteral("ack") << QStringLiteral("[ACK]");
+    QTest::addRow("SYN") << QStringList{QStringLiteral("SYN")} << 0 << QStringLiteral("syn")
+                         << QStringLiteral("[SYN] seq=0 len=0");
+    QTest::addRow("SYN+ACK") << QStringList{QStringLiteral("SYN"), QStringLiteral("ACK")} << 0
+                             << QStringLiteral("syn") << QStringLiteral("[SYN, ACK] seq=0 ack=0 len=0");
+    QTest::addRow("FIN") << QStringList{QStringLiteral("FIN"), QStringLiteral("ACK")} << 0
+                         << QStringLiteral("fin") << QStringLiteral("[FIN, ACK]");
+    QTest::addRow("RST") << QStringList{QStringLiteral("RST")} << 0 << QStringLiteral("reset")
+                         << QStringLiteral("[RST]");
+    QTest::addRow("data") << QStringList{QStringLiteral("PSH"), QStringLiteral("ACK")} << 14
+                          << QStringLiteral("data") << QStringLiteral("len=14");
+    QTest::addRow("pure ACK") << QStringList{QStringLiteral("ACK")} << 0 << QStringLiteral("ack")
+                              << QStringLiteral("[ACK]");
 }
 
 void TestViews::packetsAreToldApartWithoutColour()
@@ -227,12 +248,14 @@ void TestViews::packetsAreToldApartWithoutColour()
     packet.len = length;
     const DiagramStyle::PacketShape kind = DiagramStyle::shapeOf(packet);
     QCOMPARE(DiagramStyle::shapeName(kind), shape);
-    QVERIFY2(DiagramStyle::packetLabel(packet).contains(label), qPrintable(DiagramStyle::packetLabel(packet)));
+    QVERIFY2(DiagramStyle::packetLabel(packet).contains(label),
+             qPrintable(DiagramStyle::packetLabel(packet)));
     // Each shape has its own line: width or dash pattern, not only its colour.
     const DiagramStyle style{QPalette()};
     std::set<std::pair<double, int>> lines;
-    for (const auto s : {DiagramStyle::PacketShape::Syn, DiagramStyle::PacketShape::Fin, DiagramStyle::PacketShape::Reset,
-                         DiagramStyle::PacketShape::Data, DiagramStyle::PacketShape::Ack, DiagramStyle::PacketShape::Datagram})
+    for (const auto s : {DiagramStyle::PacketShape::Syn, DiagramStyle::PacketShape::Fin,
+                         DiagramStyle::PacketShape::Reset, DiagramStyle::PacketShape::Data,
+                         DiagramStyle::PacketShape::Ack, DiagramStyle::PacketShape::Datagram})
         lines.insert({style.packetPen(s).widthF(), int(style.packetPen(s).style())});
     QCOMPARE(int(lines.size()), 6);
 }
@@ -274,8 +297,10 @@ void TestViews::codeViewFollowsARealRun()
             const int cTab = view.tabOf(a.id, QStringLiteral("c"));
             if (a.blockedStep >= 0) {
                 sawBlocked = true;
-                QCOMPARE(view.blocked(a.id, QStringLiteral("c")), view.programs().at(cTab).steps.value(a.blockedStep));
-                QVERIFY(view.statusText().contains(QStringLiteral("waits in step %1").arg(a.blockedStep + 1)));
+                QCOMPARE(view.blocked(a.id, QStringLiteral("c")),
+                         view.programs().at(cTab).steps.value(a.blockedStep));
+                QVERIFY(
+                    view.statusText().contains(QStringLiteral("waits in step %1").arg(a.blockedStep + 1)));
             } else {
                 QCOMPARE(view.blocked(a.id, QStringLiteral("c")).first, 0);
             }
@@ -295,11 +320,17 @@ void TestViews::stateMachineLightsTheKernelState_data()
     QTest::addColumn<QString>("to");
     QTest::addColumn<QString>("lit");
     QTest::addColumn<QString>("litFrom");
-    QTest::addRow("handshake done") << QStringLiteral("SYN_SENT") << QStringLiteral("ESTABLISHED") << QStringLiteral("ESTABLISHED") << QStringLiteral("SYN_SENT");
-    QTest::addRow("kernel SYN_RECV") << QStringLiteral("LISTEN") << QStringLiteral("SYN_RECV") << QStringLiteral("SYN_RECEIVED") << QStringLiteral("LISTEN");
-    QTest::addRow("kernel FIN_WAIT2") << QStringLiteral("FIN_WAIT1") << QStringLiteral("FIN_WAIT2") << QStringLiteral("FIN_WAIT_2") << QStringLiteral("FIN_WAIT_1");
-    QTest::addRow("kernel CLOSE") << QStringLiteral("LAST_ACK") << QStringLiteral("CLOSE") << QStringLiteral("CLOSED") << QStringLiteral("LAST_ACK");
-    QTest::addRow("a jump the diagram has no edge for") << QStringLiteral("ESTABLISHED") << QStringLiteral("TIME_WAIT") << QStringLiteral("TIME_WAIT") << QStringLiteral("ESTABLISHED");
+    QTest::addRow("handshake done") << QStringLiteral("SYN_SENT") << QStringLiteral("ESTABLISHED")
+                                    << QStringLiteral("ESTABLISHED") << QStringLiteral("SYN_SENT");
+    QTest::addRow("kernel SYN_RECV") << QStringLiteral("LISTEN") << QStringLiteral("SYN_RECV")
+                                     << QStringLiteral("SYN_RECEIVED") << QStringLiteral("LISTEN");
+    QTest::addRow("kernel FIN_WAIT2") << QStringLiteral("FIN_WAIT1") << QStringLiteral("FIN_WAIT2")
+                                      << QStringLiteral("FIN_WAIT_2") << QStringLiteral("FIN_WAIT_1");
+    QTest::addRow("kernel CLOSE") << QStringLiteral("LAST_ACK") << QStringLiteral("CLOSE")
+                                  << QStringLiteral("CLOSED") << QStringLiteral("LAST_ACK");
+    QTest::addRow("a jump the diagram has no edge for")
+        << QStringLiteral("ESTABLISHED") << QStringLiteral("TIME_WAIT") << QStringLiteral("TIME_WAIT")
+        << QStringLiteral("ESTABLISHED");
 }
 
 void TestViews::stateMachineLightsTheKernelState()
@@ -310,9 +341,11 @@ void TestViews::stateMachineLightsTheKernelState()
     QFETCH(QString, litFrom);
     const Scenario scenario = testsupport::makeScenario(
         {QStringLiteral("client")},
-        {QStringLiteral(R"({"actor": "client", "call": "socket", "creates": "client", "args": {"domain": "AF_INET", "type": "SOCK_STREAM"}})")});
+        {QStringLiteral(
+            R"({"actor": "client", "call": "socket", "creates": "client", "args": {"domain": "AF_INET", "type": "SOCK_STREAM"}})")});
     Trace trace;
-    trace.append(callEvent(QStringLiteral("client"), 0, QStringLiteral("socket"), QStringLiteral("client"), {}, {}, 3));
+    trace.append(callEvent(QStringLiteral("client"), 0, QStringLiteral("socket"), QStringLiteral("client"),
+                           {}, {}, 3));
     trace.append(stateEvent(QStringLiteral("client"), from, to));
     StateMachineView view;
     view.resize(700, 600);
@@ -336,9 +369,12 @@ void TestViews::stateMachineExplainsOtherSockets_data()
     QTest::addColumn<QString>("domain");
     QTest::addColumn<QString>("type");
     QTest::addColumn<QString>("words");
-    QTest::addRow("udp") << QStringLiteral("AF_INET") << QStringLiteral("SOCK_DGRAM") << QStringLiteral("connectionless");
-    QTest::addRow("unix stream") << QStringLiteral("AF_UNIX") << QStringLiteral("SOCK_STREAM") << QStringLiteral("Unix-domain");
-    QTest::addRow("unix seqpacket") << QStringLiteral("AF_UNIX") << QStringLiteral("SOCK_SEQPACKET") << QStringLiteral("Unix-domain");
+    QTest::addRow("udp") << QStringLiteral("AF_INET") << QStringLiteral("SOCK_DGRAM")
+                         << QStringLiteral("connectionless");
+    QTest::addRow("unix stream") << QStringLiteral("AF_UNIX") << QStringLiteral("SOCK_STREAM")
+                                 << QStringLiteral("Unix-domain");
+    QTest::addRow("unix seqpacket") << QStringLiteral("AF_UNIX") << QStringLiteral("SOCK_SEQPACKET")
+                                    << QStringLiteral("Unix-domain");
 }
 
 void TestViews::stateMachineExplainsOtherSockets()
@@ -348,11 +384,13 @@ void TestViews::stateMachineExplainsOtherSockets()
     QFETCH(QString, words);
     const Scenario scenario = testsupport::makeScenario(
         {QStringLiteral("server")},
-        {QStringLiteral(R"({"actor": "server", "call": "socket", "creates": "s", "args": {"domain": "%1", "type": "%2"}})")
+        {QStringLiteral(
+             R"({"actor": "server", "call": "socket", "creates": "s", "args": {"domain": "%1", "type": "%2"}})")
              .arg(domain, type)});
     QVERIFY(!scenario.steps.isEmpty());
     Trace trace;
-    trace.append(callEvent(QStringLiteral("server"), 0, QStringLiteral("socket"), QStringLiteral("s"), {}, {}, 3));
+    trace.append(
+        callEvent(QStringLiteral("server"), 0, QStringLiteral("socket"), QStringLiteral("s"), {}, {}, 3));
     StateMachineView view;
     view.showSnapshot(SessionSnapshot::compute(scenario, trace, 1));
     QVERIFY2(view.noteText().contains(words), qPrintable(view.noteText()));
@@ -362,14 +400,16 @@ void TestViews::stateMachineExplainsOtherSockets()
 void TestViews::inspectorShowsPacketFields()
 {
     Trace trace;
-    TraceEvent event = packetEvent(QStringLiteral("127.0.0.1:40000"), QStringLiteral("127.0.0.1:8080"), {QStringLiteral("SYN")});
+    TraceEvent event = packetEvent(QStringLiteral("127.0.0.1:40000"), QStringLiteral("127.0.0.1:8080"),
+                                   {QStringLiteral("SYN")});
     std::get<PacketInfo>(event.info).frame = synFrame();
     trace.append(event);
     Inspector inspector;
     inspector.resize(600, 600);
     inspector.show();
     QVERIFY(QTest::qWaitForWindowExposed(&inspector));
-    QAbstractItemModelTester tester(inspector.fieldModel(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QAbstractItemModelTester tester(inspector.fieldModel(),
+                                    QAbstractItemModelTester::FailureReportingMode::QtTest);
     inspector.showEvent(&trace, 0);
     QVERIFY(inspector.showsPacket());
     PacketFieldModel *model = inspector.fieldModel();
@@ -382,7 +422,8 @@ void TestViews::inspectorShowsPacketFields()
         const QModelIndex parent = model->index(layer, 0);
         for (int row = 0; row < model->rowCount(parent); ++row) {
             const QModelIndex field = model->index(row, 0, parent);
-            if (field.data(PacketFieldModel::OffsetRole).toInt() >= 34 && field.data(PacketFieldModel::LengthRole).toInt() >= 2) {
+            if (field.data(PacketFieldModel::OffsetRole).toInt() >= 34 &&
+                field.data(PacketFieldModel::LengthRole).toInt() >= 2) {
                 chosen = field;
                 break;
             }
@@ -399,8 +440,8 @@ void TestViews::inspectorShowsPacketFields()
 void TestViews::inspectorExplainsAFailedCall()
 {
     Trace trace;
-    trace.append(callEvent(QStringLiteral("client"), 3, QStringLiteral("connect"), QStringLiteral("client"), {}, {}, -1,
-                           QStringLiteral("ECONNREFUSED")));
+    trace.append(callEvent(QStringLiteral("client"), 3, QStringLiteral("connect"), QStringLiteral("client"),
+                           {}, {}, -1, QStringLiteral("ECONNREFUSED")));
     Inspector inspector;
     inspector.showEvent(&trace, 0);
     QVERIFY(!inspector.showsPacket());
@@ -447,7 +488,8 @@ void TestViews::exportsSvgAndPng()
     QCOMPARE(Exporter::writePng(diagram, png), QString());
     const QImage image(png);
     QCOMPARE(image.size(), diagram.fullSize());
-    QVERIFY(Exporter::writeSvg(diagram, dir.filePath(QStringLiteral("missing/diagram.svg")), {}).contains(QStringLiteral("cannot write")));
+    QVERIFY(Exporter::writeSvg(diagram, dir.filePath(QStringLiteral("missing/diagram.svg")), {})
+                .contains(QStringLiteral("cannot write")));
 }
 
 QTEST_MAIN(TestViews)
