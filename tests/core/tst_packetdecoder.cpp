@@ -1,5 +1,8 @@
 #include "packetdecoder.h"
+#include "sandboxclient.h"
 
+#include <QDir>
+#include <QFileInfo>
 #include <QTest>
 
 #include <arpa/inet.h>
@@ -390,7 +393,37 @@ struct PrivateLoopback
     int packet = -1, listener = -1, client = -1, udp = -1;
     quint16 port = 0, udpPort = 0;
     bool ok = false;
+    std::shared_ptr<SandboxClient> sandbox; // when the sockets come from the app's sandbox
 };
+
+// For a plain user: the same private lo, through the app's sandbox helper.
+PrivateLoopback openSandboxLoopback()
+{
+    PrivateLoopback lo;
+    if (qEnvironmentVariableIsEmpty("SOCKETSCOPE_SANDBOX"))
+        qputenv("SOCKETSCOPE_SANDBOX", QFileInfo(QStringLiteral(SOCKETSCOPE_BINARY))
+                                           .dir()
+                                           .filePath(QStringLiteral("socketscope-sandbox"))
+                                           .toLocal8Bit());
+    lo.sandbox = SandboxClient::start();
+    if (!lo.sandbox || !lo.sandbox->isReady())
+        return lo;
+    int loopback = 0;
+    lo.packet = lo.sandbox->createPacketSocket(&loopback);
+    const int ignoreOutgoing = 1;
+    ::setsockopt(lo.packet, SOL_PACKET, PACKET_IGNORE_OUTGOING, &ignoreOutgoing, sizeof ignoreOutgoing);
+    sockaddr_ll link{};
+    link.sll_family = AF_PACKET;
+    link.sll_protocol = htons(ETH_P_ALL);
+    link.sll_ifindex = loopback;
+    const bool bound =
+        lo.packet >= 0 && ::bind(lo.packet, reinterpret_cast<sockaddr *>(&link), sizeof link) == 0;
+    lo.listener = lo.sandbox->createSocket(AF_INET, SOCK_STREAM, 0);
+    lo.client = lo.sandbox->createSocket(AF_INET, SOCK_STREAM, 0);
+    lo.udp = lo.sandbox->createSocket(AF_INET, SOCK_DGRAM, 0);
+    lo.ok = bound && lo.listener >= 0 && lo.client >= 0 && lo.udp >= 0;
+    return lo;
+}
 
 PrivateLoopback openPrivateLoopback()
 {
@@ -439,11 +472,9 @@ QList<QByteArray> drain(int packetFd)
 
 void TestPacketDecoder::realFramesFromTheKernel()
 {
-    if (::geteuid() != 0)
-        QSKIP("capturing on a private lo needs root (CI runs as root)");
-    PrivateLoopback lo = openPrivateLoopback();
+    PrivateLoopback lo = ::geteuid() == 0 ? openPrivateLoopback() : openSandboxLoopback();
     if (!lo.ok)
-        QSKIP("cannot enter a private network namespace here");
+        QSKIP("neither a private network namespace (root) nor the sandbox can be entered here");
     sockaddr_in address{};
     address.sin_family = AF_INET;
     address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
