@@ -5,6 +5,7 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <sys/eventfd.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -14,11 +15,14 @@
 
 namespace {
 
-constexpr int Batch = 16;
-// The largest frame on lo: its MTU of 65536 and the Ethernet header, rounded up.
-constexpr int SlotSize = 65600;
-// As much room as the kernel allows, so that a burst waits in the queue instead of being dropped.
-constexpr int ReceiveBuffer = 64 * 1024 * 1024;
+// The receive ring the kernel copies frames into. Copying, rather than queueing a clone of each
+// packet, leaves the connection's own packets untouched (a cloned packet costs the receiving TCP
+// extra work), and one ring block is taken per wake-up instead of one frame per call.
+constexpr unsigned BlockSize = 1u << 20;  // holds the largest frame on lo (64 KiB) many times
+constexpr unsigned BlockCount = 32;
+constexpr unsigned FrameSize = 2048;      // nominal: version 3 frames take the size they need
+// A block that is not full is handed over after this long, so a lone packet is seen promptly.
+constexpr unsigned BlockTimeoutMs = 2;
 
 constexpr quint16 EtherIPv4 = 0x0800;
 constexpr quint16 EtherIPv6 = 0x86dd;
@@ -131,7 +135,6 @@ std::vector<sock_filter> ports(const QList<quint16> &wanted)
 PacketTap::PacketTap(Session &session, int packetSocket)
     : m_session(session)
     , m_socket(packetSocket)
-    , m_buffer(size_t(Batch) * SlotSize)
 {
 }
 
@@ -145,29 +148,44 @@ std::shared_ptr<PacketTap> PacketTap::start(Session &session, int packetSocket, 
         return nullptr;
     };
     sock_fprog program{quint16(filter.size()), const_cast<sock_filter *>(filter.data())};
-    // Before bind: a frame is never queued unfiltered.
+    // Before bind: a frame is never taken unfiltered.
     if (::setsockopt(packetSocket, SOL_SOCKET, SO_ATTACH_FILTER, &program, sizeof program) != 0)
         return fail("the packet filter");
     const int one = 1;
     // On lo every frame passes the tap twice, as it leaves and as it arrives: keep the arrival.
     // Older kernels lack the option; run() then drops PACKET_OUTGOING itself.
     ::setsockopt(packetSocket, SOL_PACKET, PACKET_IGNORE_OUTGOING, &one, sizeof one);
-    if (::setsockopt(packetSocket, SOL_SOCKET, SO_TIMESTAMPNS, &one, sizeof one) != 0)
-        return fail("kernel timestamps");
-    if (::setsockopt(packetSocket, SOL_SOCKET, SO_RCVBUFFORCE, &ReceiveBuffer, sizeof ReceiveBuffer) != 0)
-        ::setsockopt(packetSocket, SOL_SOCKET, SO_RCVBUF, &ReceiveBuffer, sizeof ReceiveBuffer);
+    const int version = TPACKET_V3;
+    if (::setsockopt(packetSocket, SOL_PACKET, PACKET_VERSION, &version, sizeof version) != 0)
+        return fail("the packet ring version");
+    // Nanosecond kernel timestamps come with every frame of the ring.
+    tpacket_req3 ring{};
+    ring.tp_block_size = BlockSize;
+    ring.tp_block_nr = BlockCount;
+    ring.tp_frame_size = FrameSize;
+    ring.tp_frame_nr = BlockSize / FrameSize * BlockCount;
+    ring.tp_retire_blk_tov = BlockTimeoutMs;
+    if (::setsockopt(packetSocket, SOL_PACKET, PACKET_RX_RING, &ring, sizeof ring) != 0)
+        return fail("the packet ring");
+    void *mapped = ::mmap(nullptr, size_t(BlockSize) * BlockCount, PROT_READ | PROT_WRITE, MAP_SHARED, packetSocket, 0);
+    if (mapped == MAP_FAILED)
+        return fail("mapping the packet ring");
     sockaddr_ll address{};
     address.sll_family = AF_PACKET;
     address.sll_protocol = htons(ETH_P_ALL);
     address.sll_ifindex = interfaceIndex;
-    if (::bind(packetSocket, reinterpret_cast<sockaddr *>(&address), sizeof address) != 0)
+    if (::bind(packetSocket, reinterpret_cast<sockaddr *>(&address), sizeof address) != 0) {
+        ::munmap(mapped, size_t(BlockSize) * BlockCount);
         return fail("binding the packet socket to lo");
+    }
 
     std::shared_ptr<PacketTap> tap(new PacketTap(session, packetSocket));
+    tap->m_ring = static_cast<char *>(mapped);
     tap->m_wake = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
     if (tap->m_wake < 0)
         return fail("eventfd");
-    tap->m_thread = std::thread([raw = tap.get()] { raw->run(); });
+    tap->m_ringThread = std::thread([raw = tap.get()] { raw->runRing(); });
+    tap->m_decoderThread = std::thread([raw = tap.get()] { raw->runDecoder(); });
     return tap;
 }
 
@@ -176,97 +194,110 @@ PacketTap::~PacketTap()
     stop();
     if (m_wake >= 0)
         ::close(m_wake);
+    if (m_ring)
+        ::munmap(m_ring, size_t(BlockSize) * BlockCount);
     if (m_socket >= 0)
         ::close(m_socket);
 }
 
 void PacketTap::stop()
 {
-    if (!m_thread.joinable())
+    if (!m_ringThread.joinable())
         return;
     m_stopping = true;
     const quint64 one = 1;
     [[maybe_unused]] const ssize_t written = ::write(m_wake, &one, sizeof one);
-    m_thread.join();
+    {
+        std::lock_guard lock(m_queueMutex);
+        m_queued.notify_all();
+    }
+    m_ringThread.join();
+    m_decoderThread.join();
 }
 
-void PacketTap::run()
+void PacketTap::runRing()
 {
     for (;;) {
         pollfd fds[2] = {{m_wake, POLLIN, 0}, {m_socket, POLLIN, 0}};
-        // While paused the queue is left alone: what arrives then is sorted out on resuming.
-        const int count = ::poll(fds, m_paused ? 1 : 2, -1);
+        const int count = ::poll(fds, 2, -1);
         if (count < 0 && errno != EINTR)
             return;
-        if (fds[0].revents & POLLIN) {
-            quint64 value = 0;
-            [[maybe_unused]] const ssize_t got = ::read(m_wake, &value, sizeof value);
+        if (m_stopping)
+            return;
+        if (fds[1].revents & POLLIN) {
+            std::lock_guard lock(m_ringMutex);
+            takeFromRing(true);
+        }
+    }
+}
+
+void PacketTap::runDecoder()
+{
+    for (;;) {
+        {
+            std::unique_lock lock(m_queueMutex);
+            m_queued.wait(lock, [&] { return m_stopping || (!m_pending.empty() && !m_paused); });
             if (m_stopping)
                 return;
         }
-        if (fds[1].revents & POLLIN) {
-            std::lock_guard lock(m_mutex);
-            if (!m_paused)
-                readQueued();
-        }
+        std::lock_guard lock(m_mutex);
+        decodePending();
     }
 }
 
-int PacketTap::readQueued()
+void PacketTap::takeFromRing(bool keep)
 {
-    mmsghdr messages[Batch];
-    iovec vectors[Batch];
-    sockaddr_ll addresses[Batch];
-    alignas(cmsghdr) char controls[Batch][CMSG_SPACE(sizeof(timespec))];
-    int total = 0;
+    std::vector<Frame> frames;
     for (;;) {
-        std::memset(messages, 0, sizeof messages);
-        for (int i = 0; i < Batch; ++i) {
-            vectors[i] = {m_buffer.data() + size_t(i) * SlotSize, size_t(SlotSize)};
-            messages[i].msg_hdr.msg_iov = &vectors[i];
-            messages[i].msg_hdr.msg_iovlen = 1;
-            messages[i].msg_hdr.msg_name = &addresses[i];
-            messages[i].msg_hdr.msg_namelen = sizeof addresses[i];
-            messages[i].msg_hdr.msg_control = controls[i];
-            messages[i].msg_hdr.msg_controllen = sizeof controls[i];
+        auto *block = reinterpret_cast<tpacket_block_desc *>(m_ring + size_t(m_block) * BlockSize);
+        if (!(__atomic_load_n(&block->hdr.bh1.block_status, __ATOMIC_ACQUIRE) & TP_STATUS_USER))
+            break;
+        const char *at = reinterpret_cast<const char *>(block) + block->hdr.bh1.offset_to_first_pkt;
+        for (quint32 i = 0; keep && i < block->hdr.bh1.num_pkts; ++i) {
+            const auto *header = reinterpret_cast<const tpacket3_hdr *>(at);
+            const auto *link = reinterpret_cast<const sockaddr_ll *>(at + TPACKET_ALIGN(sizeof(tpacket3_hdr)));
+            // Older kernels lack PACKET_IGNORE_OUTGOING: lo's second copy of each frame goes here.
+            if (link->sll_pkttype != PACKET_OUTGOING)
+                frames.push_back({QByteArray(at + header->tp_mac, int(header->tp_snaplen)),
+                                  qint64(header->tp_sec) * 1000000000 + header->tp_nsec});
+            at += header->tp_next_offset;
         }
-        const int received = ::recvmmsg(m_socket, messages, Batch, MSG_DONTWAIT, nullptr);
-        if (received < 0 && errno == EINTR)
-            continue;
-        if (received <= 0)
-            return total;
-        for (int i = 0; i < received; ++i) {
-            if (addresses[i].sll_pkttype == PACKET_OUTGOING)
-                continue;
-            qint64 kernelTimeNs = 0;
-            msghdr &header = messages[i].msg_hdr;
-            for (cmsghdr *c = CMSG_FIRSTHDR(&header); c; c = CMSG_NXTHDR(&header, c)) {
-                if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_TIMESTAMPNS) {
-                    timespec stamp{};
-                    std::memcpy(&stamp, CMSG_DATA(c), sizeof stamp);
-                    kernelTimeNs = qint64(stamp.tv_sec) * 1000000000 + stamp.tv_nsec;
-                }
-            }
-            process(static_cast<const char *>(vectors[i].iov_base), int(messages[i].msg_len), kernelTimeNs);
-        }
-        total += received;
-        if (received < Batch)
-            return total;
+        __atomic_store_n(&block->hdr.bh1.block_status, TP_STATUS_KERNEL, __ATOMIC_RELEASE);
+        m_block = (m_block + 1) % BlockCount;
     }
+    if (frames.empty())
+        return;
+    std::lock_guard lock(m_queueMutex);
+    if (m_pending.empty())
+        m_pending = std::move(frames);
+    else
+        m_pending.insert(m_pending.end(), std::make_move_iterator(frames.begin()), std::make_move_iterator(frames.end()));
+    m_queued.notify_all();
 }
 
-void PacketTap::process(const char *frame, int length, qint64 kernelTimeNs)
+void PacketTap::decodePending()
 {
-    if (m_paused || kernelTimeNs < m_cutoffNs)
+    std::vector<Frame> frames;
+    {
+        std::lock_guard lock(m_queueMutex);
+        frames.swap(m_pending);
+    }
+    for (const Frame &frame : frames)
+        process(frame);
+}
+
+void PacketTap::process(const Frame &frame)
+{
+    if (m_paused || frame.kernelTimeNs < m_cutoffNs)
         return;
-    std::optional<PacketInfo> decoded = packetdecoder::decode(QByteArray(frame, length));
+    std::optional<PacketInfo> decoded = packetdecoder::decode(frame.bytes);
     if (!decoded)
         return;
     PacketInfo &packet = *decoded;
     track(packet);
     m_sequencer.apply(packet);
     packetdecoder::summarize(packet);
-    packet.kernelTimeNs = kernelTimeNs;
+    packet.kernelTimeNs = frame.kernelTimeNs;
     TraceEvent event;
     event.info = std::move(packet);
     m_session.record(std::move(event));
@@ -313,7 +344,11 @@ bool PacketTap::settled()
     std::lock_guard lock(m_mutex);
     if (m_paused)
         return true;
-    readQueued();
+    {
+        std::lock_guard ringLock(m_ringMutex);
+        takeFromRing(true);
+    }
+    decodePending();
     for (const auto &[key, flow] : m_flows) {
         if (flow.sent && (!flow.ackSeen || serialBefore(flow.acked, flow.sentEnd)))
             return false;
@@ -324,25 +359,31 @@ bool PacketTap::settled()
 PacketTap::Statistics PacketTap::statistics()
 {
     std::lock_guard lock(m_mutex);
-    tpacket_stats figures{};
+    tpacket_stats_v3 figures{};
     socklen_t size = sizeof figures;
     // The kernel resets its counters on each read.
     if (::getsockopt(m_socket, SOL_PACKET, PACKET_STATISTICS, &figures, &size) == 0) {
         m_statistics.received += figures.tp_packets;
         m_statistics.drops += figures.tp_drops;
     }
+    m_statistics.receiveBuffer = int(BlockSize * BlockCount);
     return m_statistics;
 }
 
 void PacketTap::sessionReset()
 {
     m_paused = true;
-    const quint64 one = 1;
-    [[maybe_unused]] const ssize_t written = ::write(m_wake, &one, sizeof one);
     std::lock_guard lock(m_mutex);
+    {
+        std::lock_guard ringLock(m_ringMutex);
+        takeFromRing(false);
+    }
+    {
+        std::lock_guard queueLock(m_queueMutex);
+        m_pending.clear();
+    }
     // The old session's sockets are closed by now: what they sent is stamped before this.
     m_cutoffNs = realtimeNowNs();
-    readQueued();
     m_sequencer.clear();
     m_flows.clear();
 }
@@ -353,10 +394,8 @@ void PacketTap::callRecorded(const TraceEvent &event)
     if (!m_paused)
         return;
     // The first call of the new session: its trace is empty and may take packets again.
-    {
-        std::lock_guard lock(m_mutex);
-        m_paused = false;
-    }
-    const quint64 one = 1;
-    [[maybe_unused]] const ssize_t written = ::write(m_wake, &one, sizeof one);
+    std::lock_guard lock(m_mutex);
+    m_paused = false;
+    std::lock_guard queueLock(m_queueMutex);
+    m_queued.notify_all();
 }

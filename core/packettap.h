@@ -9,6 +9,7 @@
 #include <linux/filter.h>
 
 #include <atomic>
+#include <condition_variable>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -26,7 +27,7 @@ std::vector<sock_filter> ports(const QList<quint16> &ports);
 
 /// Captures the frames on a loopback interface for a session: each frame once, with its kernel
 /// timestamp, decoded and recorded as a packet event (Session::record stamps the call that
-/// caused it). Runs its own thread; a wake-up event stops it at once.
+/// caused it). Runs its own threads; a wake-up event stops them at once.
 class PacketTap : public SessionAttachment
 {
 public:
@@ -36,6 +37,7 @@ public:
         quint64 received = 0; // frames that passed the filter
         quint64 drops = 0;    // frames the kernel dropped because the tap fell behind
         quint64 recorded = 0; // packet events recorded
+        int receiveBuffer = 0; // bytes of ring the kernel fills for the tap
     };
 
     /// Takes `packetSocket` (AF_PACKET, SOCK_RAW, protocol 0, not yet bound), attaches `filter`
@@ -47,7 +49,7 @@ public:
     PacketTap(const PacketTap &) = delete;
     PacketTap &operator=(const PacketTap &) = delete;
 
-    /// Stops the thread; frames not read yet are dropped. Idempotent.
+    /// Stops the threads; frames not recorded yet are dropped. Idempotent.
     void stop();
     Statistics statistics();
 
@@ -58,12 +60,19 @@ public:
     bool settled() override;
 
 private:
+    struct Frame
+    {
+        QByteArray bytes;
+        qint64 kernelTimeNs = 0;
+    };
+
     PacketTap(Session &session, int packetSocket);
-    void run();
-    // Both under m_mutex.
-    int readQueued();
-    void process(const char *frame, int length, qint64 kernelTimeNs);
-    void track(const PacketInfo &packet);
+    void runRing();
+    void runDecoder();
+    void takeFromRing(bool keep);          // under m_ringMutex
+    void decodePending();                  // under m_mutex
+    void process(const Frame &frame);      // under m_mutex
+    void track(const PacketInfo &packet);  // under m_mutex
 
     struct Flow
     {
@@ -76,14 +85,25 @@ private:
     Session &m_session;
     int m_socket = -1;
     int m_wake = -1;
-    std::thread m_thread;
     std::atomic<bool> m_stopping{false};
     std::atomic<bool> m_paused{false}; // after a reset, until the new session's first call
 
-    std::mutex m_mutex; // reading the socket, decoding and recording
-    std::vector<char> m_buffer;
+    // Two threads, so that the ring is emptied as fast as the kernel fills it while decoding
+    // follows at its own pace: the ring thread copies frames out, the decoder records them.
+    std::thread m_ringThread;
+    std::thread m_decoderThread;
+
+    std::mutex m_mutex;               // decoding and recording, in capture order
     RelativeSequencer m_sequencer;
-    std::map<QString, Flow> m_flows; // "src>dst"
-    qint64 m_cutoffNs = 0;           // frames stamped earlier belong to a session that was reset
+    std::map<QString, Flow> m_flows;  // "src>dst"
+    qint64 m_cutoffNs = 0;            // frames stamped earlier belong to a session that was reset
     Statistics m_statistics;
+
+    std::mutex m_ringMutex;           // the kernel's receive ring
+    char *m_ring = nullptr;
+    unsigned m_block = 0;             // the next block to take from it
+
+    std::mutex m_queueMutex;          // frames taken from the ring, not decoded yet
+    std::condition_variable m_queued;
+    std::vector<Frame> m_pending;
 };
