@@ -179,7 +179,11 @@ void StageView::layoutStage()
         const SnapshotActor &actor = snapshot.actors.at(i);
         const QRectF box(area.left() + qreal(i) * (width + gap), area.top(), width, bottom - area.top());
         m_actorRects.insert(actor.id, box);
-        qreal y = box.top() + line * 3.4;
+        // Cards start below the status words, which wrap when the actor waits.
+        const QString status = (actor.blockedStep >= 0 ? QStringLiteral("BLOCKED: ") : QString()) + actorStatus(actor.id);
+        const qreal statusHeight =
+            fm.boundingRect(QRectF(0, 0, box.width() - line, line * 10), Qt::AlignLeft | Qt::TextWordWrap, status).height();
+        qreal y = box.top() + line * 1.7 + qMax(line, statusHeight);
         const qreal cardHeight = line * 4.4;
         for (const SnapshotSocket &socket : snapshot.sockets) {
             // A queued connection that accept() took lives on as the accepted socket's card.
@@ -353,7 +357,7 @@ void StageView::paintProcess(QPainter &painter, const QString &actorId, const QR
     painter.drawText(title, Qt::AlignLeft | Qt::AlignVCenter, actor->title + QStringLiteral(" (process)"));
     painter.setFont(font());
     const QString status = (blocked ? QStringLiteral("BLOCKED: ") : QString()) + actorStatus(actorId);
-    const QRectF statusRect(title.left(), title.bottom(), title.width(), line * 1.8);
+    const QRectF statusRect(title.left(), title.bottom(), title.width(), line * 10);
     painter.setPen(blocked ? m_theme.text : m_theme.mutedText);
     painter.drawText(statusRect, Qt::AlignLeft | Qt::AlignTop | Qt::TextWordWrap, status);
 }
