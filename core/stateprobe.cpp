@@ -193,20 +193,25 @@ void StateProbe::probeLocked(const CallInfo *call)
             round.insert(socket.name, now);
     }
     if (unixListener && m_diag.isValid()) {
-        // A Unix listener's accept queue is not readable through its descriptor; unix_diag has it.
-        if (const auto unixSockets = m_diag.unixSockets()) {
-            for (const SessionSocket &socket : sockets) {
-                struct stat status
-                {
-                };
-                if (socket.fd < 0 || socket.domain != AF_UNIX || !round.contains(socket.name) ||
-                    round.value(socket.name).state != Listen || ::fstat(socket.fd, &status) != 0)
-                    continue;
-                for (const UnixDiagSocket &entry : *unixSockets) {
-                    if (entry.inode == status.st_ino) {
-                        round[socket.name].queue.acceptQueue = int(entry.receiveQueue);
-                        round[socket.name].queue.backlog = int(entry.sendQueue);
-                    }
+        // A Unix listener's accept queue is not readable through its descriptor; unix_diag has
+        // it. Only a call changes it (connect, accept), and the dump lists every Unix socket of
+        // the namespace: it is read after calls only.
+        const auto unixSockets = m_inCall ? m_diag.unixSockets() : std::nullopt;
+        for (const SessionSocket &socket : sockets) {
+            struct stat status = {};
+            if (socket.fd < 0 || socket.domain != AF_UNIX || !round.contains(socket.name) ||
+                round.value(socket.name).state != Listen)
+                continue;
+            QueueInfo &queue = round[socket.name].queue;
+            if (!unixSockets || ::fstat(socket.fd, &status) != 0) {
+                queue = m_known.value(socket.name).last.queue;
+                queue.socket = socket.name;
+                continue;
+            }
+            for (const UnixDiagSocket &entry : *unixSockets) {
+                if (entry.inode == status.st_ino) {
+                    queue.acceptQueue = int(entry.receiveQueue);
+                    queue.backlog = int(entry.sendQueue);
                 }
             }
         }
