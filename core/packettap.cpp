@@ -18,9 +18,9 @@ namespace {
 // The receive ring the kernel copies frames into. Copying, rather than queueing a clone of each
 // packet, leaves the connection's own packets untouched (a cloned packet costs the receiving TCP
 // extra work), and one ring block is taken per wake-up instead of one frame per call.
-constexpr unsigned BlockSize = 1u << 20;  // holds the largest frame on lo (64 KiB) many times
+constexpr unsigned BlockSize = 1u << 20; // holds the largest frame on lo (64 KiB) many times
 constexpr unsigned BlockCount = 32;
-constexpr unsigned FrameSize = 2048;      // nominal: version 3 frames take the size they need
+constexpr unsigned FrameSize = 2048; // nominal: version 3 frames take the size they need
 // A block that is not full is handed over after this long, so a lone packet is seen promptly.
 constexpr unsigned BlockTimeoutMs = 2;
 
@@ -143,7 +143,8 @@ std::shared_ptr<PacketTap> PacketTap::start(Session &session, int packetSocket, 
 {
     auto fail = [&](const char *what) -> std::shared_ptr<PacketTap> {
         if (error)
-            *error = QStringLiteral("%1: %2").arg(QLatin1String(what), QString::fromLocal8Bit(std::strerror(errno)));
+            *error = QStringLiteral("%1: %2").arg(QLatin1String(what),
+                                                  QString::fromLocal8Bit(std::strerror(errno)));
         ::close(packetSocket);
         return nullptr;
     };
@@ -167,7 +168,8 @@ std::shared_ptr<PacketTap> PacketTap::start(Session &session, int packetSocket, 
     ring.tp_retire_blk_tov = BlockTimeoutMs;
     if (::setsockopt(packetSocket, SOL_PACKET, PACKET_RX_RING, &ring, sizeof ring) != 0)
         return fail("the packet ring");
-    void *mapped = ::mmap(nullptr, size_t(BlockSize) * BlockCount, PROT_READ | PROT_WRITE, MAP_SHARED, packetSocket, 0);
+    void *mapped =
+        ::mmap(nullptr, size_t(BlockSize) * BlockCount, PROT_READ | PROT_WRITE, MAP_SHARED, packetSocket, 0);
     if (mapped == MAP_FAILED)
         return fail("mapping the packet ring");
     sockaddr_ll address{};
@@ -255,7 +257,8 @@ void PacketTap::takeFromRing(bool keep)
         const char *at = reinterpret_cast<const char *>(block) + block->hdr.bh1.offset_to_first_pkt;
         for (quint32 i = 0; keep && i < block->hdr.bh1.num_pkts; ++i) {
             const auto *header = reinterpret_cast<const tpacket3_hdr *>(at);
-            const auto *link = reinterpret_cast<const sockaddr_ll *>(at + TPACKET_ALIGN(sizeof(tpacket3_hdr)));
+            const auto *link =
+                reinterpret_cast<const sockaddr_ll *>(at + TPACKET_ALIGN(sizeof(tpacket3_hdr)));
             // Older kernels lack PACKET_IGNORE_OUTGOING: lo's second copy of each frame goes here.
             if (link->sll_pkttype != PACKET_OUTGOING)
                 frames.push_back({QByteArray(at + header->tp_mac, int(header->tp_snaplen)),
@@ -271,7 +274,8 @@ void PacketTap::takeFromRing(bool keep)
     if (m_pending.empty())
         m_pending = std::move(frames);
     else
-        m_pending.insert(m_pending.end(), std::make_move_iterator(frames.begin()), std::make_move_iterator(frames.end()));
+        m_pending.insert(m_pending.end(), std::make_move_iterator(frames.begin()),
+                         std::make_move_iterator(frames.end()));
     m_queued.notify_all();
 }
 
@@ -332,7 +336,8 @@ void PacketTap::track(const PacketInfo &packet)
     }
     if (packet.flags.contains(QLatin1String("ACK"))) {
         const auto found = m_flows.find(reverse);
-        if (found != m_flows.end() && (!found->second.ackSeen || serialBefore(found->second.acked, packet.ack))) {
+        if (found != m_flows.end() &&
+            (!found->second.ackSeen || serialBefore(found->second.acked, packet.ack))) {
             found->second.acked = packet.ack;
             found->second.ackSeen = true;
         }

@@ -34,9 +34,9 @@ public:
     /// The kernel's figures since the tap started.
     struct Statistics
     {
-        quint64 received = 0; // frames that passed the filter
-        quint64 drops = 0;    // frames the kernel dropped because the tap fell behind
-        quint64 recorded = 0; // packet events recorded
+        quint64 received = 0;  // frames that passed the filter
+        quint64 drops = 0;     // frames the kernel dropped because the tap fell behind
+        quint64 recorded = 0;  // packet events recorded
         int receiveBuffer = 0; // bytes of ring the kernel fills for the tap
     };
 
@@ -69,15 +69,15 @@ private:
     PacketTap(Session &session, int packetSocket);
     void runRing();
     void runDecoder();
-    void takeFromRing(bool keep);          // under m_ringMutex
-    void decodePending();                  // under m_mutex
-    void process(const Frame &frame);      // under m_mutex
-    void track(const PacketInfo &packet);  // under m_mutex
+    void takeFromRing(bool keep);         // under m_ringMutex
+    void decodePending();                 // under m_mutex
+    void process(const Frame &frame);     // under m_mutex
+    void track(const PacketInfo &packet); // under m_mutex
 
     struct Flow
     {
-        quint32 sentEnd = 0;    // sequence number after the last byte, SYN or FIN sent
-        quint32 acked = 0;      // highest acknowledgement from the peer
+        quint32 sentEnd = 0; // sequence number after the last byte, SYN or FIN sent
+        quint32 acked = 0;   // highest acknowledgement from the peer
         bool sent = false;
         bool ackSeen = false;
     };
@@ -93,17 +93,17 @@ private:
     std::thread m_ringThread;
     std::thread m_decoderThread;
 
-    std::mutex m_mutex;               // decoding and recording, in capture order
+    std::mutex m_mutex; // decoding and recording, in capture order
     RelativeSequencer m_sequencer;
-    std::map<QString, Flow> m_flows;  // "src>dst"
-    qint64 m_cutoffNs = 0;            // frames stamped earlier belong to a session that was reset
+    std::map<QString, Flow> m_flows; // "src>dst"
+    qint64 m_cutoffNs = 0;           // frames stamped earlier belong to a session that was reset
     Statistics m_statistics;
 
-    std::mutex m_ringMutex;           // the kernel's receive ring
+    std::mutex m_ringMutex; // the kernel's receive ring
     char *m_ring = nullptr;
-    unsigned m_block = 0;             // the next block to take from it
+    unsigned m_block = 0; // the next block to take from it
 
-    std::mutex m_queueMutex;          // frames taken from the ring, not decoded yet
+    std::mutex m_queueMutex; // frames taken from the ring, not decoded yet
     std::condition_variable m_queued;
     std::vector<Frame> m_pending;
 };

@@ -107,7 +107,9 @@ QString causeComment(const Trace &trace, const TraceEvent &packet)
     const CallInfo *call = trace.at(packet.cause).call();
     if (!call)
         return QStringLiteral("event %1").arg(packet.cause);
-    return QStringLiteral("step %1: %2 %3").arg(call->step + 1).arg(call->actor, eventtext::callSignature(*call));
+    return QStringLiteral("step %1: %2 %3")
+        .arg(call->step + 1)
+        .arg(call->actor, eventtext::callSignature(*call));
 }
 
 QByteArray encode(const Trace &trace)

@@ -7,10 +7,10 @@
 #include <QFile>
 #include <QFileInfo>
 
+#include <fcntl.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
-#include <fcntl.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -65,7 +65,8 @@ QString SandboxClient::helperPath()
     const QByteArray fromEnvironment = qgetenv("SOCKETSCOPE_SANDBOX");
     if (!fromEnvironment.isEmpty())
         return QString::fromLocal8Bit(fromEnvironment);
-    const QString directory = QCoreApplication::instance() ? QCoreApplication::applicationDirPath() : QString();
+    const QString directory =
+        QCoreApplication::instance() ? QCoreApplication::applicationDirPath() : QString();
     return directory + QStringLiteral("/socketscope-sandbox");
 }
 

@@ -91,15 +91,16 @@ SessionSetup setUpSession(const Scenario &scenario, const SessionSetupOptions &o
             setup.mode = factory->mode();
             const QString noTap = attachSandboxTap(setup, *sandbox);
             setup.capture = noTap.isEmpty();
-            setup.description = setup.capture
-                                    ? factory->description()
-                                    : QStringLiteral("Sandbox: the sockets live in a private network namespace, "
-                                                     "but its packets cannot be captured (%1), so none are shown.")
-                                          .arg(noTap);
+            setup.description =
+                setup.capture ? factory->description()
+                              : QStringLiteral("Sandbox: the sockets live in a private network namespace, "
+                                               "but its packets cannot be captured (%1), so none are shown.")
+                                    .arg(noTap);
             attachStateProbe(setup);
             return setup;
         }
-        whyNotSandbox = QStringLiteral("the private network sandbox could not be entered (%1)").arg(sandbox->error());
+        whyNotSandbox =
+            QStringLiteral("the private network sandbox could not be entered (%1)").arg(sandbox->error());
     }
 
     auto factory = std::make_shared<HostSocketFactory>();
@@ -108,15 +109,17 @@ SessionSetup setUpSession(const Scenario &scenario, const SessionSetupOptions &o
     const QString noTap = attachHostTap(setup, scenario);
     setup.capture = noTap.isEmpty();
     if (setup.capture) {
-        setup.description = QStringLiteral("Host loopback, because %1: the sockets are real and the packets to and "
-                                           "from the scenario's ports are captured (this process may capture, "
-                                           "CAP_NET_RAW), together with any other program's traffic on those ports.")
-                                .arg(whyNotSandbox);
+        setup.description =
+            QStringLiteral("Host loopback, because %1: the sockets are real and the packets to and "
+                           "from the scenario's ports are captured (this process may capture, "
+                           "CAP_NET_RAW), together with any other program's traffic on those ports.")
+                .arg(whyNotSandbox);
     } else {
-        setup.description = QStringLiteral("Host loopback, because %1: the sockets and their states are real, but "
-                                           "packets cannot be seen: capturing on the host needs the CAP_NET_RAW "
-                                           "privilege (packet socket: %2), so none are shown.")
-                                .arg(whyNotSandbox, noTap);
+        setup.description =
+            QStringLiteral("Host loopback, because %1: the sockets and their states are real, but "
+                           "packets cannot be seen: capturing on the host needs the CAP_NET_RAW "
+                           "privilege (packet socket: %2), so none are shown.")
+                .arg(whyNotSandbox, noTap);
     }
     attachStateProbe(setup);
     return setup;

@@ -13,7 +13,7 @@ class SandboxClient;
 /// How a session should be made.
 struct SessionSetupOptions
 {
-    bool hostLoopback = false;   // never try the sandbox
+    bool hostLoopback = false; // never try the sandbox
     SessionOptions session;
 };
 
@@ -22,9 +22,9 @@ struct SessionSetupOptions
 struct SessionSetup
 {
     std::unique_ptr<Session> session;
-    QString mode;                // "sandbox" or "host"
-    bool capture = false;        // packets are being captured
-    QString description;         // a sentence for the reader about the mode and why
+    QString mode;                           // "sandbox" or "host"
+    bool capture = false;                   // packets are being captured
+    QString description;                    // a sentence for the reader about the mode and why
     std::shared_ptr<SandboxClient> sandbox; // null on the host's loopback
     std::weak_ptr<PacketTap> tap;           // owned by the session; expired without capture
 };

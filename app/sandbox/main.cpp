@@ -101,8 +101,8 @@ bool turnOffSegmentationOffload(int control)
 // range needs every group mapped; the user's own group (0 inside) is what matters.
 bool allowPingSockets()
 {
-    return writeFile("/proc/sys/net/ipv4/ping_group_range", "0 2147483647")
-           || writeFile("/proc/sys/net/ipv4/ping_group_range", "0 0");
+    return writeFile("/proc/sys/net/ipv4/ping_group_range", "0 2147483647") ||
+           writeFile("/proc/sys/net/ipv4/ping_group_range", "0 0");
 }
 
 bool sendMessage(const void *data, size_t size, int fd)

@@ -35,11 +35,11 @@ struct Reply
 /// The first message from the helper: whether the namespace is ready, and if not, why.
 struct Hello
 {
-    std::int32_t error = 0;        // errno of the failed stage, 0 when ready
-    std::int32_t pid = 0;          // the helper's pid (join it with nsenter -U -n -t PID)
+    std::int32_t error = 0;           // errno of the failed stage, 0 when ready
+    std::int32_t pid = 0;             // the helper's pid (join it with nsenter -U -n -t PID)
     std::uint8_t segmentationOff = 0; // TSO and GSO are off on the private lo
     std::uint8_t pingAllowed = 0;     // ping_group_range admits the user
-    char stage[64] = {};           // the stage that failed ("unshare", "uid_map", …)
+    char stage[64] = {};              // the stage that failed ("unshare", "uid_map", …)
 };
 
 } // namespace sandboxprotocol

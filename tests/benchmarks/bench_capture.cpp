@@ -23,7 +23,7 @@
 
 namespace {
 
-constexpr int Mss = 536;                    // small segments: many packets for few bytes
+constexpr int Mss = 536;                     // small segments: many packets for few bytes
 constexpr qint64 Bytes = 56ll * 1024 * 1024; // about 112,000 data segments, and their ACKs
 constexpr int Rounds = 3;
 
@@ -46,8 +46,9 @@ Transfer transfer(SandboxClient &sandbox, quint16 port)
     address.sin_family = AF_INET;
     address.sin_port = htons(port);
     address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (::bind(listener, reinterpret_cast<sockaddr *>(&address), sizeof address) != 0 || ::listen(listener, 1) != 0
-        || ::connect(client, reinterpret_cast<sockaddr *>(&address), sizeof address) != 0)
+    if (::bind(listener, reinterpret_cast<sockaddr *>(&address), sizeof address) != 0 ||
+        ::listen(listener, 1) != 0 ||
+        ::connect(client, reinterpret_cast<sockaddr *>(&address), sizeof address) != 0)
         return result;
     const int connection = ::accept(listener, nullptr, nullptr);
     qint64 received = 0;
@@ -63,7 +64,8 @@ Transfer transfer(SandboxClient &sandbox, quint16 port)
     });
     const std::vector<char> chunk(64 * 1024, 'x');
     for (qint64 sent = 0; sent < Bytes;) {
-        const ssize_t put = ::send(client, chunk.data(), size_t(std::min<qint64>(qint64(chunk.size()), Bytes - sent)), 0);
+        const ssize_t put =
+            ::send(client, chunk.data(), size_t(std::min<qint64>(qint64(chunk.size()), Bytes - sent)), 0);
         if (put <= 0)
             break;
         sent += put;
@@ -88,16 +90,19 @@ double median(std::vector<double> values)
 int main(int argc, char *argv[])
 {
     QCoreApplication app(argc, argv);
-    qputenv("SOCKETSCOPE_SANDBOX",
-            (QFileInfo(QStringLiteral(SOCKETSCOPE_BINARY)).absolutePath() + QStringLiteral("/socketscope-sandbox")).toLocal8Bit());
+    qputenv("SOCKETSCOPE_SANDBOX", (QFileInfo(QStringLiteral(SOCKETSCOPE_BINARY)).absolutePath() +
+                                    QStringLiteral("/socketscope-sandbox"))
+                                       .toLocal8Bit());
     auto sandbox = SandboxClient::start();
     if (!sandbox->isReady()) {
-        std::printf("bench_capture: skipped, the sandbox cannot be entered here (%s)\n", qPrintable(sandbox->error()));
+        std::printf("bench_capture: skipped, the sandbox cannot be entered here (%s)\n",
+                    qPrintable(sandbox->error()));
         return 0;
     }
     const Scenario scenario = testsupport::makeScenario(
         {QStringLiteral("a")},
-        {QStringLiteral(R"({"actor": "a", "call": "socket", "creates": "s", "args": {"domain": "AF_INET", "type": "SOCK_STREAM"}})")});
+        {QStringLiteral(
+            R"({"actor": "a", "call": "socket", "creates": "s", "args": {"domain": "AF_INET", "type": "SOCK_STREAM"}})")});
 
     std::printf("bench_capture: %lld MiB over TCP with MSS %d on the sandbox's lo, %d rounds each, uid %d\n",
                 Bytes / (1024 * 1024), Mss, Rounds, int(::getuid()));
@@ -117,7 +122,8 @@ int main(int argc, char *argv[])
         Session session(scenario, std::make_shared<SandboxSocketFactory>(sandbox));
         int loopback = 0;
         QString error;
-        auto tap = PacketTap::start(session, sandbox->createPacketSocket(&loopback), loopback, packetfilter::allIp(), &error);
+        auto tap = PacketTap::start(session, sandbox->createPacketSocket(&loopback), loopback,
+                                    packetfilter::allIp(), &error);
         if (!tap) {
             std::printf("bench_capture: FAILED, no tap: %s\n", qPrintable(error));
             return 1;
@@ -134,10 +140,11 @@ int main(int argc, char *argv[])
         const double lag = std::chrono::duration<double>(std::chrono::steady_clock::now() - caughtUp).count();
         const PacketTap::Statistics figures = tap->statistics();
         tap->stop();
-        std::printf("  round %d: tap off %.0f MB/s, tap on %.0f MB/s; %llu frames, %llu dropped, %llu recorded, "
-                    "tap done %.0f ms after the transfer\n",
-                    round + 1, withoutTap.back(), withTap.back(), figures.received, figures.drops, figures.recorded,
-                    lag * 1000);
+        std::printf(
+            "  round %d: tap off %.0f MB/s, tap on %.0f MB/s; %llu frames, %llu dropped, %llu recorded, "
+            "tap done %.0f ms after the transfer\n",
+            round + 1, withoutTap.back(), withTap.back(), figures.received, figures.drops, figures.recorded,
+            lag * 1000);
         packets = std::max(packets, figures.received);
         drops += figures.drops;
         recorded = std::max(recorded, figures.recorded);
@@ -145,8 +152,9 @@ int main(int argc, char *argv[])
     }
     const double off = median(withoutTap);
     const double on = median(withTap);
-    std::printf("bench_capture: median throughput tap off %.0f MB/s, tap on %.0f MB/s, ratio %.2f (goal >= 0.90)\n", off,
-                on, on / off);
+    std::printf(
+        "bench_capture: median throughput tap off %.0f MB/s, tap on %.0f MB/s, ratio %.2f (goal >= 0.90)\n",
+        off, on, on / off);
     std::printf("bench_capture: %llu packets per captured transfer, %llu dropped in all rounds (goal 0), "
                 "tap queue %d KiB\n",
                 packets, drops, receiveBuffer / 1024);

@@ -68,9 +68,10 @@ void TestCaptureCli::initTestCase()
         if (m_setpriv.isEmpty())
             QSKIP("running as root, and setpriv (util-linux) is missing to drop to a plain user");
         // nobody must be able to write its outputs here.
-        QVERIFY(QFile::setPermissions(m_directory.path(), QFileDevice::ReadOwner | QFileDevice::WriteOwner
-                                                              | QFileDevice::ExeOwner | QFileDevice::ReadOther
-                                                              | QFileDevice::WriteOther | QFileDevice::ExeOther));
+        QVERIFY(QFile::setPermissions(m_directory.path(), QFileDevice::ReadOwner | QFileDevice::WriteOwner |
+                                                              QFileDevice::ExeOwner | QFileDevice::ReadOther |
+                                                              QFileDevice::WriteOther |
+                                                              QFileDevice::ExeOther));
         QVERIFY(::chown(QFile::encodeName(m_directory.path()).constData(), 65534, 65534) == 0);
     }
 }
@@ -85,9 +86,10 @@ testsupport::ProcessResult TestCaptureCli::runAsPlainUser(const QStringList &arg
     if (m_setpriv.isEmpty())
         process.start(QStringLiteral(SOCKETSCOPE_BINARY), arguments);
     else
-        process.start(m_setpriv, QStringList{QStringLiteral("--reuid=65534"), QStringLiteral("--regid=65534"),
-                                             QStringLiteral("--clear-groups"), QStringLiteral(SOCKETSCOPE_BINARY)}
-                                     + arguments);
+        process.start(m_setpriv,
+                      QStringList{QStringLiteral("--reuid=65534"), QStringLiteral("--regid=65534"),
+                                  QStringLiteral("--clear-groups"), QStringLiteral(SOCKETSCOPE_BINARY)} +
+                          arguments);
     testsupport::ProcessResult result;
     if (!process.waitForFinished(60000)) {
         process.kill();
@@ -104,12 +106,12 @@ void TestCaptureCli::sandboxCapturesTheWholeConnection()
 {
     const QString trace = m_directory.filePath(QStringLiteral("sandbox.json"));
     const QString pcap = m_directory.filePath(QStringLiteral("sandbox.pcapng"));
-    const auto result = runAsPlainUser({QStringLiteral("run"), QStringLiteral("tcp-echo"), QStringLiteral("--trace"), trace,
-                                        QStringLiteral("--pcap"), pcap});
+    const auto result = runAsPlainUser({QStringLiteral("run"), QStringLiteral("tcp-echo"),
+                                        QStringLiteral("--trace"), trace, QStringLiteral("--pcap"), pcap});
     QVERIFY2(result.exitCode == 0, result.err.constData());
     const QJsonObject json = readJson(trace);
-    if (json.value(QStringLiteral("mode")).toString() == QLatin1String("host")
-        && json.value(QStringLiteral("mode_reason")).toString().contains(QLatin1String("unshare")))
+    if (json.value(QStringLiteral("mode")).toString() == QLatin1String("host") &&
+        json.value(QStringLiteral("mode_reason")).toString().contains(QLatin1String("unshare")))
         QSKIP("this kernel does not let a plain user make a network namespace");
     QCOMPARE(json.value(QStringLiteral("mode")).toString(), QStringLiteral("sandbox"));
     QCOMPARE(json.value(QStringLiteral("capture")).toBool(), true);
@@ -135,22 +137,25 @@ void TestCaptureCli::sandboxCapturesTheWholeConnection()
     if (tshark.isEmpty())
         QSKIP("the trace is checked; reading the pcapng needs tshark");
     QProcess reader;
-    reader.start(tshark, {QStringLiteral("-r"), pcap, QStringLiteral("-T"), QStringLiteral("fields"), QStringLiteral("-e"),
-                          QStringLiteral("tcp.flags.str"), QStringLiteral("-e"), QStringLiteral("frame.comment")});
+    reader.start(tshark, {QStringLiteral("-r"), pcap, QStringLiteral("-T"), QStringLiteral("fields"),
+                          QStringLiteral("-e"), QStringLiteral("tcp.flags.str"), QStringLiteral("-e"),
+                          QStringLiteral("frame.comment")});
     QVERIFY(reader.waitForFinished(30000));
     QCOMPARE(reader.exitCode(), 0);
     const QList<QByteArray> lines = reader.readAllStandardOutput().trimmed().split('\n');
     QCOMPARE(lines.size(), packets.size());
-    QVERIFY2(lines.first().endsWith("step 6: client connect(client, 127.0.0.1:8080)"), lines.first().constData());
-    QVERIFY2(lines.at(3).endsWith("step 7: client send(client, \"hello, server\\n\")"), lines.at(3).constData());
+    QVERIFY2(lines.first().endsWith("step 6: client connect(client, 127.0.0.1:8080)"),
+             lines.first().constData());
+    QVERIFY2(lines.at(3).endsWith("step 7: client send(client, \"hello, server\\n\")"),
+             lines.at(3).constData());
     QVERIFY2(lines.last().endsWith("step 13: server close(conn)"), lines.last().constData());
 }
 
 void TestCaptureCli::hostLoopbackIsHonest()
 {
     const QString trace = m_directory.filePath(QStringLiteral("host.json"));
-    const auto result = runAsPlainUser({QStringLiteral("run"), QStringLiteral("tcp-echo"), QStringLiteral("--trace"), trace,
-                                        QStringLiteral("--host-loopback")});
+    const auto result = runAsPlainUser({QStringLiteral("run"), QStringLiteral("tcp-echo"),
+                                        QStringLiteral("--trace"), trace, QStringLiteral("--host-loopback")});
     QVERIFY2(result.exitCode == 0, result.err.constData());
     const QJsonObject json = readJson(trace);
     QCOMPARE(json.value(QStringLiteral("mode")).toString(), QStringLiteral("host"));
@@ -163,8 +168,9 @@ void TestCaptureCli::hostLoopbackIsHonest()
 
 void TestCaptureCli::unwritablePcapIsBadInput()
 {
-    const auto result = testsupport::runSocketscope(
-        {QStringLiteral("run"), QStringLiteral("tcp-echo"), QStringLiteral("--pcap"), QStringLiteral("/nonexistent/t.pcapng")});
+    const auto result =
+        testsupport::runSocketscope({QStringLiteral("run"), QStringLiteral("tcp-echo"),
+                                     QStringLiteral("--pcap"), QStringLiteral("/nonexistent/t.pcapng")});
     QCOMPARE(result.exitCode, 2);
     QVERIFY2(result.err.contains("/nonexistent"), result.err.constData());
 }

@@ -41,7 +41,8 @@ Scenario oneSocketScenario()
 {
     return testsupport::makeScenario(
         {QStringLiteral("a")},
-        {QStringLiteral(R"({"actor": "a", "call": "socket", "creates": "s", "args": {"domain": "AF_INET", "type": "SOCK_DGRAM"}})")});
+        {QStringLiteral(
+            R"({"actor": "a", "call": "socket", "creates": "s", "args": {"domain": "AF_INET", "type": "SOCK_DGRAM"}})")});
 }
 
 QList<PacketInfo> packetsOf(const Trace &trace)
@@ -61,8 +62,7 @@ qint64 realtimeNs()
     return qint64(now.tv_sec) * 1000000000 + now.tv_nsec;
 }
 
-template <typename Address>
-sockaddr *raw(Address &address)
+template <typename Address> sockaddr *raw(Address &address)
 {
     return reinterpret_cast<sockaddr *>(&address);
 }
@@ -105,8 +105,9 @@ QList<QByteArray> pcapFrames(const QByteArray &file)
 
 void TestPacketTap::initTestCase()
 {
-    qputenv("SOCKETSCOPE_SANDBOX",
-            (QFileInfo(QStringLiteral(SOCKETSCOPE_BINARY)).absolutePath() + QStringLiteral("/socketscope-sandbox")).toLocal8Bit());
+    qputenv("SOCKETSCOPE_SANDBOX", (QFileInfo(QStringLiteral(SOCKETSCOPE_BINARY)).absolutePath() +
+                                    QStringLiteral("/socketscope-sandbox"))
+                                       .toLocal8Bit());
     auto probe = SandboxClient::start();
     if (!probe->isReady())
         QSKIP(qPrintable(QStringLiteral("the sandbox cannot be entered here: ") + probe->error()));
@@ -145,7 +146,8 @@ void TestPacketTap::portFilterKeepsTheScenarioTraffic()
     auto sendTo = [&](int fd, const void *data, size_t size, quint16 port) {
         auto a4 = loopback4(port);
         auto a6 = loopback6(port);
-        return v6 ? ::sendto(fd, data, size, 0, raw(a6), sizeof a6) : ::sendto(fd, data, size, 0, raw(a4), sizeof a4);
+        return v6 ? ::sendto(fd, data, size, 0, raw(a6), sizeof a6)
+                  : ::sendto(fd, data, size, 0, raw(a4), sizeof a4);
     };
     auto bindTo = [&](int fd, quint16 port) {
         auto a4 = loopback4(port);
@@ -289,9 +291,9 @@ void TestPacketTap::packetsNameTheCallThatCausedThem()
     const QStringList expected = {
         QStringLiteral("SYN@client connect"), QStringLiteral("SYN+ACK@client connect"),
         QStringLiteral("ACK@client connect"), QStringLiteral("PSH+ACK@client send"),
-        QStringLiteral("ACK@client send"), QStringLiteral("PSH+ACK@server send"),
-        QStringLiteral("ACK@server send"), QStringLiteral("FIN+ACK@client close"),
-        QStringLiteral("ACK@client close"), QStringLiteral("FIN+ACK@server close"),
+        QStringLiteral("ACK@client send"),    QStringLiteral("PSH+ACK@server send"),
+        QStringLiteral("ACK@server send"),    QStringLiteral("FIN+ACK@client close"),
+        QStringLiteral("ACK@client close"),   QStringLiteral("FIN+ACK@server close"),
         QStringLiteral("ACK@server close")};
     QCOMPARE(causes, expected);
 }
@@ -337,12 +339,13 @@ void TestPacketTap::traceHoldsWhatAnIndependentCaptureSees()
     QProcess capture;
     capture.start(nsenter, {QStringLiteral("-U"), QStringLiteral("-n"), QStringLiteral("-t"),
                             QString::number(setup.sandbox->helperPid()), dumpcap, QStringLiteral("-q"),
-                            QStringLiteral("-i"), QStringLiteral("lo"), QStringLiteral("-P"), QStringLiteral("-w"),
-                            QStringLiteral("-")});
+                            QStringLiteral("-i"), QStringLiteral("lo"), QStringLiteral("-P"),
+                            QStringLiteral("-w"), QStringLiteral("-")});
     if (!capture.waitForStarted() || !capture.waitForReadyRead(5000)) {
         capture.kill();
         capture.waitForFinished();
-        QSKIP(qPrintable(QStringLiteral("dumpcap cannot capture in the sandbox: ") + QString::fromLocal8Bit(capture.readAllStandardError())));
+        QSKIP(qPrintable(QStringLiteral("dumpcap cannot capture in the sandbox: ") +
+                         QString::fromLocal8Bit(capture.readAllStandardError())));
     }
     // Markers until dumpcap has one: from then on it sees everything the tap sees.
     const QByteArray marker = "socketscope capture marker";
@@ -351,9 +354,10 @@ void TestPacketTap::traceHoldsWhatAnIndependentCaptureSees()
     const int sinkSocket = setup.sandbox->createSocket(AF_INET, SOCK_DGRAM, 0);
     QCOMPARE(::bind(sinkSocket, raw(sink), sizeof sink), 0);
     QByteArray dumped;
-    QTRY_VERIFY_WITH_TIMEOUT((::sendto(markerSocket, marker.constData(), marker.size(), 0, raw(sink), sizeof sink),
-                              (dumped += capture.readAllStandardOutput()).contains(marker)),
-                             10000);
+    QTRY_VERIFY_WITH_TIMEOUT(
+        (::sendto(markerSocket, marker.constData(), marker.size(), 0, raw(sink), sizeof sink),
+         (dumped += capture.readAllStandardOutput()).contains(marker)),
+        10000);
 
     QVERIFY(setup.session->runToEnd());
     // Every frame of the scenario ends with the ACK of the server's FIN; wait for dumpcap to write it.

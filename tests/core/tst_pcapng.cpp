@@ -26,9 +26,20 @@ namespace {
 // A SYN frame on lo: Ethernet, IPv4 127.0.0.1 → 127.0.0.1, TCP 40000 → 8080.
 QByteArray synFrame(quint8 last = 0)
 {
-    QByteArray frame = QByteArray::fromHex("000000000000000000000000" "0800"
-                                           "45000028" "00004000" "4006" "0000" "7f000001" "7f000001"
-                                           "9c401f90" "00000001" "00000000" "5002ffff" "0000" "0000");
+    QByteArray frame = QByteArray::fromHex("000000000000000000000000"
+                                           "0800"
+                                           "45000028"
+                                           "00004000"
+                                           "4006"
+                                           "0000"
+                                           "7f000001"
+                                           "7f000001"
+                                           "9c401f90"
+                                           "00000001"
+                                           "00000000"
+                                           "5002ffff"
+                                           "0000"
+                                           "0000");
     frame[frame.size() - 1] = char(last);
     return frame;
 }
@@ -162,7 +173,8 @@ void TestPcapng::commentNamesStepAndCall_data()
 {
     QTest::addColumn<qint64>("cause");
     QTest::addColumn<QString>("comment");
-    QTest::addRow("caused by connect") << qint64(0) << QStringLiteral("step 6: client connect(client, 127.0.0.1:8080)");
+    QTest::addRow("caused by connect")
+        << qint64(0) << QStringLiteral("step 6: client connect(client, 127.0.0.1:8080)");
     QTest::addRow("before any step") << qint64(-1) << QStringLiteral("before the first step");
 }
 
@@ -208,15 +220,17 @@ void TestPcapng::tsharkReadsIt()
     const QString file = directory.filePath(QStringLiteral("t.pcapng"));
     QCOMPARE(pcapng::write(trace, file), QString());
     QProcess process;
-    process.start(tshark, {QStringLiteral("-r"), file, QStringLiteral("-T"), QStringLiteral("fields"), QStringLiteral("-e"),
-                           QStringLiteral("tcp.dstport"), QStringLiteral("-e"), QStringLiteral("frame.time_epoch"),
-                           QStringLiteral("-e"), QStringLiteral("frame.comment")});
+    process.start(tshark, {QStringLiteral("-r"), file, QStringLiteral("-T"), QStringLiteral("fields"),
+                           QStringLiteral("-e"), QStringLiteral("tcp.dstport"), QStringLiteral("-e"),
+                           QStringLiteral("frame.time_epoch"), QStringLiteral("-e"),
+                           QStringLiteral("frame.comment")});
     QVERIFY(process.waitForFinished(30000));
     QCOMPARE(process.exitCode(), 0);
     const QList<QByteArray> lines = process.readAllStandardOutput().trimmed().split('\n');
     QCOMPARE(lines.size(), 3);
-    QVERIFY2(lines.at(0).startsWith("8080\t1700000000.000000000\tstep 6: client connect(client, 127.0.0.1:8080)"),
-             lines.at(0).constData());
+    QVERIFY2(
+        lines.at(0).startsWith("8080\t1700000000.000000000\tstep 6: client connect(client, 127.0.0.1:8080)"),
+        lines.at(0).constData());
     QVERIFY2(lines.at(1).contains("1700000000.000001000"), lines.at(1).constData());
     QVERIFY2(lines.at(2).endsWith("before the first step"), lines.at(2).constData());
 }

@@ -89,7 +89,8 @@ bool bindLoopback(int fd, quint16 port)
 void TestSandbox::initTestCase()
 {
     // The helper lives next to the socketscope binary; the tests run from elsewhere.
-    m_helper = QFileInfo(QStringLiteral(SOCKETSCOPE_BINARY)).absolutePath() + QStringLiteral("/socketscope-sandbox");
+    m_helper =
+        QFileInfo(QStringLiteral(SOCKETSCOPE_BINARY)).absolutePath() + QStringLiteral("/socketscope-sandbox");
     QVERIFY2(QFileInfo(m_helper).isExecutable(), qPrintable(m_helper));
     qputenv("SOCKETSCOPE_SANDBOX", m_helper.toLocal8Bit());
 }
@@ -252,7 +253,8 @@ void TestSandbox::setupUsesTheSandbox()
         QSKIP("user namespaces restricted");
     const Scenario scenario = testsupport::makeScenario(
         {QStringLiteral("server")},
-        {QStringLiteral(R"({"actor": "server", "call": "socket", "creates": "s", "args": {"domain": "AF_INET", "type": "SOCK_STREAM"}})")});
+        {QStringLiteral(
+            R"({"actor": "server", "call": "socket", "creates": "s", "args": {"domain": "AF_INET", "type": "SOCK_STREAM"}})")});
     SessionSetup setup = setUpSession(scenario);
     QCOMPARE(setup.mode, QStringLiteral("sandbox"));
     QVERIFY(setup.capture);
@@ -269,7 +271,8 @@ void TestSandbox::setupFallsBackAndSaysWhy_data()
     QTest::addColumn<QString>("reason");
     QTest::addRow("asked for") << true << m_helper << QStringLiteral("--host-loopback");
     QTest::addRow("helper missing") << false << QStringLiteral("/nonexistent/socketscope-sandbox")
-                                    << QStringLiteral("could not be entered (the sandbox helper /nonexistent");
+                                    << QStringLiteral(
+                                           "could not be entered (the sandbox helper /nonexistent");
 }
 
 void TestSandbox::setupFallsBackAndSaysWhy()
@@ -280,7 +283,8 @@ void TestSandbox::setupFallsBackAndSaysWhy()
     qputenv("SOCKETSCOPE_SANDBOX", helper.toLocal8Bit());
     const Scenario scenario = testsupport::makeScenario(
         {QStringLiteral("server")},
-        {QStringLiteral(R"({"actor": "server", "call": "socket", "creates": "s", "args": {"domain": "AF_INET", "type": "SOCK_STREAM"}})")});
+        {QStringLiteral(
+            R"({"actor": "server", "call": "socket", "creates": "s", "args": {"domain": "AF_INET", "type": "SOCK_STREAM"}})")});
     SessionSetupOptions options;
     options.hostLoopback = hostLoopback;
     SessionSetup setup = setUpSession(scenario, options);
