@@ -20,7 +20,8 @@ SessionController::~SessionController()
         m_session->cancel();
     // The session was made on the session thread and its actors answer to it: end it there.
     Session *session = m_session.release();
-    QMetaObject::invokeMethod(m_worker, [session] { delete session; }, Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+        m_worker, [session] { delete session; }, Qt::QueuedConnection);
     m_thread->quit();
     m_thread->wait();
 }
@@ -49,7 +50,8 @@ void SessionController::start(const Scenario &scenario)
                 [this, setup, generation] {
                     if (generation != m_generation) {
                         Session *stale = setup->session.release();
-                        QMetaObject::invokeMethod(m_worker, [stale] { delete stale; }, Qt::QueuedConnection);
+                        QMetaObject::invokeMethod(
+                            m_worker, [stale] { delete stale; }, Qt::QueuedConnection);
                         return;
                     }
                     Session *old = m_session.release();
@@ -58,7 +60,8 @@ void SessionController::start(const Scenario &scenario)
                     setBusy(false);
                     Q_EMIT sessionReady(m_session.get());
                     if (old)
-                        QMetaObject::invokeMethod(m_worker, [old] { delete old; }, Qt::QueuedConnection);
+                        QMetaObject::invokeMethod(
+                            m_worker, [old] { delete old; }, Qt::QueuedConnection);
                 },
                 Qt::QueuedConnection);
         },

@@ -52,9 +52,9 @@ private:
 
     SessionSetupOptions m_options;
     QThread *m_thread = nullptr;
-    QObject *m_worker = nullptr;       // lives on m_thread: the target of queued requests
+    QObject *m_worker = nullptr; // lives on m_thread: the target of queued requests
     std::unique_ptr<Session> m_session;
-    SessionSetup m_setup;              // mode, capture, description of m_session (session moved out)
+    SessionSetup m_setup; // mode, capture, description of m_session (session moved out)
     bool m_busy = false;
-    quint64 m_generation = 0;          // drops outcomes of a session that was replaced
+    quint64 m_generation = 0; // drops outcomes of a session that was replaced
 };

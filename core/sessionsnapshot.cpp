@@ -20,7 +20,8 @@ QString waitsFor(const QString &call, const QString &socket)
     return QStringLiteral("the kernel to complete ") + call + QStringLiteral("()");
 }
 
-SnapshotSocket &socketNamed(SessionSnapshot &snapshot, const Scenario &scenario, const QString &name, qint64 seq)
+SnapshotSocket &socketNamed(SessionSnapshot &snapshot, const Scenario &scenario, const QString &name,
+                            qint64 seq)
 {
     for (SnapshotSocket &socket : snapshot.sockets) {
         if (socket.name == name)
@@ -48,7 +49,8 @@ SnapshotSocket &socketNamed(SessionSnapshot &snapshot, const Scenario &scenario,
     return snapshot.sockets.last();
 }
 
-void applyCall(SessionSnapshot &snapshot, const Scenario &scenario, const TraceEvent &event, const CallInfo &call)
+void applyCall(SessionSnapshot &snapshot, const Scenario &scenario, const TraceEvent &event,
+               const CallInfo &call)
 {
     snapshot.lastCallSeq = event.seq;
     if (SnapshotActor *actor = [&]() -> SnapshotActor * {

@@ -10,17 +10,17 @@ struct Scenario;
 /// One socket as the trace shows it at the cursor.
 struct SnapshotSocket
 {
-    QString name;           // "listener"
-    QString actor;          // the actor whose calls made or used it
-    int fd = -1;            // the descriptor the last call on it reported, -1 when unknown
-    QString domain;         // "AF_INET", from the scenario
-    QString type;           // "SOCK_STREAM", from the scenario
-    QString local;          // "127.0.0.1:8080", empty when not known yet
+    QString name;   // "listener"
+    QString actor;  // the actor whose calls made or used it
+    int fd = -1;    // the descriptor the last call on it reported, -1 when unknown
+    QString domain; // "AF_INET", from the scenario
+    QString type;   // "SOCK_STREAM", from the scenario
+    QString local;  // "127.0.0.1:8080", empty when not known yet
     QString peer;
-    QString state;          // as the kernel last reported it ("LISTEN"), empty when never reported
-    QString previousState;  // the state before the last reported change
-    qint64 stateSeq = -1;   // event that reported `state`
-    int acceptQueue = -1;   // connections waiting (listeners), -1 when never reported
+    QString state;         // as the kernel last reported it ("LISTEN"), empty when never reported
+    QString previousState; // the state before the last reported change
+    qint64 stateSeq = -1;  // event that reported `state`
+    int acceptQueue = -1;  // connections waiting (listeners), -1 when never reported
     int backlog = -1;
     int receiveQueue = -1;  // bytes
     int sendQueue = -1;     // bytes
@@ -36,12 +36,12 @@ struct SnapshotActor
 {
     QString id;
     QString title;
-    int lastStep = -1;      // the last of its steps that started, -1 before its first
-    int nextStep = -1;      // its next step in script order, -1 when it has none left
-    int blockedStep = -1;   // the step it is waiting in, -1 when not waiting
-    QString blockedCall;    // "accept"
-    QString blockedSocket;  // "listener"
-    QString waitsFor;       // "a connection in listener's accept queue"
+    int lastStep = -1;     // the last of its steps that started, -1 before its first
+    int nextStep = -1;     // its next step in script order, -1 when it has none left
+    int blockedStep = -1;  // the step it is waiting in, -1 when not waiting
+    QString blockedCall;   // "accept"
+    QString blockedSocket; // "listener"
+    QString waitsFor;      // "a connection in listener's accept queue"
     bool finished() const { return nextStep < 0 && blockedStep < 0; }
     bool operator==(const SnapshotActor &other) const = default;
 };

@@ -40,7 +40,8 @@ QAction *makeAction(const QString &text, const QList<QKeySequence> &keys, const 
     action->setShortcutContext(Qt::WindowShortcut);
     QString keyText;
     for (const QKeySequence &key : keys)
-        keyText += (keyText.isEmpty() ? QString() : QStringLiteral(", ")) + key.toString(QKeySequence::NativeText);
+        keyText +=
+            (keyText.isEmpty() ? QString() : QStringLiteral(", ")) + key.toString(QKeySequence::NativeText);
     action->setToolTip(keyText.isEmpty() ? tip : tip + QStringLiteral(" (") + keyText + u')');
     return action;
 }
@@ -59,10 +60,13 @@ ControlsBar::ControlsBar(ViewContext *context, SessionController *controller, QW
                         QStringLiteral("The next call in script order"), this);
     m_back = makeAction(QStringLiteral("&Back"), {Qt::Key_Left, Qt::Key_PageUp},
                         QStringLiteral("Show the state before the last step"), this);
-    m_forward = makeAction(QStringLiteral("&Forward"), {}, QStringLiteral("Replay the next recorded step"), this);
-    m_run = makeAction(QStringLiteral("&Run"), {Qt::Key_F5}, QStringLiteral("Step on its own at the chosen speed"), this);
+    m_forward =
+        makeAction(QStringLiteral("&Forward"), {}, QStringLiteral("Replay the next recorded step"), this);
+    m_run = makeAction(QStringLiteral("&Run"), {Qt::Key_F5},
+                       QStringLiteral("Step on its own at the chosen speed"), this);
     m_run->setCheckable(true);
-    m_reset = makeAction(QStringLiteral("R&eset"), {Qt::Key_Home}, QStringLiteral("Start the scenario anew"), this);
+    m_reset =
+        makeAction(QStringLiteral("R&eset"), {Qt::Key_Home}, QStringLiteral("Start the scenario anew"), this);
 
     m_runTimer->setSingleShot(true);
     connect(m_runTimer, &QTimer::timeout, this, &ControlsBar::runNext);
@@ -257,7 +261,8 @@ void ControlsBar::refresh()
     m_reset->setEnabled(haveSession);
     for (qsizetype i = 0; i < m_actorActions.size(); ++i) {
         const SnapshotActor &actor = snapshot.actors.value(i);
-        m_actorActions.at(i)->setEnabled(haveSession && !busy && live && actor.nextStep >= 0 && actor.blockedStep < 0);
+        m_actorActions.at(i)->setEnabled(haveSession && !busy && live && actor.nextStep >= 0 &&
+                                         actor.blockedStep < 0);
     }
     m_run->setText(isRunning() ? QStringLiteral("&Pause") : QStringLiteral("&Run"));
 
@@ -277,18 +282,21 @@ void ControlsBar::refresh()
             if (other.id != actor.id && other.nextStep >= 0 && other.blockedStep < 0)
                 others << QStringLiteral("Step ") + other.title;
         }
-        QString text = actor.title + QStringLiteral(" waits in ") + actor.blockedCall + QStringLiteral("() for ")
-            + actor.waitsFor + u'.';
+        QString text = actor.title + QStringLiteral(" waits in ") + actor.blockedCall +
+                       QStringLiteral("() for ") + actor.waitsFor + u'.';
         if (!others.isEmpty())
-            text += QStringLiteral(" Only another program can release it: ") + others.join(QStringLiteral(" or "))
-                + u'.';
+            text += QStringLiteral(" Only another program can release it: ") +
+                    others.join(QStringLiteral(" or ")) + u'.';
         waiting << text;
     }
     if (!live && waiting.isEmpty())
-        waiting << QStringLiteral("Showing the past: Step or Forward replays what was recorded; the live end is step %1.")
-                       .arg(int(stepMarks(*m_context->trace()).size()));
+        waiting
+            << QStringLiteral(
+                   "Showing the past: Step or Forward replays what was recorded; the live end is step %1.")
+                   .arg(int(stepMarks(*m_context->trace()).size()));
     else if (live && snapshot.nextStep < 0 && !snapshot.anyBlocked() && haveSession)
-        waiting << QStringLiteral("The scenario is finished. Back or the timeline shows any step again; Reset starts anew.");
+        waiting << QStringLiteral(
+            "The scenario is finished. Back or the timeline shows any step again; Reset starts anew.");
     m_blocked->setText(waiting.join(u' '));
     m_blocked->setToolTip(m_blocked->text());
 }
@@ -355,7 +363,8 @@ void ControlsBar::jumpToStep(int steps)
     const QList<qint64> marks = stepMarks(*m_context->trace());
     if (steps <= marks.size()) {
         // Step N ends where step N+1 begins (or at the end of what was recorded).
-        const qint64 target = steps == 0 ? 0 : (steps < marks.size() ? marks.at(steps) : m_context->trace()->size());
+        const qint64 target =
+            steps == 0 ? 0 : (steps < marks.size() ? marks.at(steps) : m_context->trace()->size());
         m_context->setCursor(target);
         return;
     }

@@ -83,6 +83,6 @@ private:
     QLabel *m_position;
     QLabel *m_blocked;
     QTimer *m_runTimer;
-    int m_targetSteps = -1;   // jumpToStep() beyond the recorded steps: keep stepping up to this
+    int m_targetSteps = -1; // jumpToStep() beyond the recorded steps: keep stepping up to this
     bool m_updating = false;
 };

@@ -67,7 +67,8 @@ MainWindow::MainWindow(const QString &idOrFile, QWidget *parent)
     toolBar->addWidget(m_controls);
     addToolBar(Qt::TopToolBarArea, toolBar);
     m_stage->setAnimationMs(m_controls->animationMs());
-    connect(m_controls, &ControlsBar::speedChanged, this, [this] { m_stage->setAnimationMs(m_controls->animationMs()); });
+    connect(m_controls, &ControlsBar::speedChanged, this,
+            [this] { m_stage->setAnimationMs(m_controls->animationMs()); });
 
     // The right-hand views run the full height beside stage and narration: the window then fits a
     // 1280x720 projector.
@@ -78,12 +79,14 @@ MainWindow::MainWindow(const QString &idOrFile, QWidget *parent)
     {
         // The analysis views, two tabbed pairs on the right, and what File → Export offers.
         auto *sequence = new SequenceDiagram(*m_context, this);
-        QDockWidget *sequenceDock = addViewDock(sequence, QStringLiteral("Sequence diagram"), Qt::RightDockWidgetArea);
-        QDockWidget *codeDock = addViewDock(new CodeView(*m_context, this), QStringLiteral("Code"), Qt::RightDockWidgetArea);
-        QDockWidget *statesDock =
-            addViewDock(new StateMachineView(*m_context, this), QStringLiteral("TCP states"), Qt::RightDockWidgetArea);
-        QDockWidget *inspectorDock =
-            addViewDock(new Inspector(*m_context, this), QStringLiteral("Inspector"), Qt::RightDockWidgetArea);
+        QDockWidget *sequenceDock =
+            addViewDock(sequence, QStringLiteral("Sequence diagram"), Qt::RightDockWidgetArea);
+        QDockWidget *codeDock =
+            addViewDock(new CodeView(*m_context, this), QStringLiteral("Code"), Qt::RightDockWidgetArea);
+        QDockWidget *statesDock = addViewDock(new StateMachineView(*m_context, this),
+                                              QStringLiteral("TCP states"), Qt::RightDockWidgetArea);
+        QDockWidget *inspectorDock = addViewDock(new Inspector(*m_context, this), QStringLiteral("Inspector"),
+                                                 Qt::RightDockWidgetArea);
         tabifyDockWidget(sequenceDock, codeDock);
         tabifyDockWidget(statesDock, inspectorDock);
         sequenceDock->raise();
@@ -124,7 +127,8 @@ QDockWidget *MainWindow::makeDock(const QString &title, Qt::DockWidgetArea area)
 {
     auto *dock = new QDockWidget(title, this);
     dock->setObjectName(dockName(title));
-    dock->setFeatures(QDockWidget::DockWidgetClosable | QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable);
+    dock->setFeatures(QDockWidget::DockWidgetClosable | QDockWidget::DockWidgetMovable |
+                      QDockWidget::DockWidgetFloatable);
     addDockWidget(area, dock);
     m_docks.append(dock);
     if (m_docksMenu)
@@ -175,7 +179,8 @@ void MainWindow::buildMenus()
     QMenu *file = menuBar()->addMenu(QStringLiteral("&File"));
     QAction *open = file->addAction(QStringLiteral("&Open scenario…"), this, &MainWindow::openScenarioDialog);
     open->setShortcut(QKeySequence::Open);
-    QAction *choose = file->addAction(QStringLiteral("&Choose a built-in scenario…"), this, &MainWindow::showPicker);
+    QAction *choose =
+        file->addAction(QStringLiteral("&Choose a built-in scenario…"), this, &MainWindow::showPicker);
     choose->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_L));
     QMenu *builtins = file->addMenu(QStringLiteral("&Built-in scenarios"));
     builtins->setToolTipsVisible(true);
@@ -187,7 +192,8 @@ void MainWindow::buildMenus()
             const ScenarioLoadResult loaded = ScenarioLoader::builtin(id);
             if (!loaded.ok())
                 continue;
-            QAction *action = builtins->addAction(loaded.scenario.title + QStringLiteral("  (") + loaded.scenario.level + u')');
+            QAction *action = builtins->addAction(loaded.scenario.title + QStringLiteral("  (") +
+                                                  loaded.scenario.level + u')');
             action->setToolTip(loaded.scenario.tags.join(QStringLiteral(", ")));
             connect(action, &QAction::triggered, this, [this, id] { openScenario(id); });
         }
@@ -232,7 +238,8 @@ void MainWindow::buildMenus()
     session->addAction(m_controls->resetAction());
     // The window holds the actions too, so their keys work while menus and tool bar are hidden.
     addActions({m_controls->stepAction(), m_controls->backAction(), m_controls->forwardAction(),
-                m_controls->runAction(), m_controls->resetAction(), zoomIn, zoomOut, zoomReset, m_presentationAction});
+                m_controls->runAction(), m_controls->resetAction(), zoomIn, zoomOut, zoomReset,
+                m_presentationAction});
 
     QMenu *help = menuBar()->addMenu(QStringLiteral("&Help"));
     help->addAction(QStringLiteral("&About SocketScope"), this, &MainWindow::showAbout);
@@ -276,7 +283,8 @@ void MainWindow::updateStatus()
         text = QStringLiteral("Setting up the session…");
     else if (m_context->mode() == QLatin1String("sandbox"))
         text = QStringLiteral("Sandbox (private network namespace)") +
-            (m_context->capture() ? QStringLiteral(", packets captured") : QStringLiteral(", packets not captured"));
+               (m_context->capture() ? QStringLiteral(", packets captured")
+                                     : QStringLiteral(", packets not captured"));
     else
         text = QStringLiteral("Host loopback");
     if (!m_context->modeDescription().isEmpty())
@@ -306,10 +314,11 @@ void MainWindow::showPicker()
 
 void MainWindow::showAbout()
 {
-    auto *box = new QMessageBox(QMessageBox::Information, QStringLiteral("About SocketScope"),
-                                QStringLiteral("SocketScope steps through real socket calls on loopback and shows what "
-                                               "the kernel did: the packets, the states, the queues, the results."),
-                                QMessageBox::Ok, this);
+    auto *box = new QMessageBox(
+        QMessageBox::Information, QStringLiteral("About SocketScope"),
+        QStringLiteral("SocketScope steps through real socket calls on loopback and shows what "
+                       "the kernel did: the packets, the states, the queues, the results."),
+        QMessageBox::Ok, this);
     box->setAttribute(Qt::WA_DeleteOnClose);
     box->open();
 }

@@ -37,7 +37,8 @@ public:
     /// Puts `view` in a dock titled `title` (its object name, for the saved layout, is derived from
     /// the title unless `view` has one). The view lives as long as the window; it follows
     /// ViewContext::sessionChanged itself.
-    QDockWidget *addViewDock(QWidget *view, const QString &title, Qt::DockWidgetArea area = Qt::RightDockWidgetArea);
+    QDockWidget *addViewDock(QWidget *view, const QString &title,
+                             Qt::DockWidgetArea area = Qt::RightDockWidgetArea);
     /// Same, for a view built from one session: `make` is called now and again after every
     /// sessionChanged (new scenario or reset), and the previous widget is deleted.
     QDockWidget *addViewDock(std::function<QWidget *(ViewContext &)> make, const QString &title,

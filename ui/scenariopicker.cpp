@@ -24,8 +24,8 @@ ScenarioPicker::ScenarioPicker(const QString &currentId, QWidget *parent)
         if (!loaded.ok())
             continue;
         const Scenario &s = loaded.scenario;
-        auto *item = new QListWidgetItem(s.title + QStringLiteral("\n    ") + s.level + QStringLiteral(" · ")
-                                             + s.tags.join(QStringLiteral(", ")),
+        auto *item = new QListWidgetItem(s.title + QStringLiteral("\n    ") + s.level +
+                                             QStringLiteral(" · ") + s.tags.join(QStringLiteral(", ")),
                                          m_list);
         item->setData(Qt::UserRole, id);
         item->setData(Qt::UserRole + 1, s.summary);

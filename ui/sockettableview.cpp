@@ -45,8 +45,9 @@ QVariant SocketTableModel::data(const QModelIndex &index, int role) const
         return {};
     const SnapshotSocket &socket = m_sockets.at(index.row());
     if (role == Qt::ToolTipRole && index.column() == State)
-        return socket.state.isEmpty() ? QStringLiteral("The kernel has not reported a state for this socket.")
-                                      : QStringLiteral("Reported by the kernel; before: ") + socket.previousState;
+        return socket.state.isEmpty()
+                   ? QStringLiteral("The kernel has not reported a state for this socket.")
+                   : QStringLiteral("Reported by the kernel; before: ") + socket.previousState;
     if (role != Qt::DisplayRole && role != Qt::AccessibleTextRole)
         return {};
     switch (index.column()) {
@@ -65,8 +66,9 @@ QVariant SocketTableModel::data(const QModelIndex &index, int role) const
     case State:
         return socket.state.isEmpty() ? QStringLiteral("not reported") : socket.state;
     case AcceptQueue:
-        return socket.acceptQueue < 0 ? QVariant(QStringLiteral("–"))
-                                      : QVariant(QStringLiteral("%1/%2").arg(socket.acceptQueue).arg(socket.backlog));
+        return socket.acceptQueue < 0
+                   ? QVariant(QStringLiteral("–"))
+                   : QVariant(QStringLiteral("%1/%2").arg(socket.acceptQueue).arg(socket.backlog));
     case ReceiveQueue:
         return figure(socket.receiveQueue);
     case SendQueue:
@@ -80,10 +82,11 @@ QVariant SocketTableModel::headerData(int section, Qt::Orientation orientation, 
 {
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
         return QAbstractTableModel::headerData(section, orientation, role);
-    static const QStringList titles{
-        QStringLiteral("Socket"), QStringLiteral("Program"), QStringLiteral("fd"),      QStringLiteral("Type"),
-        QStringLiteral("Local"),  QStringLiteral("Peer"),    QStringLiteral("State"),   QStringLiteral("Accept queue"),
-        QStringLiteral("Recv-Q"), QStringLiteral("Send-Q")};
+    static const QStringList titles{QStringLiteral("Socket"), QStringLiteral("Program"),
+                                    QStringLiteral("fd"),     QStringLiteral("Type"),
+                                    QStringLiteral("Local"),  QStringLiteral("Peer"),
+                                    QStringLiteral("State"),  QStringLiteral("Accept queue"),
+                                    QStringLiteral("Recv-Q"), QStringLiteral("Send-Q")};
     return titles.value(section);
 }
 
@@ -103,10 +106,12 @@ SocketTableView::SocketTableView(ViewContext *context, QWidget *parent)
     connect(m_context, &ViewContext::cursorChanged, this, &SocketTableView::refresh);
     connect(m_context, &ViewContext::sessionChanged, this, &SocketTableView::refresh);
     connect(m_context, &ViewContext::selectionChanged, this, &SocketTableView::refresh);
-    connect(selectionModel(), &QItemSelectionModel::currentRowChanged, this, [this](const QModelIndex &current) {
-        if (current.isValid())
-            m_context->selectSocket(m_model->index(current.row(), SocketTableModel::Name).data().toString());
-    });
+    connect(selectionModel(), &QItemSelectionModel::currentRowChanged, this,
+            [this](const QModelIndex &current) {
+                if (current.isValid())
+                    m_context->selectSocket(
+                        m_model->index(current.row(), SocketTableModel::Name).data().toString());
+            });
     refresh();
 }
 
@@ -119,7 +124,8 @@ void SocketTableView::refresh()
     for (int row = 0; row < m_model->rowCount(); ++row) {
         const QModelIndex index = m_model->index(row, SocketTableModel::Name);
         if (index.data().toString() == selected && selectionModel()->currentIndex().row() != row) {
-            selectionModel()->setCurrentIndex(index, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+            selectionModel()->setCurrentIndex(index, QItemSelectionModel::ClearAndSelect |
+                                                         QItemSelectionModel::Rows);
             break;
         }
     }

@@ -12,7 +12,19 @@ class SocketTableModel : public QAbstractTableModel
 {
     Q_OBJECT
 public:
-    enum Column { Name, Actor, Fd, Type, Local, Peer, State, AcceptQueue, ReceiveQueue, SendQueue, ColumnCount };
+    enum Column {
+        Name,
+        Actor,
+        Fd,
+        Type,
+        Local,
+        Peer,
+        State,
+        AcceptQueue,
+        ReceiveQueue,
+        SendQueue,
+        ColumnCount
+    };
 
     explicit SocketTableModel(QObject *parent = nullptr);
 

@@ -26,9 +26,11 @@ QString typeWords(const QString &type, const QString &domain)
 {
     QString words;
     if (type == QLatin1String("SOCK_STREAM"))
-        words = domain == QLatin1String("AF_UNIX") ? QStringLiteral("Unix stream") : QStringLiteral("TCP stream");
+        words =
+            domain == QLatin1String("AF_UNIX") ? QStringLiteral("Unix stream") : QStringLiteral("TCP stream");
     else if (type == QLatin1String("SOCK_DGRAM"))
-        words = domain == QLatin1String("AF_UNIX") ? QStringLiteral("Unix datagram") : QStringLiteral("UDP datagram");
+        words = domain == QLatin1String("AF_UNIX") ? QStringLiteral("Unix datagram")
+                                                   : QStringLiteral("UDP datagram");
     else if (type == QLatin1String("SOCK_SEQPACKET"))
         words = QStringLiteral("seqpacket");
     else if (type == QLatin1String("SOCK_RAW"))
@@ -169,7 +171,8 @@ void StageView::layoutStage()
     const qreal timingHeight = line * 1.6;
     const qreal kernelHeight = line * 4.8;
     const QRectF area = QRectF(rect()).adjusted(margin, margin, -margin, -margin);
-    m_kernelRect = QRectF(area.left(), area.bottom() - timingHeight - kernelHeight, area.width(), kernelHeight);
+    m_kernelRect =
+        QRectF(area.left(), area.bottom() - timingHeight - kernelHeight, area.width(), kernelHeight);
     m_wireY = m_kernelRect.top() + line * 1.9;
     const qsizetype count = qMax<qsizetype>(1, snapshot.actors.size());
     const qreal gap = margin * 2;
@@ -180,16 +183,19 @@ void StageView::layoutStage()
         const QRectF box(area.left() + qreal(i) * (width + gap), area.top(), width, bottom - area.top());
         m_actorRects.insert(actor.id, box);
         // Cards start below the status words, which wrap when the actor waits.
-        const QString status = (actor.blockedStep >= 0 ? QStringLiteral("BLOCKED: ") : QString()) + actorStatus(actor.id);
-        const qreal statusHeight =
-            fm.boundingRect(QRectF(0, 0, box.width() - line, line * 10), Qt::AlignLeft | Qt::TextWordWrap, status).height();
+        const QString status =
+            (actor.blockedStep >= 0 ? QStringLiteral("BLOCKED: ") : QString()) + actorStatus(actor.id);
+        const qreal statusHeight = fm.boundingRect(QRectF(0, 0, box.width() - line, line * 10),
+                                                   Qt::AlignLeft | Qt::TextWordWrap, status)
+                                       .height();
         qreal y = box.top() + line * 1.7 + qMax(line, statusHeight);
         const qreal cardHeight = line * 4.4;
         for (const SnapshotSocket &socket : snapshot.sockets) {
             // A queued connection that accept() took lives on as the accepted socket's card.
             if (socket.actor != actor.id || socket.state == QLatin1String("ACCEPTED"))
                 continue;
-            m_socketRects.insert(socket.name, QRectF(box.left() + margin, y, box.width() - 2 * margin, cardHeight));
+            m_socketRects.insert(socket.name,
+                                 QRectF(box.left() + margin, y, box.width() - 2 * margin, cardHeight));
             y += cardHeight + margin * 0.7;
         }
     }
@@ -201,14 +207,16 @@ QStringList StageView::socketLines(const QString &name) const
     if (!socket)
         return {};
     QStringList lines;
-    lines << socket->name + QStringLiteral("  fd ") + (socket->fd >= 0 ? QString::number(socket->fd) : QStringLiteral("–"))
-            + QStringLiteral("  ") + typeWords(socket->type, socket->domain);
-    lines << (socket->local.isEmpty() ? QStringLiteral("no local address") : socket->local) + QStringLiteral(" → ")
-            + (socket->peer.isEmpty() ? QStringLiteral("no peer") : socket->peer);
+    lines << socket->name + QStringLiteral("  fd ") +
+                 (socket->fd >= 0 ? QString::number(socket->fd) : QStringLiteral("–")) +
+                 QStringLiteral("  ") + typeWords(socket->type, socket->domain);
+    lines << (socket->local.isEmpty() ? QStringLiteral("no local address") : socket->local) +
+                 QStringLiteral(" → ") + (socket->peer.isEmpty() ? QStringLiteral("no peer") : socket->peer);
     lines << queueWords(*socket);
     QString state = socket->closed ? QStringLiteral("closed by the program") : QString();
     if (!socket->state.isEmpty())
-        state = (state.isEmpty() ? QString() : state + QStringLiteral("; ")) + QStringLiteral("kernel: ") + socket->state;
+        state = (state.isEmpty() ? QString() : state + QStringLiteral("; ")) + QStringLiteral("kernel: ") +
+                socket->state;
     else if (!socket->closed)
         state = QStringLiteral("state not reported");
     lines << state;
@@ -233,8 +241,9 @@ QString StageView::timingText() const
     const SessionSnapshot &snapshot = m_context->snapshot();
     const Trace *trace = m_context->trace();
     if (!trace || snapshot.currentCallSeq < 0)
-        return m_context->capture() ? QStringLiteral("Packets on the loopback wire are captured and shown here.")
-                                    : m_context->modeDescription();
+        return m_context->capture()
+                   ? QStringLiteral("Packets on the loopback wire are captured and shown here.")
+                   : m_context->modeDescription();
     QStringList parts;
     qint64 firstPacket = -1;
     qint64 lastPacket = -1;
@@ -243,11 +252,11 @@ QString StageView::timingText() const
         const TraceEvent &event = trace->at(seq);
         if (const CallInfo *call = event.call()) {
             if (call->phase == CallInfo::Phase::Returned && call->durationNs > 0)
-                parts << call->call + QStringLiteral("() of ") + call->actor + QStringLiteral(": the kernel took ")
-                        + duration(call->durationNs);
+                parts << call->call + QStringLiteral("() of ") + call->actor +
+                             QStringLiteral(": the kernel took ") + duration(call->durationNs);
             else if (call->phase == CallInfo::Phase::Blocked)
-                parts << call->call + QStringLiteral("() of ") + call->actor
-                        + QStringLiteral(" has not returned: the kernel has nothing for it yet");
+                parts << call->call + QStringLiteral("() of ") + call->actor +
+                             QStringLiteral(" has not returned: the kernel has nothing for it yet");
         } else if (const PacketInfo *packet = event.packet()) {
             const qint64 t = packet->kernelTimeNs > 0 ? packet->kernelTimeNs : event.tNs;
             if (firstPacket < 0)
@@ -271,7 +280,8 @@ StageView::Flight StageView::flightFor(const TraceEvent &event, const SessionSna
     flight.seq = event.seq;
     if (const PacketInfo *packet = event.packet()) {
         // A bare SYN is answered by the listener: the connected socket does not exist yet.
-        const bool opening = packet->flags.contains(QLatin1String("SYN")) && !packet->flags.contains(QLatin1String("ACK"));
+        const bool opening =
+            packet->flags.contains(QLatin1String("SYN")) && !packet->flags.contains(QLatin1String("ACK"));
         for (const SnapshotSocket &socket : snapshot.sockets) {
             if (socket.local == packet->src && (flight.from.isEmpty() || socket.peer == packet->dst))
                 flight.from = socket.name;
@@ -287,7 +297,8 @@ StageView::Flight StageView::flightFor(const TraceEvent &event, const SessionSna
         flight.from = transfer->from;
         flight.to = transfer->to;
         flight.transfer = true;
-        flight.label = QString::number(transfer->len) + QStringLiteral(" B copied · ") + eventtext::quoted(transfer->data, 6);
+        flight.label = QString::number(transfer->len) + QStringLiteral(" B copied · ") +
+                       eventtext::quoted(transfer->data, 6);
     }
     return flight;
 }
@@ -311,9 +322,11 @@ void StageView::paintEvent(QPaintEvent *)
     paintKernel(painter);
 
     const QFontMetricsF fm(font());
-    const QRectF timing(m_kernelRect.left(), m_kernelRect.bottom() + fm.height() * 0.3, m_kernelRect.width(), fm.height() * 1.3);
+    const QRectF timing(m_kernelRect.left(), m_kernelRect.bottom() + fm.height() * 0.3, m_kernelRect.width(),
+                        fm.height() * 1.3);
     painter.setPen(m_theme.text);
-    painter.drawText(timing, Qt::AlignLeft | Qt::AlignVCenter, fm.elidedText(timingText(), Qt::ElideRight, timing.width()));
+    painter.drawText(timing, Qt::AlignLeft | Qt::AlignVCenter,
+                     fm.elidedText(timingText(), Qt::ElideRight, timing.width()));
 
     if (isAnimating()) {
         // A changed state badge glows and fades while the step plays.
@@ -390,9 +403,12 @@ void StageView::paintSocket(QPainter &painter, const QString &name, const QRectF
     qreal badgeWidth = 0;
     if (!badge.isEmpty()) {
         badgeWidth = fm.horizontalAdvance(badge) + line * 0.6;
-        const QRectF badgeRect(card.right() - badgeWidth - line * 0.3, card.top() + line * 0.2, badgeWidth, line);
+        const QRectF badgeRect(card.right() - badgeWidth - line * 0.3, card.top() + line * 0.2, badgeWidth,
+                               line);
         painter.setPen(QPen(changed ? m_theme.highlight : m_theme.socketBorder, changed ? 2.5 : 1));
-        painter.setBrush(changed ? m_theme.highlight.lighter(m_theme.name == QLatin1String("light") ? 170 : 60) : m_theme.socket);
+        painter.setBrush(changed
+                             ? m_theme.highlight.lighter(m_theme.name == QLatin1String("light") ? 170 : 60)
+                             : m_theme.socket);
         painter.drawRoundedRect(badgeRect, line * 0.5, line * 0.5);
         painter.setPen(m_theme.text);
         painter.drawText(badgeRect, Qt::AlignCenter, badge);
@@ -438,12 +454,13 @@ void StageView::paintKernel(QPainter &painter) const
     QFont bold = font();
     bold.setBold(true);
     painter.setFont(bold);
-    painter.drawText(QRectF(m_kernelRect.left() + line * 0.5, m_kernelRect.top() + line * 0.2, m_kernelRect.width(), line),
-                     Qt::AlignLeft | Qt::AlignVCenter,
-                     QStringLiteral("Kernel: network stack and the loopback wire (lo)"));
+    painter.drawText(
+        QRectF(m_kernelRect.left() + line * 0.5, m_kernelRect.top() + line * 0.2, m_kernelRect.width(), line),
+        Qt::AlignLeft | Qt::AlignVCenter, QStringLiteral("Kernel: network stack and the loopback wire (lo)"));
     painter.setFont(font());
     painter.setPen(QPen(m_theme.wire, 2));
-    painter.drawLine(QPointF(m_kernelRect.left() + line, m_wireY), QPointF(m_kernelRect.right() - line, m_wireY));
+    painter.drawLine(QPointF(m_kernelRect.left() + line, m_wireY),
+                     QPointF(m_kernelRect.right() - line, m_wireY));
     for (auto it = m_socketRects.cbegin(); it != m_socketRects.cend(); ++it) {
         const QPointF p = wirePoint(it.key(), 0);
         painter.setPen(QPen(m_theme.wire, 1, Qt::DotLine));
@@ -463,8 +480,9 @@ void StageView::paintKernel(QPainter &painter) const
             if (!event.packet() && !event.transfer())
                 continue;
             const Flight flight = flightFor(event, snapshot);
-            crossed << (flight.from.isEmpty() ? QStringLiteral("?") : flight.from) + QStringLiteral(" → ")
-                    + (flight.to.isEmpty() ? QStringLiteral("?") : flight.to) + QStringLiteral(" [") + flight.label + u']';
+            crossed << (flight.from.isEmpty() ? QStringLiteral("?") : flight.from) + QStringLiteral(" → ") +
+                           (flight.to.isEmpty() ? QStringLiteral("?") : flight.to) + QStringLiteral(" [") +
+                           flight.label + u']';
         }
     }
     QString text;

@@ -49,9 +49,9 @@ private:
     struct Flight
     {
         qint64 seq = -1;
-        QString from;     // socket names, empty when not known
+        QString from; // socket names, empty when not known
         QString to;
-        QString label;    // "SYN, ACK · 0 B"
+        QString label; // "SYN, ACK · 0 B"
         bool transfer = false;
     };
 
@@ -69,8 +69,8 @@ private:
     Theme m_theme;
     int m_animationMs = 1100;
     QVariantAnimation *m_animation;
-    QList<Flight> m_flights;         // what travels during the animation
-    QStringList m_changedStates;     // sockets whose state badge pulses during the animation
+    QList<Flight> m_flights;     // what travels during the animation
+    QStringList m_changedStates; // sockets whose state badge pulses during the animation
     qint64 m_previousCursor = 0;
     QHash<QString, QRectF> m_actorRects;
     QHash<QString, QRectF> m_socketRects;

@@ -49,8 +49,8 @@ void TimelineSlider::paintEvent(QPaintEvent *event)
     painter.setPen(palette().color(QPalette::WindowText));
     const int top = height() - fontMetrics().height();
     for (int value = minimum(); value <= maximum(); value += every) {
-        const int x = groove.left() + handle / 2
-            + QStyle::sliderPositionFromValue(minimum(), maximum(), value, span, option.upsideDown);
+        const int x = groove.left() + handle / 2 +
+                      QStyle::sliderPositionFromValue(minimum(), maximum(), value, span, option.upsideDown);
         QFont f = font();
         f.setBold(value == this->value());
         painter.setFont(f);

@@ -62,8 +62,8 @@ void ViewContext::setSession(Session *session, const QString &mode, bool capture
     if (m_trace) {
         m_cursorConnection = connect(m_trace, &Trace::cursorChanged, this, &ViewContext::traceCursorChanged);
         // Appends happen on actor threads: the queued connection brings them to this thread.
-        m_appendConnection = connect(m_trace, &Trace::eventAppended, this, &ViewContext::eventAppended,
-                                     Qt::QueuedConnection);
+        m_appendConnection =
+            connect(m_trace, &Trace::eventAppended, this, &ViewContext::eventAppended, Qt::QueuedConnection);
         m_trace->setCursor(m_knownSize);
         m_snapshot = SessionSnapshot::compute(m_scenario, *m_trace, m_trace->cursor());
     } else {

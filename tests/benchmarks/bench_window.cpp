@@ -139,7 +139,8 @@ StartFigures startChild(const QString &program, const QString &which)
     process.start(program, {QStringLiteral("--child"), which});
     QByteArray buffer;
     while (process.state() != QProcess::NotRunning || process.bytesAvailable()) {
-        if (!process.waitForReadyRead(20000) && process.state() == QProcess::NotRunning && !process.bytesAvailable())
+        if (!process.waitForReadyRead(20000) && process.state() == QProcess::NotRunning &&
+            !process.bytesAvailable())
             break;
         buffer += process.readAll();
         while (buffer.contains('\n')) {
@@ -189,11 +190,13 @@ int main(int argc, char **argv)
         oursRss << double(w.rss);
     }
     const double ratio = percentile(ours, 0.5) / qMax(0.001, percentile(minimal, 0.5));
-    out << QStringLiteral("start to first paint: minimal Qt window %1 ms, SocketScope %2 ms (median of 5): %3x (target <= 2x)\n")
+    out << QStringLiteral("start to first paint: minimal Qt window %1 ms, SocketScope %2 ms (median of 5): "
+                          "%3x (target <= 2x)\n")
                .arg(percentile(minimal, 0.5), 0, 'f', 1)
                .arg(percentile(ours, 0.5), 0, 'f', 1)
                .arg(ratio, 0, 'f', 2);
-    out << QStringLiteral("start to ready to step, fresh process: %1 ms (median of 5)\n").arg(percentile(oursReady, 0.5), 0, 'f', 1);
+    out << QStringLiteral("start to ready to step, fresh process: %1 ms (median of 5)\n")
+               .arg(percentile(oursReady, 0.5), 0, 'f', 1);
     out << QStringLiteral("memory when ready: %1 MiB RSS (minimal Qt window %2 MiB) (target <= 90 MiB)\n")
                .arg(percentile(oursRss, 0.5) / 1024.0, 0, 'f', 1)
                .arg(percentile(minimalRss, 0.5) / 1024.0, 0, 'f', 1);
@@ -236,7 +239,10 @@ int main(int argc, char **argv)
                .arg(window.controls()->minimumSizeHint().width())
                .arg(window.controls()->minimumSizeHint().height());
     for (QDockWidget *dock : window.findChildren<QDockWidget *>())
-        out << QStringLiteral("; %1 %2x%3").arg(dock->windowTitle()).arg(dock->minimumSizeHint().width()).arg(dock->minimumSizeHint().height());
+        out << QStringLiteral("; %1 %2x%3")
+                   .arg(dock->windowTitle())
+                   .arg(dock->minimumSizeHint().width())
+                   .arg(dock->minimumSizeHint().height());
     out << Qt::endl;
     ViewContext *context = window.viewContext();
     watcher.painted = window.stage();
@@ -257,10 +263,12 @@ int main(int argc, char **argv)
         // The first paint that shows the step's first event.
         waitUntil([&] { return paintedSteps > cursorBefore; }, 10000);
         live << double(paintedAt - t0) / 1e6;
-        waitUntil([&] { return !window.controller()->isBusy() && context->snapshot().stepsStarted == i + 1; }, 10000);
+        waitUntil([&] { return !window.controller()->isBusy() && context->snapshot().stepsStarted == i + 1; },
+                  10000);
     }
-    out << QStringLiteral("live step, key to the call painted: p50 %1 ms, p95 %2 ms (the real call and its settling "
-                          "follow; %3 steps)\n")
+    out << QStringLiteral(
+               "live step, key to the call painted: p50 %1 ms, p95 %2 ms (the real call and its settling "
+               "follow; %3 steps)\n")
                .arg(percentile(live, 0.5), 0, 'f', 2)
                .arg(percentile(live, 0.95), 0, 'f', 2)
                .arg(steps);
@@ -275,7 +283,8 @@ int main(int argc, char **argv)
             replay << double(paintedAt - t0) / 1e6;
         }
     }
-    out << QStringLiteral("back/forward, key to the new state painted: p50 %1 ms, p95 %2 ms over %3 keys (target p95 <= 16.7 ms)\n")
+    out << QStringLiteral("back/forward, key to the new state painted: p50 %1 ms, p95 %2 ms over %3 keys "
+                          "(target p95 <= 16.7 ms)\n")
                .arg(percentile(replay, 0.5), 0, 'f', 2)
                .arg(percentile(replay, 0.95), 0, 'f', 2)
                .arg(replay.size());
@@ -294,7 +303,8 @@ int main(int argc, char **argv)
             repaint << double(t2 - t1) / 1e6;
         }
     }
-    out << QStringLiteral("cursor move, views updated: p50 %1 ms, p95 %2 ms; whole window repainted: p50 %3 ms, p95 %4 ms\n")
+    out << QStringLiteral("cursor move, views updated: p50 %1 ms, p95 %2 ms; whole window repainted: p50 %3 "
+                          "ms, p95 %4 ms\n")
                .arg(percentile(update, 0.5), 0, 'f', 2)
                .arg(percentile(update, 0.95), 0, 'f', 2)
                .arg(percentile(repaint, 0.5), 0, 'f', 2)

@@ -10,9 +10,9 @@
 
 namespace {
 
-TraceEvent callEvent(const QString &actor, int step, const QString &call, const QString &socket, CallInfo::Phase phase,
-                     qint64 result = 0, const QString &created = {}, int fd = -1, const QString &local = {},
-                     const QString &peer = {}, const QString &errnoName = {})
+TraceEvent callEvent(const QString &actor, int step, const QString &call, const QString &socket,
+                     CallInfo::Phase phase, qint64 result = 0, const QString &created = {}, int fd = -1,
+                     const QString &local = {}, const QString &peer = {}, const QString &errnoName = {})
 {
     CallInfo info;
     info.actor = actor;
@@ -73,19 +73,23 @@ private Q_SLOTS:
         const QString server = QStringLiteral("server");
         const QString client = QStringLiteral("client");
         const QString listener = QStringLiteral("listener");
-        m_trace.append(callEvent(server, 0, QStringLiteral("socket"), listener, Returned, 5, listener, 5));            // 0
-        m_trace.append(callEvent(server, 1, QStringLiteral("bind"), listener, Returned, 0, {}, 5, QStringLiteral("127.0.0.1:8080")));
-        m_trace.append(callEvent(server, 2, QStringLiteral("listen"), listener, Returned, 0, {}, 5, QStringLiteral("127.0.0.1:8080")));
-        m_trace.append(stateEvent(listener, QStringLiteral("CLOSE"), QStringLiteral("LISTEN")));                       // 3
-        m_trace.append(callEvent(server, 3, QStringLiteral("accept"), listener, Blocked, 0, {}, 5));                   // 4
-        m_trace.append(callEvent(client, 4, QStringLiteral("socket"), client, Returned, 6, client, 6));                // 5
+        m_trace.append(
+            callEvent(server, 0, QStringLiteral("socket"), listener, Returned, 5, listener, 5)); // 0
+        m_trace.append(callEvent(server, 1, QStringLiteral("bind"), listener, Returned, 0, {}, 5,
+                                 QStringLiteral("127.0.0.1:8080")));
+        m_trace.append(callEvent(server, 2, QStringLiteral("listen"), listener, Returned, 0, {}, 5,
+                                 QStringLiteral("127.0.0.1:8080")));
+        m_trace.append(stateEvent(listener, QStringLiteral("CLOSE"), QStringLiteral("LISTEN")));        // 3
+        m_trace.append(callEvent(server, 3, QStringLiteral("accept"), listener, Blocked, 0, {}, 5));    // 4
+        m_trace.append(callEvent(client, 4, QStringLiteral("socket"), client, Returned, 6, client, 6)); // 5
         m_trace.append(callEvent(client, 5, QStringLiteral("connect"), client, Returned, 0, {}, 6,
-                                 QStringLiteral("127.0.0.1:40000"), QStringLiteral("127.0.0.1:8080")));                // 6
-        m_trace.append(queueEvent(listener, 1, 5));                                                                    // 7
-        m_trace.append(callEvent(server, 3, QStringLiteral("accept"), listener, Returned, 7, QStringLiteral("conn"), 5,
-                                 QStringLiteral("127.0.0.1:8080"), QStringLiteral("127.0.0.1:40000")));                // 8
+                                 QStringLiteral("127.0.0.1:40000"), QStringLiteral("127.0.0.1:8080"))); // 6
+        m_trace.append(queueEvent(listener, 1, 5));                                                     // 7
+        m_trace.append(callEvent(server, 3, QStringLiteral("accept"), listener, Returned, 7,
+                                 QStringLiteral("conn"), 5, QStringLiteral("127.0.0.1:8080"),
+                                 QStringLiteral("127.0.0.1:40000"))); // 8
         m_trace.append(callEvent(client, 6, QStringLiteral("send"), client, Returned, -1, {}, 6, {}, {},
-                                 QStringLiteral("EPIPE")));                                                            // 9
+                                 QStringLiteral("EPIPE"))); // 9
     }
 
     void snapshotAtCursor_data()
@@ -99,11 +103,13 @@ private Q_SLOTS:
         QTest::addColumn<int>("acceptQueue");
 
         QTest::addRow("before anything") << qint64(0) << 0 << 0 << -1 << QStringList{} << QString() << -1;
-        QTest::addRow("socket made") << qint64(1) << 1 << 1 << -1 << QStringList{QStringLiteral("listener")} << QString() << -1;
+        QTest::addRow("socket made") << qint64(1) << 1 << 1 << -1 << QStringList{QStringLiteral("listener")}
+                                     << QString() << -1;
         QTest::addRow("listening, state reported")
-            << qint64(4) << 3 << 3 << -1 << QStringList{QStringLiteral("listener")} << QStringLiteral("LISTEN") << -1;
-        QTest::addRow("accept blocked")
-            << qint64(5) << 4 << 4 << 3 << QStringList{QStringLiteral("listener")} << QStringLiteral("LISTEN") << -1;
+            << qint64(4) << 3 << 3 << -1 << QStringList{QStringLiteral("listener")}
+            << QStringLiteral("LISTEN") << -1;
+        QTest::addRow("accept blocked") << qint64(5) << 4 << 4 << 3 << QStringList{QStringLiteral("listener")}
+                                        << QStringLiteral("LISTEN") << -1;
         QTest::addRow("connected, accept queue 1")
             << qint64(8) << 6 << 6 << 3 << QStringList{QStringLiteral("listener"), QStringLiteral("client")}
             << QStringLiteral("LISTEN") << 1;
@@ -150,7 +156,8 @@ private Q_SLOTS:
         const SnapshotActor *server = snapshot.actor(QStringLiteral("server"));
         QVERIFY(server);
         QCOMPARE(server->blockedCall, QStringLiteral("accept"));
-        QVERIFY2(server->waitsFor.contains(QStringLiteral("accept queue of listener")), qPrintable(server->waitsFor));
+        QVERIFY2(server->waitsFor.contains(QStringLiteral("accept queue of listener")),
+                 qPrintable(server->waitsFor));
         QCOMPARE(snapshot.actor(QStringLiteral("client"))->nextStep, 4);
     }
 
@@ -202,7 +209,8 @@ private Q_SLOTS:
             // Every socket the trace named by this cursor has the descriptor its calls reported.
             for (qint64 seq = 0; seq < cursor; ++seq) {
                 const CallInfo *call = trace.at(seq).call();
-                if (call && call->call == QLatin1String("socket") && call->phase == CallInfo::Phase::Returned) {
+                if (call && call->call == QLatin1String("socket") &&
+                    call->phase == CallInfo::Phase::Returned) {
                     const SnapshotSocket *socket = a.socket(call->created);
                     QVERIFY(socket);
                     QCOMPARE(socket->fd, int(call->result));

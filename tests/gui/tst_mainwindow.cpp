@@ -98,14 +98,17 @@ private Q_SLOTS:
         frames << capture();
         for (int i = 0; i < steps; ++i) {
             QTest::keyClick(m_window.get(), keys.at(i % keys.size()));
-            QTRY_VERIFY_WITH_TIMEOUT(!m_window->controller()->isBusy() && context->snapshot().stepsStarted == i + 1
-                                         && context->cursor() == trace->size(),
+            QTRY_VERIFY_WITH_TIMEOUT(!m_window->controller()->isBusy() &&
+                                         context->snapshot().stepsStarted == i + 1 &&
+                                         context->cursor() == trace->size(),
                                      10000);
             const SessionSnapshot &snapshot = context->snapshot();
             // The narration names the step and shows the scenario's words for it.
-            QVERIFY2(m_window->narration()->headline().startsWith(QStringLiteral("Step %1 of %2").arg(i + 1).arg(steps)),
+            QVERIFY2(m_window->narration()->headline().startsWith(
+                         QStringLiteral("Step %1 of %2").arg(i + 1).arg(steps)),
                      qPrintable(m_window->narration()->headline()));
-            QCOMPARE(m_window->narration()->narration(), context->scenario().steps.at(snapshot.currentStep).narration);
+            QCOMPARE(m_window->narration()->narration(),
+                     context->scenario().steps.at(snapshot.currentStep).narration);
             QVERIFY(!m_window->narration()->kernelText().isEmpty());
             // The socket table and the stage show each socket as the trace reports it.
             const QList<QStringList> rows = tableRows(*m_window->socketTable()->socketModel());
@@ -117,7 +120,10 @@ private Q_SLOTS:
                 const QString fd = socket.fd >= 0 ? QString::number(socket.fd) : QStringLiteral("–");
                 if (!socket.closed)
                     QCOMPARE(rows.at(r).at(SocketTableModel::Fd), fd);
-                QVERIFY(m_window->stage()->socketLines(socket.name).value(0).contains(QStringLiteral("fd ") + fd));
+                QVERIFY(m_window->stage()
+                            ->socketLines(socket.name)
+                            .value(0)
+                            .contains(QStringLiteral("fd ") + fd));
                 QCOMPARE(rows.at(r).at(SocketTableModel::State),
                          socket.state.isEmpty() ? QStringLiteral("not reported") : socket.state);
             }
@@ -125,7 +131,8 @@ private Q_SLOTS:
             const CallInfo *call = trace->at(snapshot.currentCallSeq).call();
             QVERIFY(call);
             QCOMPARE(call->step, snapshot.currentStep);
-            if (call->phase == CallInfo::Phase::Returned && call->errnoName.isEmpty() && !call->created.isEmpty())
+            if (call->phase == CallInfo::Phase::Returned && call->errnoName.isEmpty() &&
+                !call->created.isEmpty())
                 QCOMPARE(snapshot.socket(call->created)->fd, int(call->result));
             frames << capture();
         }
@@ -162,17 +169,21 @@ private Q_SLOTS:
         ViewContext *context = m_window->viewContext();
         for (int i = 0; i < 4; ++i) {
             QTest::keyClick(m_window.get(), Qt::Key_Space);
-            QTRY_VERIFY_WITH_TIMEOUT(!m_window->controller()->isBusy() && context->snapshot().stepsStarted == i + 1, 10000);
+            QTRY_VERIFY_WITH_TIMEOUT(
+                !m_window->controller()->isBusy() && context->snapshot().stepsStarted == i + 1, 10000);
         }
         const QString waiting = m_window->controls()->blockedText();
         QVERIFY2(waiting.startsWith(QStringLiteral("Server waits in accept()")), qPrintable(waiting));
         QVERIFY2(waiting.contains(QStringLiteral("Step Client")), qPrintable(waiting));
-        QVERIFY(m_window->stage()->actorStatus(QStringLiteral("server")).startsWith(QStringLiteral("waits in accept()")));
+        QVERIFY(m_window->stage()
+                    ->actorStatus(QStringLiteral("server"))
+                    .startsWith(QStringLiteral("waits in accept()")));
         // Step Server is off: the server is busy waiting. Ctrl+2 steps the client.
         QVERIFY(!m_window->controls()->actorActions().at(0)->isEnabled());
         for (int i = 0; i < 2; ++i) {
             QTest::keyClick(m_window.get(), Qt::Key_2, Qt::ControlModifier);
-            QTRY_VERIFY_WITH_TIMEOUT(!m_window->controller()->isBusy() && context->snapshot().stepsStarted == 5 + i, 10000);
+            QTRY_VERIFY_WITH_TIMEOUT(
+                !m_window->controller()->isBusy() && context->snapshot().stepsStarted == 5 + i, 10000);
         }
         QTRY_COMPARE(context->snapshot().actor(QStringLiteral("server"))->blockedStep, -1);
         QVERIFY(!m_window->controls()->blockedText().contains(QStringLiteral("waits")));
@@ -183,7 +194,8 @@ private Q_SLOTS:
     {
         ViewContext *context = m_window->viewContext();
         QTest::keyClick(m_window.get(), Qt::Key_Space);
-        QTRY_VERIFY_WITH_TIMEOUT(context->snapshot().stepsStarted == 1 && !m_window->controller()->isBusy(), 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(context->snapshot().stepsStarted == 1 && !m_window->controller()->isBusy(),
+                                 10000);
         Session *before = context->session();
         QSignalSpy ready(m_window.get(), &MainWindow::readyToStep);
         QTest::keyClick(m_window.get(), Qt::Key_Home);
@@ -257,8 +269,8 @@ private Q_SLOTS:
         const QList<QWidget *> widgets = m_window->controls()->findChildren<QWidget *>();
         int checked = 0;
         for (QWidget *widget : widgets) {
-            if (qobject_cast<QAbstractButton *>(widget) || qobject_cast<QAbstractSlider *>(widget)
-                || qobject_cast<QSpinBox *>(widget)) {
+            if (qobject_cast<QAbstractButton *>(widget) || qobject_cast<QAbstractSlider *>(widget) ||
+                qobject_cast<QSpinBox *>(widget)) {
                 QVERIFY2(!widget->accessibleName().isEmpty(), widget->metaObject()->className());
                 QVERIFY(widget->focusPolicy() & Qt::TabFocus);
                 ++checked;
@@ -272,7 +284,8 @@ private Q_SLOTS:
         ViewContext *context = m_window->viewContext();
         // Jumping ahead runs the steps up to there.
         m_window->controls()->jumpToStep(7);
-        QTRY_VERIFY_WITH_TIMEOUT(context->snapshot().stepsStarted == 7 && !m_window->controller()->isBusy(), 15000);
+        QTRY_VERIFY_WITH_TIMEOUT(context->snapshot().stepsStarted == 7 && !m_window->controller()->isBusy(),
+                                 15000);
         QVERIFY(!m_window->controls()->isRunning());
         // Jumping back only moves the cursor.
         const qint64 size = context->trace()->size();

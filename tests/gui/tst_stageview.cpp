@@ -49,9 +49,11 @@ private Q_SLOTS:
             for (const SnapshotSocket &socket : snapshot.sockets) {
                 const QStringList lines = m_stage->socketLines(socket.name);
                 // Every socket is on the stage, except a queued connection once accept() took it.
-                QCOMPARE(m_stage->socketRect(socket.name).isEmpty(), socket.state == QLatin1String("ACCEPTED"));
+                QCOMPARE(m_stage->socketRect(socket.name).isEmpty(),
+                         socket.state == QLatin1String("ACCEPTED"));
                 const QString fd = socket.fd >= 0 ? QString::number(socket.fd) : QStringLiteral("–");
-                QVERIFY2(lines.value(0).startsWith(socket.name + QStringLiteral("  fd ") + fd), qPrintable(lines.value(0)));
+                QVERIFY2(lines.value(0).startsWith(socket.name + QStringLiteral("  fd ") + fd),
+                         qPrintable(lines.value(0)));
                 if (!socket.local.isEmpty())
                     QVERIFY2(lines.value(1).startsWith(socket.local), qPrintable(lines.value(1)));
                 if (!socket.state.isEmpty())
@@ -61,7 +63,8 @@ private Q_SLOTS:
             const CallInfo *call = trace.at(snapshot.currentCallSeq).call();
             QVERIFY(call);
             if (call->phase == CallInfo::Phase::Returned)
-                QVERIFY2(m_stage->timingText().contains(call->call + QStringLiteral("() of ")), qPrintable(m_stage->timingText()));
+                QVERIFY2(m_stage->timingText().contains(call->call + QStringLiteral("() of ")),
+                         qPrintable(m_stage->timingText()));
         }
         QCOMPARE(m_context->snapshot().nextStep, -1);
     }
@@ -72,8 +75,9 @@ private Q_SLOTS:
         for (int i = 0; i < 4; ++i)
             session.step();
         QTRY_COMPARE(m_context->cursor(), session.trace().size());
-        QVERIFY2(m_stage->actorStatus(QStringLiteral("server")).startsWith(QStringLiteral("waits in accept()")),
-                 qPrintable(m_stage->actorStatus(QStringLiteral("server"))));
+        QVERIFY2(
+            m_stage->actorStatus(QStringLiteral("server")).startsWith(QStringLiteral("waits in accept()")),
+            qPrintable(m_stage->actorStatus(QStringLiteral("server"))));
         const QImage blocked = m_stage->grab().toImage();
         session.stepActor(QStringLiteral("client")); // socket
         session.stepActor(QStringLiteral("client")); // connect releases accept
@@ -95,7 +99,8 @@ private Q_SLOTS:
         }
         for (qsizetype i = boundaries.size() - 1; i >= 0; --i) {
             m_context->setCursor(boundaries.at(i));
-            QVERIFY2(m_stage->grab().toImage() == forward.at(i), qPrintable(QStringLiteral("cursor %1").arg(boundaries.at(i))));
+            QVERIFY2(m_stage->grab().toImage() == forward.at(i),
+                     qPrintable(QStringLiteral("cursor %1").arg(boundaries.at(i))));
         }
         // Neighbouring steps differ: the comparison can tell pictures apart.
         QVERIFY(forward.first() != forward.last());
