@@ -55,6 +55,8 @@ public:
 
     void callRecorded(const TraceEvent &event) override;
     void sessionReset() override;
+    /// Stops both threads: nothing is recorded into a session that is going away.
+    void sessionEnding() override { stop(); }
     /// Reads what the kernel has queued, then answers whether every TCP byte, SYN and FIN seen
     /// so far was acknowledged: until then the step's packets are not all there yet.
     bool settled() override;
