@@ -96,6 +96,7 @@ MainWindow::MainWindow(const QString &idOrFile, QWidget *parent)
             addExportAction(action);
     }
     m_modeLabel = new QLabel(this);
+    m_modeLabel->setObjectName(QStringLiteral("modeLabel"));
     m_modeLabel->setAccessibleName(QStringLiteral("Mode"));
     m_modeLabel->setTextFormat(Qt::PlainText);
     statusBar()->addWidget(m_modeLabel, 1);

@@ -2,6 +2,8 @@
 
 #include "controlsbar.h"
 #include "narrationview.h"
+#include "scenarioloader.h"
+#include "scenariopicker.h"
 #include "session.h"
 #include "sessioncontroller.h"
 #include "sessionsnapshot.h"
@@ -17,6 +19,8 @@
 #include <QDockWidget>
 #include <QFileInfo>
 #include <QImage>
+#include <QLabel>
+#include <QListWidget>
 #include <QMessageBox>
 #include <QSignalSpy>
 #include <QSpinBox>
@@ -293,6 +297,54 @@ private Q_SLOTS:
         QCOMPARE(context->snapshot().stepsStarted, 2);
         QCOMPARE(context->trace()->size(), size);
         QVERIFY(m_window->narration()->headline().startsWith(QStringLiteral("Step 2 of")));
+    }
+
+    void statusLineSaysTheMode()
+    {
+        auto *mode = m_window->findChild<QLabel *>(QStringLiteral("modeLabel"));
+        QVERIFY(mode);
+        const ViewContext *context = m_window->viewContext();
+        const QString expected = context->mode() == QLatin1String("sandbox")
+                                     ? QStringLiteral("Sandbox")
+                                     : QStringLiteral("Host loopback");
+        QVERIFY2(mode->text().startsWith(expected), qPrintable(mode->text()));
+        QVERIFY(mode->text().contains(context->modeDescription()));
+        if (!context->capture())
+            QVERIFY(m_window->stage()->timingText().contains(context->modeDescription()));
+    }
+
+    void pickerListsTheBuiltIns()
+    {
+        ScenarioPicker picker(QStringLiteral("tcp-echo"));
+        const QStringList ids = ScenarioLoader::builtinIds();
+        QCOMPARE(picker.list()->count(), ids.size());
+        QCOMPARE(picker.selectedId(), QStringLiteral("tcp-echo"));
+        const Scenario echo = ScenarioLoader::builtin(QStringLiteral("tcp-echo")).scenario;
+        const QString text = picker.list()->currentItem()->text();
+        QVERIFY(text.contains(echo.title));
+        QVERIFY(text.contains(echo.level));
+        QVERIFY(text.contains(echo.tags.first()));
+        QSignalSpy chosen(&picker, &ScenarioPicker::chosen);
+        picker.list()->setCurrentRow(int(ids.indexOf(QStringLiteral("udp-echo"))));
+        picker.accept();
+        QCOMPARE(chosen.count(), 1);
+        QCOMPARE(chosen.first().first().toString(), QStringLiteral("udp-echo"));
+    }
+
+    void openingAnotherScenarioRebuildsTheControls()
+    {
+        QSignalSpy ready(m_window.get(), &MainWindow::readyToStep);
+        QVERIFY(m_window->openScenario(QStringLiteral("udp-echo")));
+        QVERIFY(ready.wait(10000));
+        const ViewContext *context = m_window->viewContext();
+        QCOMPARE(context->scenario().id, QStringLiteral("udp-echo"));
+        QCOMPARE(m_window->controls()->actorActions().size(), context->scenario().actors.size());
+        QVERIFY(m_window->windowTitle().startsWith(context->scenario().title));
+        QVERIFY(m_window->narration()->headline().startsWith(context->scenario().title));
+        QTest::keyClick(m_window.get(), Qt::Key_Space);
+        QTRY_VERIFY_WITH_TIMEOUT(context->snapshot().stepsStarted == 1 && !m_window->controller()->isBusy(),
+                                 10000);
+        QCOMPARE(context->snapshot().sockets.first().type, QStringLiteral("SOCK_DGRAM"));
     }
 
 private:
