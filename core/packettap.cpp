@@ -6,6 +6,7 @@
 #include <poll.h>
 #include <sys/eventfd.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -23,6 +24,7 @@ constexpr unsigned BlockCount = 32;
 constexpr unsigned FrameSize = 2048; // nominal: version 3 frames take the size they need
 // A block that is not full is handed over after this long, so a lone packet is seen promptly.
 constexpr unsigned BlockTimeoutMs = 2;
+constexpr int DecoderNice = 19;
 
 constexpr quint16 EtherIPv4 = 0x0800;
 constexpr quint16 EtherIPv6 = 0x86dd;
@@ -235,6 +237,10 @@ void PacketTap::runRing()
 
 void PacketTap::runDecoder()
 {
+    // Decoding may lag behind a bulk transfer (the ring thread keeps every frame meanwhile), but
+    // must not slow it down: it yields the processor to the session's own threads. A step never
+    // waits for it, since settled() decodes what is pending on the stepping thread.
+    ::setpriority(PRIO_PROCESS, pid_t(::gettid()), DecoderNice);
     for (;;) {
         {
             std::unique_lock lock(m_queueMutex);
