@@ -42,7 +42,14 @@ int SequenceLayout::laneFor(const QString &actor, const QString &socket)
         return it.value();
     }
     const int index = int(m_lanes.size());
-    m_lanes.push_back({actor, socket});
+    QString owner = actor;
+    // A socket the kernel made for a listener ("listener:queued 127.0.0.1:40312") sits with it.
+    if (owner.isEmpty() && socket.contains(u':')) {
+        const int parent = m_laneBySocket.value(socket.section(u':', 0, 0), -1);
+        if (parent >= 0)
+            owner = m_lanes[parent].actor;
+    }
+    m_lanes.push_back({owner, socket});
     if (socket.isEmpty())
         m_actorLane.insert(actor, index);
     else

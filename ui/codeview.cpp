@@ -66,6 +66,8 @@ void CodeView::setScenario(const Scenario &scenario)
             editor->setReadOnly(true);
             editor->setLineWrapMode(QPlainTextEdit::NoWrap);
             editor->setFont(mono);
+            // Enough lines to read a whole step, however the docks are arranged.
+            editor->setMinimumHeight(QFontMetrics(mono).height() * 10);
             editor->setPlainText(program.text);
             editor->setAccessibleName(tr("%1, generated program").arg(program.fileName));
             m_tabs->addTab(editor, program.fileName);

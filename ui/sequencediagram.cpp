@@ -235,14 +235,15 @@ void SequenceDiagram::paintHeader(QPainter &painter, const Geometry &g)
     bold.setBold(true);
     for (int lane = 0; lane < m_layout.laneCount(); ++lane) {
         const SequenceLayout::Lane &info = m_layout.lane(lane);
-        const QRect box(laneX(g, lane) - g.laneWidth / 4 + 2, 2, g.laneWidth / 2 - 4, g.header - 4);
+        const QRect box(laneX(g, lane) - g.laneWidth / 2 + 2, 2, g.laneWidth - 4, g.header - 4);
         painter.setPen(style.text);
         painter.setFont(bold);
         painter.drawText(box, Qt::AlignHCenter | Qt::AlignTop,
                          info.actor.isEmpty() ? tr("kernel") : info.actor);
         painter.setFont(font());
+        const QString name = info.socket.isEmpty() ? tr("(program)") : info.socket;
         painter.drawText(box, Qt::AlignHCenter | Qt::AlignBottom,
-                         info.socket.isEmpty() ? tr("(program)") : info.socket);
+                         painter.fontMetrics().elidedText(name, Qt::ElideMiddle, g.laneWidth - 4));
     }
     if (m_layout.laneCount() == 0) {
         painter.setPen(style.muted);

@@ -52,6 +52,9 @@ public:
     QSize fullSize() const;
     void renderFull(QPainter &painter);
 
+    QSize minimumSizeHint() const override { return {320, 200}; }
+    QSize sizeHint() const override { return {640, 420}; }
+
     /// Takes in the events appended since the last call.
     void catchUp();
 

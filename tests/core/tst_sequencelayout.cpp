@@ -101,6 +101,17 @@ void TestSequenceLayout::lanesFollowActorsAndSockets()
     QCOMPARE(b.layout.column(0), 2);
     QCOMPARE(b.layout.laneOfSocket(QStringLiteral("listener")), 1);
     QCOMPARE(b.layout.laneOfSocket(QStringLiteral("nothing")), -1);
+    // A connection the kernel queued for the listener belongs with the server.
+    StateInfo queued{QStringLiteral("listener:queued 127.0.0.1:40000"),
+                     {},
+                     QStringLiteral("ESTABLISHED"),
+                     QStringLiteral("sock_diag"),
+                     {},
+                     {}};
+    b.add(TraceEvent{-1, 0, -1, queued});
+    const int lane = b.layout.laneOfSocket(queued.socket);
+    QCOMPARE(b.layout.lane(lane).actor, QStringLiteral("server"));
+    QVERIFY(b.layout.column(lane) < b.layout.column(0));
 }
 
 void TestSequenceLayout::packetsGoFromSocketToSocket_data()
