@@ -188,7 +188,7 @@ void StageView::layoutStage()
         const qreal statusHeight = fm.boundingRect(QRectF(0, 0, box.width() - line, line * 10),
                                                    Qt::AlignLeft | Qt::TextWordWrap, status)
                                        .height();
-        qreal y = box.top() + line * 1.7 + qMax(line, statusHeight);
+        qreal y = box.top() + line * 2.0 + qMax(line, statusHeight);
         const qreal cardHeight = line * 4.4;
         for (const SnapshotSocket &socket : snapshot.sockets) {
             // A queued connection that accept() took lives on as the accepted socket's card.

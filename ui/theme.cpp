@@ -12,6 +12,7 @@ Theme light()
     t.window = QColor(0xf4, 0xf4, 0xf2);
     t.text = QColor(0x1a, 0x1a, 0x1a);
     t.mutedText = QColor(0x55, 0x55, 0x55);
+    t.disabledText = QColor(0x9a, 0x9a, 0x9a);
     t.stage = QColor(0xfb, 0xfb, 0xf9);
     t.process = QColor(0xe8, 0xf1, 0xf8);
     t.processBorder = QColor(0x00, 0x72, 0xb2);
@@ -37,6 +38,7 @@ Theme dark()
     t.window = QColor(0x20, 0x22, 0x25);
     t.text = QColor(0xe8, 0xe8, 0xe8);
     t.mutedText = QColor(0xa8, 0xa8, 0xa8);
+    t.disabledText = QColor(0x6a, 0x6a, 0x6a);
     t.stage = QColor(0x18, 0x1a, 0x1c);
     t.process = QColor(0x1f, 0x32, 0x44);
     t.processBorder = QColor(0x56, 0xb4, 0xe9);
@@ -62,6 +64,7 @@ Theme highContrast()
     t.window = Qt::black;
     t.text = Qt::white;
     t.mutedText = QColor(0xe0, 0xe0, 0xe0);
+    t.disabledText = QColor(0x80, 0x80, 0x80);
     t.stage = Qt::black;
     t.process = Qt::black;
     t.processBorder = Qt::white;
@@ -97,9 +100,9 @@ QPalette Theme::palette() const
     p.setColor(QPalette::Highlight, accent);
     p.setColor(QPalette::HighlightedText, stage);
     p.setColor(QPalette::Link, accent);
-    p.setColor(QPalette::Disabled, QPalette::Text, mutedText);
-    p.setColor(QPalette::Disabled, QPalette::WindowText, mutedText);
-    p.setColor(QPalette::Disabled, QPalette::ButtonText, mutedText);
+    p.setColor(QPalette::Disabled, QPalette::Text, disabledText);
+    p.setColor(QPalette::Disabled, QPalette::WindowText, disabledText);
+    p.setColor(QPalette::Disabled, QPalette::ButtonText, disabledText);
     return p;
 }
 

@@ -14,8 +14,9 @@ struct Theme
     QColor window;
     QColor text;
     QColor mutedText;
-    QColor stage;   // the stage's background
-    QColor process; // an actor's box
+    QColor disabledText; // controls that cannot be used now
+    QColor stage;        // the stage's background
+    QColor process;      // an actor's box
     QColor processBorder;
     QColor socket; // a socket's card
     QColor socketBorder;
