@@ -53,11 +53,12 @@ void Actor::run()
         context.cancelFd = m_session.m_cancelFd;
         context.memory = &m_memory;
         CallResult blockedResult;
-        context.aboutToBlock = [&](int fd) {
+        context.aboutToBlock = [&](int fd, short events) {
             blockedResult.fd = fd;
             blockedResult.blocked = true;
-            m_session.callBlocked(*this, step, blockedResult);
+            m_session.callBlocked(*this, step, blockedResult, events);
         };
+        context.enteringKernel = [&] { m_session.kernelEntered(step); };
         const CallResult result = performCall(m_session.m_scenario.steps.at(step), context);
         m_session.callReturned(*this, step, result);
     }

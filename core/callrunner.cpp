@@ -55,7 +55,7 @@ Wait waitUntilReady(int fd, short events, int callFlags, CallContext &context, C
         return Wait::Ready;
     result.blocked = true;
     if (context.aboutToBlock)
-        context.aboutToBlock(fd);
+        context.aboutToBlock(fd, events);
     pollfd fds[2] = {{fd, events, 0}, {context.cancelFd, POLLIN, 0}};
     for (;;) {
         const int n = ::poll(fds, 2, -1);
@@ -188,7 +188,11 @@ CallResult performCall(const ScenarioStep &step, CallContext &context)
     const int domain = socket ? socket->domain : 0;
     result.fd = fd;
     qint64 started = 0;
-    auto enter = [&] { started = monotonicNs(); };
+    auto enter = [&] {
+        if (context.enteringKernel)
+            context.enteringKernel();
+        started = monotonicNs();
+    };
     auto leave = [&](qint64 value) {
         result.durationNs = monotonicNs() - started;
         result.result = value;
@@ -225,7 +229,7 @@ CallResult performCall(const ScenarioStep &step, CallContext &context)
     if (call == QLatin1String("listen")) {
         // A stream socket that is not bound to loopback (its bind failed, say) would be bound to
         // every interface by listen(): on the host that is the real network.
-        if ((domain == AF_INET || domain == AF_INET6) && fd >= 0) {
+        if ((domain == AF_INET || domain == AF_INET6) && socket->type == SOCK_STREAM && fd >= 0) {
             SocketAddress local;
             local.length = sizeof local.storage;
             if (::getsockname(fd, local.data(), &local.length) == 0

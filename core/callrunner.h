@@ -45,8 +45,11 @@ struct CallContext
     QString unixDirectory;
     int cancelFd = -1;        // readable once the session is cancelled
     ActorMemory *memory = nullptr;
-    /// Called on the actor's thread just before it waits for the kernel.
-    std::function<void(int fd)> aboutToBlock;
+    /// Called on the actor's thread just before it waits for `fd` to become ready for `events`.
+    std::function<void(int fd, short events)> aboutToBlock;
+    /// Called on the actor's thread right before each system call: a call that has not returned
+    /// some time after this waits inside the kernel (a connect retrying its SYN).
+    std::function<void()> enteringKernel;
 };
 
 /// Performs the real system call a step describes. Runs on the actor's thread.

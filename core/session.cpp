@@ -7,6 +7,7 @@
 #include <QDir>
 #include <QFile>
 
+#include <poll.h>
 #include <sys/eventfd.h>
 #include <unistd.h>
 
@@ -24,6 +25,7 @@ Session::Session(const Scenario &scenario, std::shared_ptr<SocketFactory> factor
     , m_options(options)
     , m_done(scenario.steps.size(), false)
     , m_status(scenario.steps.size(), Idle)
+    , m_waitingOn(scenario.steps.size(), {-1, 0})
 {
     QByteArray pattern = QDir::tempPath().toLocal8Bit() + "/socketscope-XXXXXX";
     if (::mkdtemp(pattern.data()))
@@ -172,7 +174,16 @@ CallInfo Session::callInfo(const Actor &actor, int step, const CallResult &resul
     return info;
 }
 
-void Session::callBlocked(Actor &actor, int step, const CallResult &result)
+void Session::kernelEntered(int step)
+{
+    std::lock_guard lock(m_mutex);
+    if (m_dispatched == step) {
+        m_kernelEntered = std::chrono::steady_clock::now();
+        m_changed.notify_all();
+    }
+}
+
+void Session::callBlocked(Actor &actor, int step, const CallResult &result, short events)
 {
     TraceEvent event;
     {
@@ -180,6 +191,7 @@ void Session::callBlocked(Actor &actor, int step, const CallResult &result)
         if (m_status[step] != Running)
             return;
         m_status[step] = Blocked;
+        m_waitingOn[step] = {result.fd, events};
         CallInfo info = callInfo(actor, step, result);
         info.phase = CallInfo::Phase::Blocked;
         info.result = 0;
@@ -272,6 +284,7 @@ StepOutcome Session::runStep(int index)
         m_done[index] = true;
         m_status[index] = Running;
         m_dispatched = index;
+        m_kernelEntered.reset();
         m_holding = true;
     }
     Q_EMIT stepStarted(index);
@@ -280,8 +293,18 @@ StepOutcome Session::runStep(int index)
     bool blockedByTime = false;
     {
         std::unique_lock lock(m_mutex);
-        m_changed.wait_for(lock, m_options.blockThreshold,
-                           [&] { return m_cancelled || m_status[index] != Running; });
+        // The wait is measured from the system call itself, not from the dispatch: on a busy
+        // machine an actor thread may take a while to be scheduled, and that is no blocked call.
+        while (!m_cancelled && m_status[index] == Running) {
+            if (!m_kernelEntered) {
+                m_changed.wait_for(lock, m_options.blockThreshold);
+                continue;
+            }
+            const auto waited = std::chrono::steady_clock::now() - *m_kernelEntered;
+            if (waited >= m_options.blockThreshold)
+                break;
+            m_changed.wait_for(lock, m_options.blockThreshold - waited);
+        }
         if (m_status[index] == Running && !m_cancelled) {
             // Still inside the kernel (a connect retrying its SYN): the call waits.
             m_status[index] = Blocked;
@@ -329,9 +352,12 @@ void Session::settle()
     using namespace std::chrono;
     const auto deadline = steady_clock::now() + m_options.settleLimit;
     for (;;) {
+        const bool released = waitForReleasedCalls(deadline);
         const auto left = duration_cast<microseconds>(deadline - steady_clock::now());
         if (left.count() <= 0 || !m_trace.waitForQuiet(m_options.settleQuiet, left))
             return;
+        if (released)
+            continue; // what the released call did may release another
         bool settled = true;
         for (const auto &attachment : m_attachments)
             settled = attachment->settled() && settled;
@@ -342,6 +368,23 @@ void Session::settle()
         }
         m_trace.waitForGrowth(m_trace.size(), std::min(left, duration_cast<microseconds>(m_options.settleQuiet)));
     }
+}
+
+bool Session::waitForReleasedCalls(std::chrono::steady_clock::time_point deadline)
+{
+    std::unique_lock lock(m_mutex);
+    bool waited = false;
+    for (size_t i = 0; i < m_status.size() && !m_cancelled; ++i) {
+        const auto [fd, events] = m_waitingOn[i];
+        if (m_status[i] != Blocked || fd < 0)
+            continue;
+        pollfd ready{fd, events, 0};
+        if (::poll(&ready, 1, 0) <= 0)
+            continue;
+        waited = true;
+        m_changed.wait_until(lock, deadline, [&] { return m_cancelled || m_status[i] != Blocked; });
+    }
+    return waited;
 }
 
 StepOutcome Session::step()
@@ -460,6 +503,8 @@ void Session::reset()
         std::lock_guard lock(m_mutex);
         std::fill(m_done.begin(), m_done.end(), false);
         std::fill(m_status.begin(), m_status.end(), Idle);
+        std::fill(m_waitingOn.begin(), m_waitingOn.end(), std::pair<int, short>{-1, 0});
+        m_kernelEntered.reset();
         m_departures.clear();
         m_dispatched = -1;
         m_currentCause = -1;

@@ -11,6 +11,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <vector>
 
 class Actor;
@@ -45,7 +46,7 @@ struct SessionOptions
     /// … or when this much time passed.
     std::chrono::microseconds settleLimit{std::chrono::milliseconds(400)};
     /// A call that has not returned after this long is shown as blocked.
-    std::chrono::microseconds blockThreshold{std::chrono::milliseconds(40)};
+    std::chrono::microseconds blockThreshold{std::chrono::milliseconds(80)};
     /// runToEnd(): how long to wait for a blocked actor before its next step.
     std::chrono::microseconds blockedWaitLimit{std::chrono::seconds(8)};
 };
@@ -126,7 +127,11 @@ private:
     void startActors();
     void stopActors();
     // Called by actors on their threads.
-    void callBlocked(Actor &actor, int step, const CallResult &result);
+    void callBlocked(Actor &actor, int step, const CallResult &result, short events);
+    void kernelEntered(int step);
+    /// Waits (until `deadline`) for every blocked call whose descriptor has become ready: the step
+    /// that released it is not finished until it has returned. True when it waited for any.
+    bool waitForReleasedCalls(std::chrono::steady_clock::time_point deadline);
     void callReturned(Actor &actor, int step, const CallResult &result);
     CallInfo callInfo(const Actor &actor, int step, const CallResult &result) const;
     qint64 recordCall(TraceEvent event, bool isStepCall);
@@ -151,6 +156,8 @@ private:
     std::vector<int> m_status;           // per step: 0 idle, 1 running, 2 blocked, 3 returned, 4 cancelled
     QList<QPair<int, QString>> m_departures;
     int m_dispatched = -1;               // the step whose first call event is awaited
+    std::optional<std::chrono::steady_clock::time_point> m_kernelEntered; // the dispatched call's syscall
+    std::vector<std::pair<int, short>> m_waitingOn; // per step: the descriptor and poll events it waits for
     qint64 m_currentCause = -1;
     bool m_holding = false;
     std::vector<TraceEvent> m_pending;   // events that came while the step's call was in flight
