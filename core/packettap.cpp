@@ -23,8 +23,9 @@ constexpr unsigned BlockSize = 1u << 20; // holds the largest frame on lo (64 Ki
 constexpr unsigned BlockCount = 32;
 constexpr unsigned FrameSize = 2048; // nominal: version 3 frames take the size they need
 // A block that is not full is handed over after this long, so a lone packet is seen promptly.
-constexpr unsigned BlockTimeoutMs = 2;
+constexpr unsigned BlockTimeoutMs = 1;
 constexpr int DecoderNice = 19;
+constexpr size_t QuickDecodeFrames = 64;
 
 constexpr quint16 EtherIPv4 = 0x0800;
 constexpr quint16 EtherIPv6 = 0x86dd;
@@ -229,17 +230,24 @@ void PacketTap::runRing()
         if (m_stopping)
             return;
         if (fds[1].revents & POLLIN) {
-            std::lock_guard lock(m_ringMutex);
-            takeFromRing(true);
+            // A few frames (a step's packets) are recorded at once, so that the state probe looks
+            // at the sockets while the packet is fresh; a flood goes to the decoder thread.
+            std::unique_lock decoding(m_mutex, std::try_to_lock);
+            {
+                std::lock_guard lock(m_ringMutex);
+                takeFromRing(true);
+            }
+            if (decoding.owns_lock() && !m_paused && pendingCount() <= QuickDecodeFrames)
+                decodePending();
         }
     }
 }
 
 void PacketTap::runDecoder()
 {
-    // Decoding may lag behind a bulk transfer (the ring thread keeps every frame meanwhile), but
-    // must not slow it down: it yields the processor to the session's own threads. A step never
-    // waits for it, since settled() decodes what is pending on the stepping thread.
+    // Decoding a flood may lag behind a bulk transfer (the ring thread keeps every frame
+    // meanwhile), but must not slow it down: it yields the processor to the session's own
+    // threads. A step never waits for it, since settled() decodes what is pending itself.
     ::setpriority(PRIO_PROCESS, pid_t(::gettid()), DecoderNice);
     for (;;) {
         {
@@ -283,6 +291,12 @@ void PacketTap::takeFromRing(bool keep)
         m_pending.insert(m_pending.end(), std::make_move_iterator(frames.begin()),
                          std::make_move_iterator(frames.end()));
     m_queued.notify_all();
+}
+
+size_t PacketTap::pendingCount()
+{
+    std::lock_guard lock(m_queueMutex);
+    return m_pending.size();
 }
 
 void PacketTap::decodePending()
