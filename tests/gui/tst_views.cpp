@@ -13,9 +13,13 @@
 #include "tcpstatemachine.h"
 #include "testsupport.h"
 #include "trace.h"
+#include "viewcontext.h"
 
 #include <QAbstractItemModelTester>
 #include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QScrollBar>
 #include <QSignalSpy>
 #include <QTemporaryDir>
@@ -43,6 +47,7 @@ private Q_SLOTS:
     void inspectorShowsPacketFields();
     void inspectorExplainsAFailedCall();
     void exportsSvgAndPng();
+    void exportsTraceAndCapture();
 };
 
 namespace {
@@ -490,6 +495,40 @@ void TestViews::exportsSvgAndPng()
     QCOMPARE(image.size(), diagram.fullSize());
     QVERIFY(Exporter::writeSvg(diagram, dir.filePath(QStringLiteral("missing/diagram.svg")), {})
                 .contains(QStringLiteral("cannot write")));
+}
+
+void TestViews::exportsTraceAndCapture()
+{
+    const ScenarioLoadResult loaded = ScenarioLoader::builtin(QStringLiteral("udp-echo"));
+    QVERIFY(loaded.ok());
+    SessionSetup setup = setUpSession(loaded.scenario);
+    QVERIFY(setup.session->runToEnd());
+    ViewContext context;
+    context.setSession(setup.session.get(), setup.mode, setup.capture, setup.description);
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString traceFile = dir.filePath(QStringLiteral("trace.json"));
+    QCOMPARE(Exporter::writeTrace(context, traceFile), QString());
+    QFile file(traceFile);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    const QJsonObject json = QJsonDocument::fromJson(file.readAll()).object();
+    QCOMPARE(json.value(QStringLiteral("format")).toString(), QStringLiteral("socketscope-trace"));
+    QCOMPARE(json.value(QStringLiteral("scenario")).toString(), QStringLiteral("udp-echo"));
+    QCOMPARE(json.value(QStringLiteral("events")).toArray().size(), setup.session->trace().size());
+
+    const QString pcap = dir.filePath(QStringLiteral("capture.pcapng"));
+    const QString problem = Exporter::writePcapng(context, pcap);
+    if (setup.capture) {
+        QCOMPARE(problem, QString());
+        QFile capture(pcap);
+        QVERIFY(capture.open(QIODevice::ReadOnly));
+        // A pcapng file starts with a section header block.
+        QCOMPARE(capture.read(4), QByteArray::fromHex("0a0d0d0a"));
+    } else {
+        QVERIFY2(problem.contains(QStringLiteral("No packets")), qPrintable(problem));
+        QVERIFY(!QFile::exists(pcap));
+    }
+    context.setSession(nullptr, {}, false, {});
 }
 
 QTEST_MAIN(TestViews)
