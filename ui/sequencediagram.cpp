@@ -23,6 +23,9 @@ SequenceDiagram::SequenceDiagram(QWidget *parent)
 {
     setObjectName(QStringLiteral("sequenceDiagram"));
     setAccessibleName(tr("Sequence diagram"));
+    setAccessibleDescription(tr("Ctrl+wheel or + and - zoom, F fits the whole trace, 0 resets the zoom; "
+                                "the strip on the right is an overview: click it to jump."));
+    setWhatsThis(accessibleDescription());
     setFocusPolicy(Qt::StrongFocus);
     setMouseTracking(true);
     viewport()->setMouseTracking(true);
