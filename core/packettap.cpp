@@ -233,11 +233,14 @@ void PacketTap::runRing()
             // A few frames (a step's packets) are recorded at once, so that the state probe looks
             // at the sockets while the packet is fresh; a flood goes to the decoder thread.
             std::unique_lock decoding(m_mutex, std::try_to_lock);
+            size_t taken = 0;
             {
                 std::lock_guard lock(m_ringMutex);
-                takeFromRing(true);
+                taken = takeFromRing(true);
             }
-            if (decoding.owns_lock() && !m_paused && pendingCount() <= QuickDecodeFrames)
+            // A flood fills whole blocks; a step's packets come in a block closed by its timeout.
+            if (decoding.owns_lock() && !m_paused && taken <= QuickDecodeFrames &&
+                pendingCount() <= QuickDecodeFrames)
                 decodePending();
         }
     }
@@ -261,7 +264,7 @@ void PacketTap::runDecoder()
     }
 }
 
-void PacketTap::takeFromRing(bool keep)
+size_t PacketTap::takeFromRing(bool keep)
 {
     std::vector<Frame> frames;
     for (;;) {
@@ -282,8 +285,9 @@ void PacketTap::takeFromRing(bool keep)
         __atomic_store_n(&block->hdr.bh1.block_status, TP_STATUS_KERNEL, __ATOMIC_RELEASE);
         m_block = (m_block + 1) % BlockCount;
     }
+    const size_t taken = frames.size();
     if (frames.empty())
-        return;
+        return 0;
     std::lock_guard lock(m_queueMutex);
     if (m_pending.empty())
         m_pending = std::move(frames);
@@ -291,6 +295,7 @@ void PacketTap::takeFromRing(bool keep)
         m_pending.insert(m_pending.end(), std::make_move_iterator(frames.begin()),
                          std::make_move_iterator(frames.end()));
     m_queued.notify_all();
+    return taken;
 }
 
 size_t PacketTap::pendingCount()

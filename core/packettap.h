@@ -71,8 +71,8 @@ private:
     PacketTap(Session &session, int packetSocket);
     void runRing();
     void runDecoder();
-    void takeFromRing(bool keep); // under m_ringMutex
-    void decodePending();         // under m_mutex
+    size_t takeFromRing(bool keep); // under m_ringMutex
+    void decodePending();           // under m_mutex
     size_t pendingCount();
     void process(const Frame &frame);     // under m_mutex
     void track(const PacketInfo &packet); // under m_mutex
