@@ -20,8 +20,8 @@ namespace {
 // packet, leaves the connection's own packets untouched (a cloned packet costs the receiving TCP
 // extra work), and one ring block is taken per wake-up instead of one frame per call.
 constexpr unsigned BlockSize = 1u << 20; // holds the largest frame on lo (64 KiB) many times
-constexpr unsigned BlockCount = 64; // 64 MiB: a fifth of a second of the fastest loopback flood
-constexpr unsigned FrameSize = 2048; // nominal: version 3 frames take the size they need
+constexpr unsigned BlockCount = 64;      // 64 MiB: a fifth of a second of the fastest loopback flood
+constexpr unsigned FrameSize = 2048;     // nominal: version 3 frames take the size they need
 // A block that is not full is handed over after this long, so a lone packet is seen promptly.
 constexpr unsigned BlockTimeoutMs = 1;
 constexpr int DecoderNice = 19;
