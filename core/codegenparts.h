@@ -37,6 +37,8 @@ std::optional<QByteArray> literalPayload(const ScenarioStep &step);
 QString stepHeading(const ScenarioStep &step);
 
 void writeC(const Scenario &scenario, const QString &actor, ProgramWriter &writer);
+/// report(), report_data(), print_address(), remember(), … as far as `needs` asks for them.
+void writeCHelpers(const ProgramNeeds &needs, ProgramWriter &writer);
 void writePython(const Scenario &scenario, const QString &actor, ProgramWriter &writer);
 
 } // namespace codegen
