@@ -328,6 +328,9 @@ void PacketTap::process(const Frame &frame)
     packetdecoder::summarize(packet);
     packet.kernelTimeNs = frame.kernelTimeNs;
     TraceEvent event;
+    // The frame's own time on the session's clock: the kernel stamped it when it crossed lo,
+    // which may be a few milliseconds before this thread got to it.
+    event.tNs = std::max<qint64>(1, m_session.trace().nowNs() - (realtimeNowNs() - frame.kernelTimeNs));
     event.info = std::move(packet);
     m_session.record(std::move(event));
     ++m_statistics.recorded;

@@ -11,6 +11,7 @@
 #include <sys/eventfd.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 
 namespace {
@@ -103,7 +104,10 @@ void Session::record(TraceEvent event)
     {
         std::lock_guard lock(m_mutex);
         if (m_holding) {
+            if (event.tNs == 0)
+                event.tNs = m_trace.nowNs();
             m_pending.push_back(std::move(event));
+            m_trace.touch();
         } else {
             if (event.cause < 0)
                 event.cause = m_currentCause;
@@ -117,12 +121,18 @@ void Session::record(TraceEvent event)
 }
 
 // Under m_mutex. The first event of a dispatched step becomes the cause of everything that
-// happened while its call was in flight, and of what follows until the next step.
+// happened during the step, and of what follows until the next step. Those events are held until
+// the step has settled and then listed after the call in the order they happened: the packet tap
+// delivers a frame some milliseconds after the kernel stamped it, later than a call it caused may
+// have returned on another thread.
 qint64 Session::recordCall(TraceEvent event, bool isStepCall)
 {
     if (!isStepCall) {
         if (m_holding) {
+            if (event.tNs == 0)
+                event.tNs = m_trace.nowNs();
             m_pending.push_back(std::move(event));
+            m_trace.touch();
             return -1;
         }
         event.cause = m_currentCause;
@@ -130,15 +140,22 @@ qint64 Session::recordCall(TraceEvent event, bool isStepCall)
     }
     const qint64 seq = m_trace.append(std::move(event));
     m_currentCause = seq;
-    m_holding = false;
     m_dispatched = -1;
+    return seq;
+}
+
+// Under m_mutex.
+void Session::releaseHeldEvents()
+{
+    std::stable_sort(m_pending.begin(), m_pending.end(),
+                     [](const TraceEvent &a, const TraceEvent &b) { return a.tNs < b.tNs; });
     for (TraceEvent &pending : m_pending) {
         if (pending.cause < 0)
-            pending.cause = seq;
+            pending.cause = m_currentCause;
         m_trace.append(std::move(pending));
     }
     m_pending.clear();
-    return seq;
+    m_holding = false;
 }
 
 void Session::attach(std::shared_ptr<SessionAttachment> attachment)
@@ -330,6 +347,7 @@ StepOutcome Session::runStep(int index)
     settle();
     {
         std::lock_guard lock(m_mutex);
+        releaseHeldEvents();
         switch (m_status[index]) {
         case Blocked:
             outcome.status = StepOutcome::Status::Blocked;

@@ -136,6 +136,7 @@ private:
     CallInfo callInfo(const Actor &actor, int step, const CallResult &result) const;
     qint64 recordCall(TraceEvent event, bool isStepCall);
     void notifyCallRecorded(const TraceEvent &event);
+    void releaseHeldEvents();
     QString checkExpectation(int step, const CallResult &result) const;
     bool waitForActorIdle(const QString &actor, std::chrono::microseconds limit);
 

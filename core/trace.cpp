@@ -84,6 +84,12 @@ bool Trace::waitForGrowth(qint64 seq, std::chrono::microseconds limit)
     return grew && size() > seq;
 }
 
+void Trace::touch()
+{
+    m_lastAppendNs.store(nowNs(), std::memory_order_relaxed);
+    m_appended.notify_all();
+}
+
 void Trace::wake()
 {
     {

@@ -40,6 +40,8 @@ public:
     /// Blocks until size() > `seq` or `limit` passed. Returns true when it grew.
     bool waitForGrowth(qint64 seq, std::chrono::microseconds limit);
     void wake();
+    /// Counts as an append for waitForQuiet(): something happened that is not in the trace yet.
+    void touch();
 
     /// Drops every event (a new session starts). Only while nobody appends.
     void clear();
