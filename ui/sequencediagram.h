@@ -52,7 +52,7 @@ public:
     QSize fullSize() const;
     void renderFull(QPainter &painter);
 
-    QSize minimumSizeHint() const override { return {320, 200}; }
+    QSize minimumSizeHint() const override { return {300, 150}; }
     QSize sizeHint() const override { return {640, 420}; }
 
     /// Takes in the events appended since the last call.

@@ -57,7 +57,7 @@ public:
     QString lit() const { return m_state; }
     QString from() const { return m_from; }
     QSize sizeHint() const override { return {560, 520}; }
-    QSize minimumSizeHint() const override { return {360, 340}; }
+    QSize minimumSizeHint() const override { return {320, 250}; }
 
 protected:
     void paintEvent(QPaintEvent *event) override;
