@@ -1,6 +1,7 @@
 // The cost of one state probe (what runs after each step and on each captured packet) for ten
 // sockets: TCP_INFO and the queue ioctls on every descriptor, and sock_diag when some socket has
 // none. Prints the figures; the target is 50 µs per step.
+#include "privatenamespace.h"
 #include "socketfactory.h"
 #include "stateprobe.h"
 #include "testsupport.h"
@@ -25,45 +26,6 @@
 
 namespace {
 
-// A private network namespace (root), so that sock_diag sees only these sockets, as in the sandbox.
-class NamespaceFactory : public SocketFactory
-{
-public:
-    bool open()
-    {
-        if (::geteuid() != 0)
-            return false;
-        std::thread([&] {
-            if (::unshare(CLONE_NEWNET) != 0)
-                return;
-            const int control = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-            ifreq request{};
-            std::strncpy(request.ifr_name, "lo", IFNAMSIZ - 1);
-            ::ioctl(control, SIOCGIFFLAGS, &request);
-            request.ifr_flags |= IFF_UP;
-            if (::ioctl(control, SIOCSIFFLAGS, &request) == 0)
-                m_namespace = ::open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
-            ::close(control);
-        }).join();
-        return m_namespace >= 0;
-    }
-    int createSocket(int domain, int type, int protocol) override
-    {
-        int fd = -EINVAL;
-        std::thread([&] {
-            if (::setns(m_namespace, CLONE_NEWNET) == 0)
-                fd = ::socket(domain, type | SOCK_CLOEXEC, protocol);
-        }).join();
-        return fd;
-    }
-    QString mode() const override { return QStringLiteral("sandbox"); }
-    bool canCapture() const override { return false; }
-    QString description() const override { return {}; }
-
-private:
-    int m_namespace = -1;
-};
-
 double medianMicroseconds(StateProbe &probe, int rounds)
 {
     std::vector<double> samples;
@@ -83,8 +45,8 @@ double medianMicroseconds(StateProbe &probe, int rounds)
 int main(int argc, char **argv)
 {
     QCoreApplication app(argc, argv);
-    auto isolated = std::make_shared<NamespaceFactory>();
-    const bool inNamespace = isolated->open();
+    const std::shared_ptr<SocketFactory> isolated = testsupport::PrivateNamespaceFactory::create();
+    const bool inNamespace = isolated != nullptr;
     std::shared_ptr<SocketFactory> factory =
         inNamespace ? std::shared_ptr<SocketFactory>(isolated) : std::make_shared<HostSocketFactory>();
     // One listener, four clients and the four connections accepted for them, one UDP socket: ten.

@@ -1,4 +1,5 @@
 #include "packetdecoder.h"
+#include "privatenamespace.h"
 #include "sandboxclient.h"
 
 #include <QDir>
@@ -431,13 +432,7 @@ PrivateLoopback openPrivateLoopback()
     std::thread([&] {
         if (::unshare(CLONE_NEWNET) != 0)
             return;
-        const int control = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-        ifreq request{};
-        std::strncpy(request.ifr_name, "lo", IFNAMSIZ - 1);
-        ::ioctl(control, SIOCGIFFLAGS, &request);
-        request.ifr_flags |= IFF_UP;
-        const bool up = ::ioctl(control, SIOCSIFFLAGS, &request) == 0;
-        ::close(control);
+        const bool up = testsupport::bringLoopbackUp();
         lo.packet = ::socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, htons(ETH_P_ALL));
         const int ignoreOutgoing = 1;
         ::setsockopt(lo.packet, SOL_PACKET, PACKET_IGNORE_OUTGOING, &ignoreOutgoing, sizeof ignoreOutgoing);

@@ -2,6 +2,7 @@
 #include "sandboxclient.h"
 #include "session.h"
 #include "socketfactory.h"
+#include "privatenamespace.h"
 #include "testsupport.h"
 
 #include <QDir>
@@ -26,58 +27,6 @@
 // reply, on real sockets in a private network namespace where ping sockets are allowed and every
 // frame on lo is the test's own.
 namespace {
-
-class PingNamespaceFactory : public SocketFactory
-{
-public:
-    static std::shared_ptr<PingNamespaceFactory> create()
-    {
-        if (::geteuid() != 0)
-            return nullptr;
-        int ns = -1;
-        std::thread([&] {
-            if (::unshare(CLONE_NEWNET) != 0)
-                return;
-            const int control = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-            ifreq request{};
-            std::strncpy(request.ifr_name, "lo", IFNAMSIZ - 1);
-            ::ioctl(control, SIOCGIFFLAGS, &request);
-            request.ifr_flags |= IFF_UP;
-            const bool up = ::ioctl(control, SIOCSIFFLAGS, &request) == 0;
-            ::close(control);
-            // /proc/sys/net shows the namespace of the thread that opens it: this one's.
-            const int range = ::open("/proc/sys/net/ipv4/ping_group_range", O_WRONLY | O_CLOEXEC);
-            const bool ping = range >= 0 && ::write(range, "0 2147483647", 12) == 12;
-            if (range >= 0)
-                ::close(range);
-            if (up && ping)
-                ns = ::open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
-        }).join();
-        if (ns < 0)
-            return nullptr;
-        auto factory = std::make_shared<PingNamespaceFactory>();
-        factory->m_namespace = ns;
-        return factory;
-    }
-    ~PingNamespaceFactory() override { ::close(m_namespace); }
-    int createSocket(int domain, int type, int protocol) override
-    {
-        int fd = -EINVAL;
-        std::thread([&] {
-            if (::setns(m_namespace, CLONE_NEWNET) != 0)
-                fd = -errno;
-            else if ((fd = ::socket(domain, type | SOCK_CLOEXEC, protocol)) < 0)
-                fd = -errno;
-        }).join();
-        return fd;
-    }
-    QString mode() const override { return QStringLiteral("sandbox"); }
-    bool canCapture() const override { return true; }
-    QString description() const override { return QStringLiteral("a private network namespace of the test"); }
-
-private:
-    int m_namespace = -1;
-};
 
 // Binds a packet socket to lo, each frame kept once.
 int openCapture(int fd, int loopbackIndex)
@@ -108,7 +57,7 @@ struct Place
 // ping sockets and gives raw sockets and a packet socket inside its namespace.
 Place openPlace()
 {
-    if (auto factory = PingNamespaceFactory::create()) {
+    if (auto factory = testsupport::PrivateNamespaceFactory::create({true, true})) {
         // A new namespace's lo has index 1.
         const int capture = openCapture(factory->createSocket(AF_PACKET, SOCK_RAW, htons(ETH_P_ALL)), 1);
         return {factory, nullptr, capture};

@@ -1,5 +1,6 @@
 #include "stateprobe.h"
 
+#include "privatenamespace.h"
 #include "socketfactory.h"
 #include "testsupport.h"
 
@@ -23,56 +24,9 @@ namespace {
 
 // Sockets in a fresh network namespace of the test's own (root only; CI runs as root): nothing
 // else lives there, so fixed ports are free and every state seen is the test's.
-class PrivateNamespaceFactory : public SocketFactory
-{
-public:
-    static std::shared_ptr<PrivateNamespaceFactory> create()
-    {
-        if (::geteuid() != 0)
-            return nullptr;
-        int ns = -1;
-        std::thread([&] {
-            if (::unshare(CLONE_NEWNET) != 0)
-                return;
-            const int control = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-            ifreq request{};
-            std::strncpy(request.ifr_name, "lo", IFNAMSIZ - 1);
-            ::ioctl(control, SIOCGIFFLAGS, &request);
-            request.ifr_flags |= IFF_UP;
-            const bool up = ::ioctl(control, SIOCSIFFLAGS, &request) == 0;
-            ::close(control);
-            if (up)
-                ns = ::open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
-        }).join();
-        if (ns < 0)
-            return nullptr;
-        auto factory = std::make_shared<PrivateNamespaceFactory>();
-        factory->m_namespace = ns;
-        return factory;
-    }
-    ~PrivateNamespaceFactory() override { ::close(m_namespace); }
-    int createSocket(int domain, int type, int protocol) override
-    {
-        int fd = -EINVAL;
-        std::thread([&] {
-            if (::setns(m_namespace, CLONE_NEWNET) != 0)
-                fd = -errno;
-            else if ((fd = ::socket(domain, type | SOCK_CLOEXEC, protocol)) < 0)
-                fd = -errno;
-        }).join();
-        return fd;
-    }
-    QString mode() const override { return QStringLiteral("sandbox"); }
-    bool canCapture() const override { return false; }
-    QString description() const override { return QStringLiteral("a private network namespace of the test"); }
-
-private:
-    int m_namespace = -1;
-};
-
 std::shared_ptr<SocketFactory> anyFactory()
 {
-    if (auto factory = PrivateNamespaceFactory::create())
+    if (auto factory = testsupport::PrivateNamespaceFactory::create())
         return factory;
     return std::make_shared<HostSocketFactory>();
 }
