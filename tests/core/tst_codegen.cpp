@@ -283,6 +283,12 @@ void TestCodegen::programsPerformTheSameCalls_data()
     QTest::addRow("http-server in Python") << QStringLiteral("http-server") << QStringLiteral("python") << 4;
     QTest::addRow("ipv6-echo in C") << QStringLiteral("ipv6-echo") << QStringLiteral("c") << 3;
     QTest::addRow("seqpacket in C") << QStringLiteral("seqpacket") << QStringLiteral("c") << 3;
+    QTest::addRow("what-is-a-socket in C") << QStringLiteral("what-is-a-socket") << QStringLiteral("c") << 5;
+    QTest::addRow("ephemeral-port in C") << QStringLiteral("ephemeral-port") << QStringLiteral("c") << 3;
+    QTest::addRow("segmentation in C") << QStringLiteral("segmentation") << QStringLiteral("c") << 3;
+    QTest::addRow("unix-dgram in C") << QStringLiteral("unix-dgram") << QStringLiteral("c") << 2;
+    QTest::addRow("unix-dgram in Python") << QStringLiteral("unix-dgram") << QStringLiteral("python") << 2;
+    QTest::addRow("time-wait in C") << QStringLiteral("time-wait") << QStringLiteral("c") << 4;
     QTest::addRow("udp-unreachable in C, one actor")
         << QStringLiteral("udp-unreachable") << QStringLiteral("c") << 0;
     QTest::addRow("udp-unreachable in Python, one actor")
