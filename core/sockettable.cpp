@@ -38,8 +38,15 @@ void SocketTable::markClosed(const QString &name)
 
 QList<SessionSocket> SocketTable::all() const
 {
+    // A copy of its own, not an implicitly shared one: the table's array may be reallocated by an
+    // actor thread while a probe still reads the copy, and Qt checks for sharing with a relaxed
+    // load that orders nothing between threads.
     std::lock_guard lock(m_mutex);
-    return m_sockets;
+    QList<SessionSocket> copy;
+    copy.reserve(m_sockets.size());
+    for (const SessionSocket &socket : m_sockets)
+        copy.append(socket);
+    return copy;
 }
 
 void SocketTable::closeAll()
