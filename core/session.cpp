@@ -38,7 +38,7 @@ Session::Session(const Scenario &scenario, std::shared_ptr<SocketFactory> factor
 Session::~Session()
 {
     cancel();
-    for (const auto &attachment : m_attachments)
+    for (const auto &attachment : attachments())
         attachment->sessionEnding();
     stopActors();
     m_sockets.closeAll();
@@ -115,7 +115,7 @@ void Session::record(TraceEvent event)
         }
     }
     if (packet) {
-        for (const auto &attachment : m_attachments)
+        for (const auto &attachment : attachments())
             attachment->packetRecorded(*packet);
     }
 }
@@ -160,12 +160,21 @@ void Session::releaseHeldEvents()
 
 void Session::attach(std::shared_ptr<SessionAttachment> attachment)
 {
+    std::lock_guard lock(m_attachmentsMutex);
     m_attachments.push_back(std::move(attachment));
+}
+
+// A copy, so that an attachment (the tap's thread, say) may already record while another is
+// being attached.
+std::vector<std::shared_ptr<SessionAttachment>> Session::attachments() const
+{
+    std::lock_guard lock(m_attachmentsMutex);
+    return m_attachments;
 }
 
 void Session::notifyCallRecorded(const TraceEvent &event)
 {
-    for (const auto &attachment : m_attachments)
+    for (const auto &attachment : attachments())
         attachment->callRecorded(event);
 }
 
@@ -377,7 +386,7 @@ void Session::settle()
         if (released)
             continue; // what the released call did may release another
         bool settled = true;
-        for (const auto &attachment : m_attachments)
+        for (const auto &attachment : attachments())
             settled = attachment->settled() && settled;
         {
             std::lock_guard lock(m_mutex);
@@ -508,7 +517,7 @@ void Session::reset()
     stopActors();
     m_sockets.closeAll();
     m_sockets.clear();
-    for (const auto &attachment : m_attachments)
+    for (const auto &attachment : attachments())
         attachment->sessionReset();
     if (!m_unixDirectory.isEmpty()) {
         QDir directory(m_unixDirectory);

@@ -136,6 +136,7 @@ private:
     CallInfo callInfo(const Actor &actor, int step, const CallResult &result) const;
     qint64 recordCall(TraceEvent event, bool isStepCall);
     void notifyCallRecorded(const TraceEvent &event);
+    std::vector<std::shared_ptr<SessionAttachment>> attachments() const;
     void releaseHeldEvents();
     QString checkExpectation(int step, const CallResult &result) const;
     bool waitForActorIdle(const QString &actor, std::chrono::microseconds limit);
@@ -149,6 +150,7 @@ private:
     int m_cancelFd = -1;
 
     std::map<QString, std::unique_ptr<Actor>> m_actors;
+    mutable std::mutex m_attachmentsMutex;
     std::vector<std::shared_ptr<SessionAttachment>> m_attachments;
 
     mutable std::mutex m_mutex;          // guards everything below
