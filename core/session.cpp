@@ -203,10 +203,10 @@ CallInfo Session::callInfo(const Actor &actor, int step, const CallResult &resul
 void Session::kernelEntered(int step)
 {
     std::lock_guard lock(m_mutex);
-    if (m_dispatched == step) {
+    // No wake-up: the stepping thread looks at this when its wait for the call times out, and a
+    // wake-up per call would cost a context switch on every step.
+    if (m_dispatched == step)
         m_kernelEntered = std::chrono::steady_clock::now();
-        m_changed.notify_all();
-    }
 }
 
 void Session::callBlocked(Actor &actor, int step, const CallResult &result, short events)
@@ -218,6 +218,7 @@ void Session::callBlocked(Actor &actor, int step, const CallResult &result, shor
             return;
         m_status[step] = Blocked;
         m_waitingOn[step] = {result.fd, events};
+        m_polledWaits.insert(step);
         CallInfo info = callInfo(actor, step, result);
         info.phase = CallInfo::Phase::Blocked;
         info.result = 0;
@@ -254,6 +255,7 @@ void Session::callReturned(Actor &actor, int step, const CallResult &result)
     {
         std::lock_guard lock(m_mutex);
         const bool wasBlocked = m_status[step] == Blocked;
+        m_polledWaits.erase(step);
         const bool isStepCall = m_dispatched == step && !wasBlocked;
         if (refused) {
             // The engine made no call, so there is no call event: the reader is told why instead.
@@ -401,7 +403,11 @@ bool Session::waitForReleasedCalls(std::chrono::steady_clock::time_point deadlin
 {
     std::unique_lock lock(m_mutex);
     bool waited = false;
-    for (size_t i = 0; i < m_status.size() && !m_cancelled; ++i) {
+    // Only the few calls that wait in poll() are looked at, not every step of a long scenario.
+    const std::set<int> waiting = m_polledWaits;
+    for (const int i : waiting) {
+        if (m_cancelled)
+            break;
         const auto [fd, events] = m_waitingOn[i];
         if (m_status[i] != Blocked || fd < 0)
             continue;
@@ -530,6 +536,7 @@ void Session::reset()
         std::lock_guard lock(m_mutex);
         std::fill(m_done.begin(), m_done.end(), false);
         std::fill(m_status.begin(), m_status.end(), Idle);
+        m_polledWaits.clear();
         std::fill(m_waitingOn.begin(), m_waitingOn.end(), std::pair<int, short>{-1, 0});
         m_kernelEntered.reset();
         m_departures.clear();

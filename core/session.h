@@ -12,6 +12,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <vector>
 
 class Actor;
@@ -161,6 +162,7 @@ private:
     int m_dispatched = -1;               // the step whose first call event is awaited
     std::optional<std::chrono::steady_clock::time_point> m_kernelEntered; // the dispatched call's syscall
     std::vector<std::pair<int, short>> m_waitingOn; // per step: the descriptor and poll events it waits for
+    std::set<int> m_polledWaits;         // steps whose call waits in poll() now
     qint64 m_currentCause = -1;
     bool m_holding = false;
     std::vector<TraceEvent> m_pending;   // events that came while the step's call was in flight
