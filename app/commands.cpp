@@ -10,6 +10,8 @@
 
 #include <QCoreApplication>
 #include <QFileInfo>
+#include <QHash>
+#include <QSet>
 #include <QTextStream>
 
 #include <cstdio>
@@ -64,6 +66,39 @@ QString checkWritable(const QString &fileName)
     return {};
 }
 
+// A command's arguments: one scenario, options that take a value, and flags.
+struct Arguments
+{
+    QString scenario;
+    QHash<QString, QString> values;
+    QSet<QString> flags;
+    QString error; // why the arguments cannot be used; empty when they can
+};
+
+Arguments parseArguments(const QStringList &arguments, const QStringList &valueOptions,
+                         const QStringList &flagOptions)
+{
+    Arguments parsed;
+    for (qsizetype i = 0; i < arguments.size() && parsed.error.isEmpty(); ++i) {
+        const QString &argument = arguments.at(i);
+        if (valueOptions.contains(argument)) {
+            if (i + 1 >= arguments.size())
+                parsed.error = argument + QStringLiteral(" needs a value");
+            else
+                parsed.values.insert(argument, arguments.at(++i));
+        } else if (flagOptions.contains(argument)) {
+            parsed.flags.insert(argument);
+        } else if (argument.startsWith(QLatin1String("--"))) {
+            parsed.error = QStringLiteral("unknown option ") + argument;
+        } else if (parsed.scenario.isEmpty()) {
+            parsed.scenario = argument;
+        } else {
+            parsed.error = QStringLiteral("one scenario at a time");
+        }
+    }
+    return parsed;
+}
+
 } // namespace
 
 int usage(const QString &error)
@@ -92,26 +127,14 @@ int list()
 
 int run(const QStringList &arguments)
 {
-    QString scenarioName;
-    QString traceFile;
-    QString pcapFile;
-    bool hostLoopback = false;
-    for (qsizetype i = 0; i < arguments.size(); ++i) {
-        const QString &argument = arguments.at(i);
-        if (argument == QLatin1String("--trace") || argument == QLatin1String("--pcap")) {
-            if (i + 1 >= arguments.size())
-                return usage(argument + QStringLiteral(" needs a file name"));
-            (argument == QLatin1String("--trace") ? traceFile : pcapFile) = arguments.at(++i);
-        } else if (argument == QLatin1String("--host-loopback")) {
-            hostLoopback = true;
-        } else if (argument.startsWith(QLatin1String("--"))) {
-            return usage(QStringLiteral("unknown option ") + argument);
-        } else if (scenarioName.isEmpty()) {
-            scenarioName = argument;
-        } else {
-            return usage(QStringLiteral("one scenario at a time"));
-        }
-    }
+    const Arguments parsed =
+        parseArguments(arguments, {QStringLiteral("--trace"), QStringLiteral("--pcap")}, {QStringLiteral("--host-loopback")});
+    if (!parsed.error.isEmpty())
+        return usage(parsed.error);
+    const QString &scenarioName = parsed.scenario;
+    const QString traceFile = parsed.values.value(QStringLiteral("--trace"));
+    const QString pcapFile = parsed.values.value(QStringLiteral("--pcap"));
+    const bool hostLoopback = parsed.flags.contains(QStringLiteral("--host-loopback"));
     if (scenarioName.isEmpty())
         return usage(QStringLiteral("run needs a scenario id or file"));
 
@@ -172,23 +195,13 @@ int run(const QStringList &arguments)
 
 int code(const QStringList &arguments)
 {
-    QString scenarioName;
-    QString languageName;
-    QString actor;
-    for (qsizetype i = 0; i < arguments.size(); ++i) {
-        const QString &argument = arguments.at(i);
-        if (argument == QLatin1String("--lang") || argument == QLatin1String("--actor")) {
-            if (i + 1 >= arguments.size())
-                return usage(argument + QStringLiteral(" needs a value"));
-            (argument == QLatin1String("--lang") ? languageName : actor) = arguments.at(++i);
-        } else if (argument.startsWith(QLatin1String("--"))) {
-            return usage(QStringLiteral("unknown option ") + argument);
-        } else if (scenarioName.isEmpty()) {
-            scenarioName = argument;
-        } else {
-            return usage(QStringLiteral("one scenario at a time"));
-        }
-    }
+    const Arguments parsed =
+        parseArguments(arguments, {QStringLiteral("--lang"), QStringLiteral("--actor")}, {});
+    if (!parsed.error.isEmpty())
+        return usage(parsed.error);
+    const QString &scenarioName = parsed.scenario;
+    const QString languageName = parsed.values.value(QStringLiteral("--lang"));
+    const QString actor = parsed.values.value(QStringLiteral("--actor"));
     if (scenarioName.isEmpty())
         return usage(QStringLiteral("code needs a scenario id or file"));
     if (languageName.isEmpty())
