@@ -1,6 +1,7 @@
 #include "callrunner.h"
 
 #include "addresspolicy.h"
+#include "dropfilter.h"
 #include "socketaddress.h"
 #include "socketfactory.h"
 #include "sockettable.h"
@@ -368,6 +369,10 @@ CallResult performCall(const ScenarioStep &step, CallContext &context)
         if (option && option->name == SO_LINGER && option->level == SOL_SOCKET) {
             const linger lingerValue{1, value};
             leave(::setsockopt(fd, option->level, option->name, &lingerValue, sizeof lingerValue));
+        } else if (option && option->name == SO_ATTACH_FILTER && option->level == SOL_SOCKET) {
+            std::vector<sock_filter> program = dropfilter::program(value);
+            const sock_fprog filter{static_cast<unsigned short>(program.size()), program.data()};
+            leave(::setsockopt(fd, option->level, option->name, &filter, sizeof filter));
         } else if (option) {
             leave(::setsockopt(fd, option->level, option->name, &value, sizeof value));
         }

@@ -133,6 +133,10 @@ ScenarioStep StepValidator::validate(const QJsonObject &object, qsizetype index)
         if (option.startsWith(QLatin1String("TCP_")) && !tcp)
             fail(path + QStringLiteral(".args.option"),
                  QStringLiteral("%1 applies to TCP sockets only").arg(option));
+        if (option == QLatin1String("SO_ATTACH_FILTER") &&
+            step.args.value(QStringLiteral("value")).toInt() > 100)
+            fail(path + QStringLiteral(".args.value"),
+                 QStringLiteral("SO_ATTACH_FILTER takes the share of arriving packets to drop, 0 to 100"));
     }
     step.expect =
         checkExpectation(*spec, object.value(QLatin1String("expect")), path + QStringLiteral(".expect"));

@@ -69,6 +69,7 @@ void TestScenarioLoader::brokenFileIsRefused_data()
     row("unknown-type", "$.steps[3].args.type", "unknown type \"SOCK_RDM\"");
     row("raw-without-icmp", "$.steps[0].args.protocol", "a raw socket needs protocol IPPROTO_ICMP");
     row("tcp-option-on-udp", "$.steps[2].args.option", "TCP_NODELAY applies to TCP sockets only");
+    row("filter-share-too-large", "$.steps[2].args.value", "share of arriving packets to drop, 0 to 100");
     row("send-two-payloads", "$.steps[6].args", "exactly one of \"data\", \"data_hex\", \"echo\"");
     row("send-bad-hex", "$.steps[6].args.data_hex", "pairs of hex digits");
     // Socket names.
