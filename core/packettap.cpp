@@ -4,8 +4,9 @@
 #include <linux/if_packet.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <pthread.h>
+#include <sched.h>
 #include <sys/eventfd.h>
-#include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -16,16 +17,16 @@
 
 namespace {
 
-// The receive ring the kernel copies frames into. Copying, rather than queueing a clone of each
-// packet, leaves the connection's own packets untouched (a cloned packet costs the receiving TCP
-// extra work), and one ring block is taken per wake-up instead of one frame per call.
-constexpr unsigned BlockSize = 1u << 20; // holds the largest frame on lo (64 KiB) many times
-constexpr unsigned BlockCount = 64;      // 64 MiB: a fifth of a second of the fastest loopback flood
-constexpr unsigned FrameSize = 2048;     // nominal: version 3 frames take the size they need
-// A block that is not full is handed over after this long, so a lone packet is seen promptly.
-constexpr unsigned BlockTimeoutMs = 1;
+// A step's packets (a handful) are decoded at once on the ring thread, so that the state probe
+// looks at the sockets while the packet is fresh; a block with more is a flood's.
+constexpr unsigned QuickDecodeFrames = 64;
+// Copies waiting for the decoder are bounded: past this the ring is left to fill, and the kernel
+// drops and counts what does not fit, rather than the tap taking all memory.
+constexpr qint64 BacklogLimitBytes = qint64(1) << 30;
+constexpr size_t SpareCopies = 4;
 constexpr int DecoderNice = 19;
-constexpr size_t QuickDecodeFrames = 64;
+// A ring block that cannot be copied out (no memory) is looked at again after this long.
+constexpr int RetryMs = 10;
 
 constexpr quint16 EtherIPv4 = 0x0800;
 constexpr quint16 EtherIPv6 = 0x86dd;
@@ -142,7 +143,8 @@ PacketTap::PacketTap(Session &session, int packetSocket)
 }
 
 std::shared_ptr<PacketTap> PacketTap::start(Session &session, int packetSocket, int interfaceIndex,
-                                            const std::vector<sock_filter> &filter, QString *error)
+                                            const std::vector<sock_filter> &filter, QString *error,
+                                            size_t ringBytes)
 {
     auto fail = [&](const char *what) -> std::shared_ptr<PacketTap> {
         if (error)
@@ -157,40 +159,33 @@ std::shared_ptr<PacketTap> PacketTap::start(Session &session, int packetSocket, 
         return fail("the packet filter");
     const int one = 1;
     // On lo every frame passes the tap twice, as it leaves and as it arrives: keep the arrival.
-    // Older kernels lack the option; run() then drops PACKET_OUTGOING itself.
+    // Older kernels lack the option; decodeBlock() then drops PACKET_OUTGOING itself.
     ::setsockopt(packetSocket, SOL_PACKET, PACKET_IGNORE_OUTGOING, &one, sizeof one);
-    const int version = TPACKET_V3;
-    if (::setsockopt(packetSocket, SOL_PACKET, PACKET_VERSION, &version, sizeof version) != 0)
-        return fail("the packet ring version");
-    // Nanosecond kernel timestamps come with every frame of the ring.
-    tpacket_req3 ring{};
-    ring.tp_block_size = BlockSize;
-    ring.tp_block_nr = BlockCount;
-    ring.tp_frame_size = FrameSize;
-    ring.tp_frame_nr = BlockSize / FrameSize * BlockCount;
-    ring.tp_retire_blk_tov = BlockTimeoutMs;
-    if (::setsockopt(packetSocket, SOL_PACKET, PACKET_RX_RING, &ring, sizeof ring) != 0)
-        return fail("the packet ring");
-    void *mapped =
-        ::mmap(nullptr, size_t(BlockSize) * BlockCount, PROT_READ | PROT_WRITE, MAP_SHARED, packetSocket, 0);
-    if (mapped == MAP_FAILED)
-        return fail("mapping the packet ring");
+
+    // The tap owns the socket from here on: its destructor closes it.
+    std::shared_ptr<PacketTap> tap(new PacketTap(session, packetSocket));
+    auto failed = [&](const QString &why) -> std::shared_ptr<PacketTap> {
+        if (error)
+            *error = why;
+        return nullptr;
+    };
+    QString ringError;
+    if (!tap->m_ring.setUp(packetSocket, ringBytes, &ringError))
+        return failed(ringError);
     sockaddr_ll address{};
     address.sll_family = AF_PACKET;
     address.sll_protocol = htons(ETH_P_ALL);
     address.sll_ifindex = interfaceIndex;
-    if (::bind(packetSocket, reinterpret_cast<sockaddr *>(&address), sizeof address) != 0) {
-        ::munmap(mapped, size_t(BlockSize) * BlockCount);
-        return fail("binding the packet socket to lo");
-    }
-
-    std::shared_ptr<PacketTap> tap(new PacketTap(session, packetSocket));
-    tap->m_ring = static_cast<char *>(mapped);
+    if (::bind(packetSocket, reinterpret_cast<sockaddr *>(&address), sizeof address) != 0)
+        return failed(QStringLiteral("binding the packet socket to lo: %1")
+                          .arg(QString::fromLocal8Bit(std::strerror(errno))));
     tap->m_wake = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
     if (tap->m_wake < 0)
-        return fail("eventfd");
+        return failed(QStringLiteral("eventfd: %1").arg(QString::fromLocal8Bit(std::strerror(errno))));
     tap->m_ringThread = std::thread([raw = tap.get()] { raw->runRing(); });
     tap->m_decoderThread = std::thread([raw = tap.get()] { raw->runDecoder(); });
+    ::pthread_setname_np(tap->m_ringThread.native_handle(), "tap ring");
+    ::pthread_setname_np(tap->m_decoderThread.native_handle(), "tap decoder");
     return tap;
 }
 
@@ -199,8 +194,6 @@ PacketTap::~PacketTap()
     stop();
     if (m_wake >= 0)
         ::close(m_wake);
-    if (m_ring)
-        ::munmap(m_ring, size_t(BlockSize) * BlockCount);
     if (m_socket >= 0)
         ::close(m_socket);
 }
@@ -222,104 +215,139 @@ void PacketTap::stop()
 
 void PacketTap::runRing()
 {
+    int timeoutMs = -1;
     for (;;) {
         pollfd fds[2] = {{m_wake, POLLIN, 0}, {m_socket, POLLIN, 0}};
-        const int count = ::poll(fds, 2, -1);
+        const int count = ::poll(fds, 2, timeoutMs);
         if (count < 0 && errno != EINTR)
             return;
         if (m_stopping)
             return;
-        if (fds[1].revents & POLLIN) {
-            // A few frames (a step's packets) are recorded at once, so that the state probe looks
-            // at the sockets while the packet is fresh; a flood goes to the decoder thread.
-            std::unique_lock decoding(m_mutex, std::try_to_lock);
-            size_t taken = 0;
-            {
-                std::lock_guard lock(m_ringMutex);
-                taken = takeFromRing(true);
+        if (count != 0 && !(fds[1].revents & POLLIN))
+            continue;
+        timeoutMs = -1;
+        std::unique_lock decoding(m_mutex, std::try_to_lock);
+        std::lock_guard lock(m_ringMutex);
+        while (const char *block = m_ring.readyBlock()) {
+            if (decoding.owns_lock() && !m_paused && PacketRing::frameCount(block) <= QuickDecodeFrames &&
+                backlogEmpty()) {
+                decodeBlock(block);
+            } else if (!copyOut(block)) {
+                timeoutMs = RetryMs;
+                break;
             }
-            // A flood fills whole blocks; a step's packets come in a block closed by its timeout.
-            if (decoding.owns_lock() && !m_paused && taken <= QuickDecodeFrames &&
-                pendingCount() <= QuickDecodeFrames)
-                decodePending();
+            m_ring.release();
         }
     }
 }
 
 void PacketTap::runDecoder()
 {
-    // Decoding a flood may lag behind a bulk transfer (the ring thread keeps every frame
-    // meanwhile), but must not slow it down: it yields the processor to the session's own
-    // threads. A step never waits for it, since settled() decodes what is pending itself.
-    ::setpriority(PRIO_PROCESS, pid_t(::gettid()), DecoderNice);
+    // Decoding a flood lags behind a bulk transfer (the copies keep every frame meanwhile), but
+    // must not slow it down: it takes the processor when the session's own threads leave it. A
+    // step never waits for it, since settled() decodes what is pending itself.
+    const sched_param batch{};
+    ::pthread_setschedparam(::pthread_self(), SCHED_BATCH, &batch);
+    ::setpriority(PRIO_PROCESS, id_t(::gettid()), DecoderNice);
     for (;;) {
         {
             std::unique_lock lock(m_queueMutex);
-            m_queued.wait(lock, [&] { return m_stopping || (!m_pending.empty() && !m_paused); });
+            m_queued.wait(lock, [&] { return m_stopping || (!m_backlog.empty() && !m_paused); });
             if (m_stopping)
                 return;
         }
-        std::lock_guard lock(m_mutex);
-        decodePending();
-    }
-}
-
-size_t PacketTap::takeFromRing(bool keep)
-{
-    std::vector<Frame> frames;
-    for (;;) {
-        auto *block = reinterpret_cast<tpacket_block_desc *>(m_ring + size_t(m_block) * BlockSize);
-        if (!(__atomic_load_n(&block->hdr.bh1.block_status, __ATOMIC_ACQUIRE) & TP_STATUS_USER))
-            break;
-        const char *at = reinterpret_cast<const char *>(block) + block->hdr.bh1.offset_to_first_pkt;
-        for (quint32 i = 0; keep && i < block->hdr.bh1.num_pkts; ++i) {
-            const auto *header = reinterpret_cast<const tpacket3_hdr *>(at);
-            const auto *link =
-                reinterpret_cast<const sockaddr_ll *>(at + TPACKET_ALIGN(sizeof(tpacket3_hdr)));
-            // Older kernels lack PACKET_IGNORE_OUTGOING: lo's second copy of each frame goes here.
-            if (link->sll_pkttype != PACKET_OUTGOING)
-                frames.push_back({QByteArray(at + header->tp_mac, int(header->tp_snaplen)),
-                                  qint64(header->tp_sec) * 1000000000 + header->tp_nsec});
-            at += header->tp_next_offset;
+        // One block at a time, so that settled() and the ring thread get their turn in between.
+        for (;;) {
+            std::lock_guard lock(m_mutex);
+            if (m_stopping || m_paused || !decodeOneCopy())
+                break;
         }
-        __atomic_store_n(&block->hdr.bh1.block_status, TP_STATUS_KERNEL, __ATOMIC_RELEASE);
-        m_block = (m_block + 1) % BlockCount;
     }
-    const size_t taken = frames.size();
-    if (frames.empty())
-        return 0;
-    std::lock_guard lock(m_queueMutex);
-    if (m_pending.empty())
-        m_pending = std::move(frames);
-    else
-        m_pending.insert(m_pending.end(), std::make_move_iterator(frames.begin()),
-                         std::make_move_iterator(frames.end()));
-    m_queued.notify_all();
-    return taken;
 }
 
-size_t PacketTap::pendingCount()
+// Each ready block is decoded in place when nothing copied waits before it (or copied out when
+// it does), and given back to the kernel.
+void PacketTap::takeFromRing()
 {
-    std::lock_guard lock(m_queueMutex);
-    return m_pending.size();
+    while (const char *block = m_ring.readyBlock()) {
+        if (backlogEmpty())
+            decodeBlock(block);
+        else if (!copyOut(block))
+            return;
+        m_ring.release();
+    }
 }
 
-void PacketTap::decodePending()
+bool PacketTap::copyOut(const char *block)
 {
-    std::vector<Frame> frames;
+    BlockCopy copy;
     {
         std::lock_guard lock(m_queueMutex);
-        frames.swap(m_pending);
+        if (m_backlogBytes >= BacklogLimitBytes)
+            return false;
+        if (!m_spare.empty()) {
+            copy = std::move(m_spare.back());
+            m_spare.pop_back();
+        }
     }
-    for (const Frame &frame : frames)
-        process(frame);
+    if (!copy.assign(block))
+        return false;
+    std::lock_guard lock(m_queueMutex);
+    m_backlog.push_back(std::move(copy));
+    m_backlogBytes += qint64(PacketRing::BlockSize);
+    m_backlogPeakBytes = std::max(m_backlogPeakBytes, m_backlogBytes);
+    ++m_copiedBlocks;
+    m_queued.notify_all();
+    return true;
 }
 
-void PacketTap::process(const Frame &frame)
+bool PacketTap::backlogEmpty()
+{
+    std::lock_guard lock(m_queueMutex);
+    return m_backlog.empty();
+}
+
+bool PacketTap::decodeOneCopy()
+{
+    BlockCopy copy;
+    {
+        std::lock_guard lock(m_queueMutex);
+        if (m_backlog.empty())
+            return false;
+        copy = std::move(m_backlog.front());
+        m_backlog.pop_front();
+    }
+    decodeBlock(copy.data());
+    std::lock_guard lock(m_queueMutex);
+    m_backlogBytes -= qint64(PacketRing::BlockSize);
+    if (m_spare.size() < SpareCopies)
+        m_spare.push_back(std::move(copy));
+    return true;
+}
+
+void PacketTap::decodeBacklog()
+{
+    while (decodeOneCopy()) {
+    }
+}
+
+void PacketTap::decodeBlock(const char *block)
+{
+    forEachRingFrame(block, [this](const RingFrame &frame) {
+        // Older kernels lack PACKET_IGNORE_OUTGOING: lo's second copy of each frame goes here.
+        if (!frame.outgoing)
+            process(frame);
+    });
+}
+
+void PacketTap::process(const RingFrame &frame)
 {
     if (m_paused || frame.kernelTimeNs < m_cutoffNs)
         return;
-    std::optional<PacketInfo> decoded = packetdecoder::decode(frame.bytes);
+    if (frame.capturedLength < frame.originalLength)
+        ++m_statistics.truncated;
+    std::optional<PacketInfo> decoded =
+        packetdecoder::decode(QByteArray(frame.bytes, qsizetype(frame.capturedLength)));
     if (!decoded)
         return;
     PacketInfo &packet = *decoded;
@@ -377,11 +405,14 @@ bool PacketTap::settled()
     std::lock_guard lock(m_mutex);
     if (m_paused)
         return true;
+    // What was copied out came before what is still in the ring.
+    decodeBacklog();
     {
         std::lock_guard ringLock(m_ringMutex);
-        takeFromRing(true);
+        decodeBacklog(); // copied by the ring thread meanwhile
+        takeFromRing();
     }
-    decodePending();
+    decodeBacklog(); // blocks that could not be decoded in place
     for (const auto &[key, flow] : m_flows) {
         if (flow.sent && (!flow.ackSeen || serialBefore(flow.acked, flow.sentEnd)))
             return false;
@@ -399,8 +430,12 @@ PacketTap::Statistics PacketTap::statistics()
         m_statistics.received += figures.tp_packets;
         m_statistics.drops += figures.tp_drops;
     }
-    m_statistics.receiveBuffer = int(BlockSize * BlockCount);
-    return m_statistics;
+    m_statistics.receiveBuffer = int(m_ring.bytes());
+    Statistics figuresNow = m_statistics;
+    std::lock_guard queueLock(m_queueMutex);
+    figuresNow.copiedBlocks = m_copiedBlocks;
+    figuresNow.backlogPeakBytes = m_backlogPeakBytes;
+    return figuresNow;
 }
 
 void PacketTap::sessionReset()
@@ -409,11 +444,13 @@ void PacketTap::sessionReset()
     std::lock_guard lock(m_mutex);
     {
         std::lock_guard ringLock(m_ringMutex);
-        takeFromRing(false);
+        while (m_ring.readyBlock())
+            m_ring.release();
     }
     {
         std::lock_guard queueLock(m_queueMutex);
-        m_pending.clear();
+        m_backlog.clear();
+        m_backlogBytes = 0;
     }
     // The old session's sockets are closed by now: what they sent is stamped before this.
     m_cutoffNs = realtimeNowNs();

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "packetdecoder.h"
+#include "packetring.h"
 #include "session.h"
 
 #include <QList>
@@ -10,6 +11,7 @@
 
 #include <atomic>
 #include <condition_variable>
+#include <deque>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -38,13 +40,18 @@ public:
         quint64 drops = 0;     // frames the kernel dropped because the tap fell behind
         quint64 recorded = 0;  // packet events recorded
         int receiveBuffer = 0; // bytes of ring the kernel fills for the tap
+        quint64 copiedBlocks = 0;   // ring blocks copied out because decoding lagged behind
+        qint64 backlogPeakBytes = 0; // most bytes copied out and waiting for the decoder at once
+        quint64 truncated = 0;      // frames the kernel captured shorter than they were
     };
 
     /// Takes `packetSocket` (AF_PACKET, SOCK_RAW, protocol 0, not yet bound), attaches `filter`
-    /// before binding it to `interfaceIndex`, and starts capturing for `session`. Returns null and
-    /// sets `error` when the socket cannot be set up (the socket is closed then).
+    /// before binding it to `interfaceIndex`, and starts capturing for `session` into a ring of
+    /// `ringBytes`. Returns null and sets `error` when the socket cannot be set up (the socket is
+    /// closed then).
     static std::shared_ptr<PacketTap> start(Session &session, int packetSocket, int interfaceIndex,
-                                            const std::vector<sock_filter> &filter, QString *error);
+                                            const std::vector<sock_filter> &filter, QString *error,
+                                            size_t ringBytes = PacketRing::DefaultBytes);
     ~PacketTap() override;
     PacketTap(const PacketTap &) = delete;
     PacketTap &operator=(const PacketTap &) = delete;
@@ -62,20 +69,17 @@ public:
     bool settled() override;
 
 private:
-    struct Frame
-    {
-        QByteArray bytes;
-        qint64 kernelTimeNs = 0;
-    };
-
     PacketTap(Session &session, int packetSocket);
     void runRing();
     void runDecoder();
-    size_t takeFromRing(bool keep); // under m_ringMutex
-    void decodePending();           // under m_mutex
-    size_t pendingCount();
-    void process(const Frame &frame);     // under m_mutex
-    void track(const PacketInfo &packet); // under m_mutex
+    void takeFromRing();                   // under m_mutex and m_ringMutex
+    bool copyOut(const char *block);        // under m_ringMutex
+    bool backlogEmpty();
+    bool decodeOneCopy();                   // under m_mutex
+    void decodeBacklog();                   // under m_mutex
+    void decodeBlock(const char *block);    // under m_mutex
+    void process(const RingFrame &frame);   // under m_mutex
+    void track(const PacketInfo &packet);   // under m_mutex
 
     struct Flow
     {
@@ -91,8 +95,10 @@ private:
     std::atomic<bool> m_stopping{false};
     std::atomic<bool> m_paused{false}; // after a reset, until the new session's first call
 
-    // Two threads, so that the ring is emptied as fast as the kernel fills it while decoding
-    // follows at its own pace: the ring thread copies frames out, the decoder records them.
+    // Two threads, so that the ring goes back to the kernel as fast as the kernel fills it while
+    // decoding follows at its own pace: the ring thread decodes a step's few frames in place and
+    // copies the blocks of a flood out whole; the decoder records those when the processor is
+    // free, so that a bulk transfer keeps it.
     std::thread m_ringThread;
     std::thread m_decoderThread;
 
@@ -100,13 +106,16 @@ private:
     RelativeSequencer m_sequencer;
     std::map<QString, Flow> m_flows; // "src>dst"
     qint64 m_cutoffNs = 0;           // frames stamped earlier belong to a session that was reset
-    Statistics m_statistics;
+    Statistics m_statistics;         // the counters of frames; the rest under m_queueMutex
 
     std::mutex m_ringMutex; // the kernel's receive ring
-    char *m_ring = nullptr;
-    unsigned m_block = 0; // the next block to take from it
+    PacketRing m_ring;
 
-    std::mutex m_queueMutex; // frames taken from the ring, not decoded yet
+    std::mutex m_queueMutex; // blocks copied from the ring, not decoded yet, in capture order
     std::condition_variable m_queued;
-    std::vector<Frame> m_pending;
+    std::deque<BlockCopy> m_backlog;
+    std::vector<BlockCopy> m_spare; // decoded copies kept for the next ones
+    qint64 m_backlogBytes = 0;
+    quint64 m_copiedBlocks = 0;
+    qint64 m_backlogPeakBytes = 0;
 };

@@ -1,6 +1,8 @@
 // The packet tap under a bulk transfer in the sandbox: does it keep up (no frame dropped by the
 // kernel), and what does it cost the transfer? Prints its figures; fails only when the tap drops
 // frames or the sandbox is there but capture does not work.
+//
+// bench_capture [RING_KIB]: the ring's size (default: the tap's own), to find how small it may be.
 
 #include "packettap.h"
 #include "sandboxclient.h"
@@ -104,8 +106,12 @@ int main(int argc, char *argv[])
         {QStringLiteral(
             R"({"actor": "a", "call": "socket", "creates": "s", "args": {"domain": "AF_INET", "type": "SOCK_STREAM"}})")});
 
-    std::printf("bench_capture: %lld MiB over TCP with MSS %d on the sandbox's lo, %d rounds each, uid %d\n",
-                Bytes / (1024 * 1024), Mss, Rounds, int(::getuid()));
+    size_t ringBytes = PacketRing::DefaultBytes;
+    if (argc > 1)
+        ringBytes = size_t(QByteArray(argv[1]).toULongLong()) * 1024;
+    std::printf("bench_capture: %lld MiB over TCP with MSS %d on the sandbox's lo, %d rounds each, uid %d, "
+                "ring %zu KiB\n",
+                Bytes / (1024 * 1024), Mss, Rounds, int(::getuid()), ringBytes / 1024);
     std::vector<double> withoutTap;
     std::vector<double> withTap;
     quint64 packets = 0;
@@ -123,7 +129,7 @@ int main(int argc, char *argv[])
         int loopback = 0;
         QString error;
         auto tap = PacketTap::start(session, sandbox->createPacketSocket(&loopback), loopback,
-                                    packetfilter::allIp(), &error);
+                                    packetfilter::allIp(), &error, ringBytes);
         if (!tap) {
             std::printf("bench_capture: FAILED, no tap: %s\n", qPrintable(error));
             return 1;
@@ -142,9 +148,10 @@ int main(int argc, char *argv[])
         tap->stop();
         std::printf(
             "  round %d: tap off %.0f MB/s, tap on %.0f MB/s; %llu frames, %llu dropped, %llu recorded, "
-            "tap done %.0f ms after the transfer\n",
+            "%llu truncated; %llu ring blocks copied out, at most %lld KiB waiting; tap done %.0f ms after "
+            "the transfer\n",
             round + 1, withoutTap.back(), withTap.back(), figures.received, figures.drops, figures.recorded,
-            lag * 1000);
+            figures.truncated, figures.copiedBlocks, figures.backlogPeakBytes / 1024, lag * 1000);
         packets = std::max(packets, figures.received);
         drops += figures.drops;
         recorded = std::max(recorded, figures.recorded);

@@ -1,0 +1,126 @@
+#include "packetring.h"
+
+#include <sys/mman.h>
+#include <sys/socket.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <utility>
+
+namespace {
+
+constexpr unsigned FrameSize = 2048; // nominal: version 3 frames take the size they need
+// A block that is not full is handed over after this long, so a lone packet is seen promptly.
+constexpr unsigned BlockTimeoutMs = 1;
+
+} // namespace
+
+PacketRing::~PacketRing()
+{
+    if (m_map)
+        ::munmap(m_map, bytes());
+}
+
+bool PacketRing::setUp(int socket, size_t wanted, QString *error)
+{
+    auto fail = [&](const char *what) {
+        if (error)
+            *error = QStringLiteral("%1: %2").arg(QLatin1String(what),
+                                                  QString::fromLocal8Bit(std::strerror(errno)));
+        return false;
+    };
+    const size_t blocks = std::max<size_t>(2, (wanted + BlockSize - 1) / BlockSize);
+    const int version = TPACKET_V3;
+    if (::setsockopt(socket, SOL_PACKET, PACKET_VERSION, &version, sizeof version) != 0)
+        return fail("the packet ring version");
+    // Nanosecond kernel timestamps come with every frame of the ring.
+    tpacket_req3 ring{};
+    ring.tp_block_size = unsigned(BlockSize);
+    ring.tp_block_nr = unsigned(blocks);
+    ring.tp_frame_size = FrameSize;
+    ring.tp_frame_nr = unsigned(BlockSize / FrameSize * blocks);
+    ring.tp_retire_blk_tov = BlockTimeoutMs;
+    if (::setsockopt(socket, SOL_PACKET, PACKET_RX_RING, &ring, sizeof ring) != 0)
+        return fail("the packet ring");
+    void *mapped = ::mmap(nullptr, BlockSize * blocks, PROT_READ | PROT_WRITE, MAP_SHARED, socket, 0);
+    if (mapped == MAP_FAILED)
+        return fail("mapping the packet ring");
+    m_map = static_cast<char *>(mapped);
+    m_blockCount = blocks;
+    m_next = 0;
+    return true;
+}
+
+tpacket_block_desc *PacketRing::blockAt(size_t index) const
+{
+    return reinterpret_cast<tpacket_block_desc *>(m_map + index * BlockSize);
+}
+
+const char *PacketRing::readyBlock() const
+{
+    if (!m_map)
+        return nullptr;
+    tpacket_block_desc *block = blockAt(m_next);
+    if (!(__atomic_load_n(&block->hdr.bh1.block_status, __ATOMIC_ACQUIRE) & TP_STATUS_USER))
+        return nullptr;
+    return reinterpret_cast<const char *>(block);
+}
+
+size_t PacketRing::usedBytes(const char *block)
+{
+    // blk_len counts from the block's start to the end of its last frame.
+    const auto *header = reinterpret_cast<const tpacket_block_desc *>(block);
+    return std::min<size_t>(header->hdr.bh1.blk_len, BlockSize);
+}
+
+unsigned PacketRing::frameCount(const char *block)
+{
+    return reinterpret_cast<const tpacket_block_desc *>(block)->hdr.bh1.num_pkts;
+}
+
+void PacketRing::release()
+{
+    __atomic_store_n(&blockAt(m_next)->hdr.bh1.block_status, TP_STATUS_KERNEL, __ATOMIC_RELEASE);
+    m_next = (m_next + 1) % m_blockCount;
+}
+
+BlockCopy::~BlockCopy()
+{
+    if (m_bytes)
+        ::munmap(m_bytes, PacketRing::BlockSize);
+}
+
+BlockCopy::BlockCopy(BlockCopy &&other) noexcept
+    : m_bytes(std::exchange(other.m_bytes, nullptr))
+    , m_size(std::exchange(other.m_size, 0))
+{
+}
+
+BlockCopy &BlockCopy::operator=(BlockCopy &&other) noexcept
+{
+    if (this != &other) {
+        if (m_bytes)
+            ::munmap(m_bytes, PacketRing::BlockSize);
+        m_bytes = std::exchange(other.m_bytes, nullptr);
+        m_size = std::exchange(other.m_size, 0);
+    }
+    return *this;
+}
+
+bool BlockCopy::assign(const char *block)
+{
+    if (!m_bytes) {
+        // Populated at once: one call instead of a page fault per page while the burst runs.
+        void *mapped = ::mmap(nullptr, PacketRing::BlockSize, PROT_READ | PROT_WRITE,
+                              MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+        if (mapped == MAP_FAILED) {
+            m_size = 0;
+            return false;
+        }
+        m_bytes = static_cast<char *>(mapped);
+    }
+    m_size = PacketRing::usedBytes(block);
+    std::memcpy(m_bytes, block, m_size);
+    return true;
+}
