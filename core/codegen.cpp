@@ -19,7 +19,8 @@ QString languageName(Language language)
     return language == Language::C ? QStringLiteral("c") : QStringLiteral("python");
 }
 
-GeneratedProgram generate(const Scenario &scenario, const QString &actor, Language language)
+GeneratedProgram generate(const Scenario &scenario, const QString &actor, Language language,
+                          const Options &options)
 {
     GeneratedProgram program;
     program.actor = actor;
@@ -28,21 +29,21 @@ GeneratedProgram generate(const Scenario &scenario, const QString &actor, Langua
     program.fileName = base + (language == Language::C ? QStringLiteral(".c") : QStringLiteral(".py"));
     if (language == Language::C) {
         ProgramWriter writer(QStringLiteral("    "));
-        writeC(scenario, actor, writer);
+        writeC(scenario, actor, options, writer);
         writer.finish(program);
     } else {
         ProgramWriter writer(QStringLiteral("    "));
-        writePython(scenario, actor, writer);
+        writePython(scenario, actor, options, writer);
         writer.finish(program);
     }
     return program;
 }
 
-QList<GeneratedProgram> generateAll(const Scenario &scenario, Language language)
+QList<GeneratedProgram> generateAll(const Scenario &scenario, Language language, const Options &options)
 {
     QList<GeneratedProgram> programs;
     for (const ScenarioActor &actor : scenario.actors)
-        programs << generate(scenario, actor.id, language);
+        programs << generate(scenario, actor.id, language, options);
     return programs;
 }
 

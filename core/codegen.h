@@ -35,14 +35,26 @@ namespace codegen {
 
 enum class Language { C, Python };
 
+/// How a program is generated.
+struct Options
+{
+    /// In step with the other actors' programs: before each step the program waits for its turn
+    /// (the step's number on a line of standard input) and after its last step for the end of
+    /// standard input, so that CodegenRunner keeps the scenario's order across processes and no
+    /// socket closes early. Off (the default and the code view), the program is plain socket code;
+    /// on, it is the same program with only those waits added.
+    bool inStep = false;
+};
+
 std::optional<Language> languageFromName(const QString &name);
 QString languageName(Language language);
 
 /// The program `actor` runs in `scenario`. An actor with no steps gets a program that does nothing
 /// (and says so).
-GeneratedProgram generate(const Scenario &scenario, const QString &actor, Language language);
+GeneratedProgram generate(const Scenario &scenario, const QString &actor, Language language,
+                          const Options &options = {});
 /// One program per actor, in the order of the scenario's actors.
-QList<GeneratedProgram> generateAll(const Scenario &scenario, Language language);
+QList<GeneratedProgram> generateAll(const Scenario &scenario, Language language, const Options &options = {});
 
 /// The line a program prints for a call that returned: "step 4 accept = 4",
 /// "step 6 connect = -1 ECONNREFUSED", with ` data "…"` for a call that moved bytes in. The

@@ -2,6 +2,7 @@
 // course, one block per step, and a line printed after each call so that a run can be checked.
 
 #include "codegenparts.h"
+#include "dropfilter.h"
 #include "programwriter.h"
 #include "symbols.h"
 
@@ -84,6 +85,9 @@ const QSet<QString> &cReserved()
                                         QStringLiteral("packet_length"),
                                         QStringLiteral("piece"),
                                         QStringLiteral("value"),
+                                        QStringLiteral("filter"),
+                                        QStringLiteral("program"),
+                                        QStringLiteral("wait_for_turn"),
                                         QStringLiteral("errno"),
                                         QStringLiteral("icmp_echo_request"),
                                         QStringLiteral("http_response"),
@@ -319,6 +323,17 @@ void writeStep(ProgramWriter &w, const Scenario &scenario, int index, const QHas
             w.line(
                 QStringLiteral("/* SO_LINGER takes a struct: on, and how many seconds close() may wait. */"));
             w.line(QStringLiteral("struct linger value = {1, %1};").arg(value));
+        } else if (option == QLatin1String("SO_ATTACH_FILTER")) {
+            w.line(QStringLiteral("/* A classic BPF socket filter, run by the kernel on every packet that "
+                                  "arrives for this"));
+            w.line(QStringLiteral(" * socket: it keeps a packet or drops it (here %1%), before the socket "
+                                  "sees it. */")
+                       .arg(value));
+            w.line(QStringLiteral("struct sock_filter filter[] = {"));
+            for (const QString &instruction : dropfilter::cSource(value))
+                w.line(QStringLiteral("    ") + instruction);
+            w.line(QStringLiteral("};"));
+            w.line(QStringLiteral("struct sock_fprog value = {sizeof filter / sizeof filter[0], filter};"));
         } else {
             w.line(QStringLiteral("int value = %1;").arg(value));
         }
@@ -361,7 +376,7 @@ void writeStep(ProgramWriter &w, const Scenario &scenario, int index, const QHas
 
 } // namespace
 
-void writeC(const Scenario &scenario, const QString &actor, ProgramWriter &w)
+void writeC(const Scenario &scenario, const QString &actor, const Options &options, ProgramWriter &w)
 {
     const ProgramNeeds needs = needsOf(scenario, actor);
     const ScenarioActor *info = scenario.actor(actor);
@@ -381,8 +396,10 @@ void writeC(const Scenario &scenario, const QString &actor, ProgramWriter &w)
              QStringLiteral("#include <arpa/inet.h>"),
              QStringLiteral("#include <ctype.h>"),
              QStringLiteral("#include <errno.h>"),
-             QStringLiteral("#include <fcntl.h>"),
-             QStringLiteral("#include <netinet/in.h>"),
+             QStringLiteral("#include <fcntl.h>")});
+    if (needs.socketFilter)
+        w.line(QStringLiteral("#include <linux/filter.h>"));
+    w.lines({QStringLiteral("#include <netinet/in.h>"),
              QStringLiteral("#include <netinet/tcp.h>"),
              QStringLiteral("#include <stddef.h>"),
              QStringLiteral("#include <stdio.h>"),
@@ -392,7 +409,7 @@ void writeC(const Scenario &scenario, const QString &actor, ProgramWriter &w)
              QStringLiteral("#include <sys/un.h>"),
              QStringLiteral("#include <unistd.h>"),
              {}});
-    writeCHelpers(needs, w);
+    writeCHelpers(needs, options, w);
     w.line(QStringLiteral("int main(void)"));
     w.line(QStringLiteral("{"));
     w.indent();
@@ -415,10 +432,14 @@ void writeC(const Scenario &scenario, const QString &actor, ProgramWriter &w)
             w.line(QStringLiteral(" * ") +
                    QString(text).replace(QStringLiteral("*/"), QStringLiteral("* /")));
         w.line(QStringLiteral(" */"));
+        if (options.inStep)
+            w.line(QStringLiteral("wait_for_turn(%1);").arg(index + 1));
         writeStep(w, scenario, index, names);
         w.endStep();
     }
     w.line();
+    if (options.inStep)
+        w.line(QStringLiteral("wait_for_turn(0); /* the sockets stay open until the others are done */"));
     w.line(QStringLiteral("return 0;"));
     w.dedent();
     w.line(QStringLiteral("}"));

@@ -34,6 +34,13 @@ ProgramNeeds needsOf(const Scenario &scenario, const QString &actor)
             needs.sender = true;
         if (step.args.contains(QStringLiteral("icmp")))
             needs.icmp = true;
+        if (call == QLatin1String("setsockopt")) {
+            const QString option = step.args.value(QStringLiteral("option")).toString();
+            if (option == QLatin1String("SO_ATTACH_FILTER"))
+                needs.socketFilter = needs.filterOption = true;
+            if (option == QLatin1String("SO_DETACH_FILTER"))
+                needs.filterOption = true;
+        }
     }
     return needs;
 }

@@ -2,6 +2,7 @@
 
 // Shared by the C and the Python generator; not part of codegen's public interface.
 
+#include "codegen.h"
 #include "scenario.h"
 
 #include <QList>
@@ -25,6 +26,8 @@ struct ProgramNeeds
     bool printsAddress = false; // accept, recvfrom, getsockname, getpeername
     bool icmp = false;
     bool httpResponse = false;
+    bool socketFilter = false;  // setsockopt(SO_ATTACH_FILTER): a classic BPF program
+    bool filterOption = false;  // SO_ATTACH_FILTER or SO_DETACH_FILTER, which Python may lack
 };
 
 ProgramNeeds needsOf(const Scenario &scenario, const QString &actor);
@@ -36,9 +39,10 @@ std::optional<QByteArray> literalPayload(const ScenarioStep &step);
 /// "bind(listener, 127.0.0.1:8080)" for the heading of a step.
 QString stepHeading(const ScenarioStep &step);
 
-void writeC(const Scenario &scenario, const QString &actor, ProgramWriter &writer);
+void writeC(const Scenario &scenario, const QString &actor, const Options &options, ProgramWriter &writer);
 /// report(), report_data(), print_address(), remember(), … as far as `needs` asks for them.
-void writeCHelpers(const ProgramNeeds &needs, ProgramWriter &writer);
-void writePython(const Scenario &scenario, const QString &actor, ProgramWriter &writer);
+void writeCHelpers(const ProgramNeeds &needs, const Options &options, ProgramWriter &writer);
+void writePython(const Scenario &scenario, const QString &actor, const Options &options,
+                 ProgramWriter &writer);
 
 } // namespace codegen

@@ -3,6 +3,7 @@
 // report line as the C program.
 
 #include "codegenparts.h"
+#include "dropfilter.h"
 #include "programwriter.h"
 #include "symbols.h"
 
@@ -69,7 +70,15 @@ const QSet<QString> &pythonReserved()
                                         QStringLiteral("len"),
                                         QStringLiteral("bytes"),
                                         QStringLiteral("str"),
-                                        QStringLiteral("format_address")};
+                                        QStringLiteral("format_address"),
+                                        QStringLiteral("ctypes"),
+                                        QStringLiteral("sys"),
+                                        QStringLiteral("code"),
+                                        QStringLiteral("program"),
+                                        QStringLiteral("socket_filter"),
+                                        QStringLiteral("wait_for_turn"),
+                                        QStringLiteral("SO_ATTACH_FILTER"),
+                                        QStringLiteral("SO_DETACH_FILTER")};
     return names;
 }
 
@@ -182,7 +191,16 @@ void writeCall(ProgramWriter &w, const Scenario &scenario, int index, const QHas
                        .arg(sock)
                        .arg(length)
                        .arg(pyFlags(step, false)));
-        w.line(QStringLiteral("report(%1, \"%2\", len(data), data)").arg(number).arg(call));
+        if (args.value(QStringLiteral("flags")).toStringList().contains(QStringLiteral("MSG_TRUNC"))) {
+            w.line(QStringLiteral("# With MSG_TRUNC the length is the whole message's; the buffer kept only %1 "
+                                  "bytes of it.")
+                       .arg(length));
+            w.line(QStringLiteral("result = len(data)"));
+            w.line(QStringLiteral("data = data[:%1]").arg(length));
+            w.line(QStringLiteral("report(%1, \"%2\", result, data)").arg(number).arg(call));
+        } else {
+            w.line(QStringLiteral("report(%1, \"%2\", len(data), data)").arg(number).arg(call));
+        }
         if (!peek)
             w.line(QStringLiteral("received = data"));
         if (call == QLatin1String("recvfrom")) {
@@ -211,6 +229,30 @@ void writeCall(ProgramWriter &w, const Scenario &scenario, int index, const QHas
             w.line(QStringLiteral("%1.setsockopt(socket.%2, socket.%3, struct.pack(\"ii\", 1, %4))")
                        .arg(sock, level, option)
                        .arg(value));
+        } else if (option == QLatin1String("SO_ATTACH_FILTER")) {
+            w.line(QStringLiteral("# A classic BPF socket filter, run by the kernel on every packet that arrives "
+                                  "for this"));
+            w.line(QStringLiteral("# socket: it keeps a packet or drops it (here %1%), before the socket sees it.")
+                       .arg(value));
+            w.line(QStringLiteral("# Each instruction: (code, jump if true, jump if false, constant)."));
+            w.line(QStringLiteral("code, program = socket_filter(["));
+            const std::vector<sock_filter> instructions = dropfilter::program(value);
+            const QStringList sources = dropfilter::cSource(value);
+            for (size_t i = 0; i < instructions.size(); ++i) {
+                const sock_filter &f = instructions.at(i);
+                QString source = i < size_t(sources.size()) ? sources.at(qsizetype(i)) : QString();
+                source.remove(QStringLiteral("/* ")).remove(QStringLiteral(" */"));
+                w.line(QStringLiteral("    (0x%1, %2, %3, 0x%4),  # %5")
+                           .arg(f.code, 2, 16, QLatin1Char('0'))
+                           .arg(f.jt)
+                           .arg(f.jf)
+                           .arg(f.k, 0, 16)
+                           .arg(source));
+            }
+            w.line(QStringLiteral("])"));
+            w.line(QStringLiteral("%1.setsockopt(socket.SOL_SOCKET, SO_ATTACH_FILTER, program)").arg(sock));
+        } else if (option == QLatin1String("SO_DETACH_FILTER")) {
+            w.line(QStringLiteral("%1.setsockopt(socket.SOL_SOCKET, SO_DETACH_FILTER, %2)").arg(sock).arg(value));
         } else {
             w.line(QStringLiteral("%1.setsockopt(socket.%2, socket.%3, %4)")
                        .arg(sock, level, option)
@@ -241,7 +283,7 @@ void writeCall(ProgramWriter &w, const Scenario &scenario, int index, const QHas
 
 } // namespace
 
-void writePython(const Scenario &scenario, const QString &actor, ProgramWriter &w)
+void writePython(const Scenario &scenario, const QString &actor, const Options &options, ProgramWriter &w)
 {
     const ProgramNeeds needs = needsOf(scenario, actor);
     const ScenarioActor *info = scenario.actor(actor);
@@ -255,14 +297,53 @@ void writePython(const Scenario &scenario, const QString &actor, ProgramWriter &
     w.line(QStringLiteral("# \"step N call = result\" (and the errno's name when the call failed)."));
     w.line(QStringLiteral("#"));
     w.line(QStringLiteral("# Run:  python3 %1.py").arg(identifier(actor, {})));
-    w.lines({{},
-             QStringLiteral("import errno"),
-             QStringLiteral("import fcntl"),
-             QStringLiteral("import os"),
-             QStringLiteral("import socket"),
-             QStringLiteral("import struct"),
-             {},
-             {}});
+    w.line();
+    if (needs.socketFilter)
+        w.line(QStringLiteral("import ctypes"));
+    w.lines({QStringLiteral("import errno"), QStringLiteral("import fcntl"), QStringLiteral("import os"),
+             QStringLiteral("import socket"), QStringLiteral("import struct")});
+    if (options.inStep)
+        w.line(QStringLiteral("import sys"));
+    w.lines({{}, {}});
+    if (needs.filterOption) {
+        w.lines({QStringLiteral("# Linux's numbers for the socket filter options, which the socket module may not "
+                                "name."),
+                 QStringLiteral("SO_ATTACH_FILTER = getattr(socket, \"SO_ATTACH_FILTER\", 26)"),
+                 QStringLiteral("SO_DETACH_FILTER = getattr(socket, \"SO_DETACH_FILTER\", 27)"),
+                 {},
+                 {}});
+    }
+    if (needs.socketFilter) {
+        w.lines({QStringLiteral("def socket_filter(instructions):"),
+                 QStringLiteral("    \"\"\"A struct sock_fprog for SO_ATTACH_FILTER: how many instructions, and "
+                                "where they are."),
+                 QStringLiteral(""),
+                 QStringLiteral("    The kernel copies the instructions during setsockopt(); until then the "
+                                "caller keeps"),
+                 QStringLiteral("    `code`, the buffer the pointer points into.\"\"\""),
+                 QStringLiteral("    code = ctypes.create_string_buffer(b\"\".join(struct.pack(\"HBBI\", *i) for i "
+                                "in instructions))"),
+                 QStringLiteral("    return code, struct.pack(\"HP\", len(instructions), "
+                                "ctypes.addressof(code))"),
+                 {},
+                 {}});
+    }
+    if (options.inStep) {
+        w.lines({QStringLiteral("def wait_for_turn(step):"),
+                 QStringLiteral("    \"\"\"In step with the other programs of the scenario: before each step, wait "
+                                "until the runner"),
+                 QStringLiteral("    writes that step's number on standard input; at the end (0), until it "
+                                "closes it.\"\"\""),
+                 QStringLiteral("    line = sys.stdin.readline()"),
+                 QStringLiteral("    if not line and step == 0:"),
+                 QStringLiteral("        return"),
+                 QStringLiteral("    if not line:"),
+                 QStringLiteral("        sys.exit(\"step %d: standard input ended before its turn\" % step)"),
+                 QStringLiteral("    if int(line) != step:"),
+                 QStringLiteral("        sys.exit(\"step %d: got the turn of step %s\" % (step, line.strip()))"),
+                 {},
+                 {}});
+    }
     w.lines({QStringLiteral("def shown(data):"),
              QStringLiteral("    text = \"\""),
              QStringLiteral("    for byte in data[:256]:"),
@@ -362,6 +443,8 @@ void writePython(const Scenario &scenario, const QString &actor, ProgramWriter &
         w.line(QStringLiteral("# Step %1: %2").arg(index + 1).arg(stepHeading(step)));
         for (const QString &text : ProgramWriter::wrap(step.narration, 94))
             w.line(QStringLiteral("# ") + text);
+        if (options.inStep)
+            w.line(QStringLiteral("wait_for_turn(%1)").arg(index + 1));
         w.line(QStringLiteral("try:"));
         w.indent();
         writeCall(w, scenario, index, names);
@@ -369,6 +452,10 @@ void writePython(const Scenario &scenario, const QString &actor, ProgramWriter &
         w.line(QStringLiteral("except OSError as error:"));
         w.line(QStringLiteral("    failed(%1, \"%2\", error)").arg(index + 1).arg(step.call));
         w.endStep();
+    }
+    if (options.inStep) {
+        w.line();
+        w.line(QStringLiteral("wait_for_turn(0)  # the sockets stay open until the others are done"));
     }
 }
 

@@ -1,0 +1,301 @@
+// The generated programs, run as separate processes in step with each other, make the same calls
+// with the same outcomes as the engine, step by step, for every built-in scenario.
+
+#include "codegen.h"
+#include "codegenrunner.h"
+#include "sandboxclient.h"
+#include "scenarioloader.h"
+#include "sessionsetup.h"
+#include "testsupport.h"
+
+#include <QDir>
+#include <QElapsedTimer>
+#include <QFileInfo>
+#include <QProcess>
+#include <QRegularExpression>
+#include <QSignalSpy>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <unistd.h>
+
+class TestCodegenInStep : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase();
+    void inStepAddsOnlyTheWaits_data();
+    void inStepAddsOnlyTheWaits();
+    void programsPerformTheSameCalls_data();
+    void programsPerformTheSameCalls();
+    void runnerSaysWhenAProgramEndsEarly();
+    void cleanupTestCase();
+
+private:
+    QMap<int, QString> engineOutcomes(const Scenario &scenario);
+
+    QString m_cc;
+    QString m_python;
+    QString m_nsenter;
+    QHash<QString, QMap<int, QString>> m_engine; // by scenario id: step → report line
+    QElapsedTimer m_clock;
+};
+
+namespace {
+
+QString normalised(QString line)
+{
+    // Descriptors are each process's own numbers: compare that a call got one, not which.
+    static const QRegularExpression descriptor(QStringLiteral("^(step \\d+ (?:socket|accept)) = \\d+"));
+    return line.replace(descriptor, QStringLiteral("\\1 = fd"));
+}
+
+// An ICMP socket's bytes are not the same twice: the kernel picks a ping socket's identifier (and
+// so the checksum), and a raw socket also receives the IP header with its own identification.
+// Their results (lengths) are compared; their bytes are not.
+bool bytesVary(const Scenario &scenario, const ScenarioStep &step)
+{
+    if (step.socket.isEmpty())
+        return false;
+    for (const ScenarioStep &other : scenario.steps) {
+        if (other.creates == step.socket && other.call == QLatin1String("socket")) {
+            return other.args.value(QStringLiteral("type")).toString() == QLatin1String("SOCK_RAW") ||
+                   other.args.value(QStringLiteral("protocol")).toString() == QLatin1String("IPPROTO_ICMP");
+        }
+    }
+    return false;
+}
+
+QString comparable(const Scenario &scenario, int step, const QString &line)
+{
+    QString result = normalised(line);
+    if (bytesVary(scenario, scenario.steps.at(step))) {
+        const qsizetype data = result.indexOf(QStringLiteral(" data \""));
+        if (data >= 0)
+            result.truncate(data);
+    }
+    return result;
+}
+
+bool usesIcmp(const Scenario &scenario)
+{
+    for (const ScenarioStep &step : scenario.steps) {
+        if (step.call == QLatin1String("socket") &&
+            (step.args.value(QStringLiteral("type")).toString() == QLatin1String("SOCK_RAW") ||
+             step.args.value(QStringLiteral("protocol")).toString() == QLatin1String("IPPROTO_ICMP")))
+            return true;
+    }
+    return false;
+}
+
+void addRowsForEveryScenario()
+{
+    QTest::addColumn<QString>("scenario");
+    QTest::addColumn<QString>("languageName");
+    for (const QString &id : ScenarioLoader::builtinIds()) {
+        QTest::addRow("%s in C", qPrintable(id)) << id << QStringLiteral("c");
+        QTest::addRow("%s in Python", qPrintable(id)) << id << QStringLiteral("python");
+    }
+}
+
+} // namespace
+
+void TestCodegenInStep::initTestCase()
+{
+    m_clock.start();
+    m_cc = QStandardPaths::findExecutable(QStringLiteral("cc"));
+    m_python = QStandardPaths::findExecutable(QStringLiteral("python3"));
+    m_nsenter = QStandardPaths::findExecutable(QStringLiteral("nsenter"));
+    if (qEnvironmentVariableIsEmpty("SOCKETSCOPE_SANDBOX"))
+        qputenv("SOCKETSCOPE_SANDBOX", QFileInfo(QStringLiteral(SOCKETSCOPE_BINARY))
+                                           .dir()
+                                           .filePath(QStringLiteral("socketscope-sandbox"))
+                                           .toLocal8Bit());
+}
+
+void TestCodegenInStep::cleanupTestCase()
+{
+    qInfo("tst_codegen_instep ran in %.1f s", double(m_clock.elapsed()) / 1000.0);
+}
+
+void TestCodegenInStep::inStepAddsOnlyTheWaits_data()
+{
+    addRowsForEveryScenario();
+}
+
+// What runs in step is what a student reads: the default program, with only the turn waits (and
+// what they need) added.
+void TestCodegenInStep::inStepAddsOnlyTheWaits()
+{
+    QFETCH(QString, scenario);
+    QFETCH(QString, languageName);
+    const codegen::Language language = *codegen::languageFromName(languageName);
+    const ScenarioLoadResult loaded = ScenarioLoader::builtin(scenario);
+    QVERIFY(loaded.ok());
+    for (const ScenarioActor &actor : loaded.scenario.actors) {
+        const GeneratedProgram plain = codegen::generate(loaded.scenario, actor.id, language);
+        const GeneratedProgram inStep = codegen::generate(loaded.scenario, actor.id, language, {true});
+        QVERIFY(!plain.text.contains(QStringLiteral("wait_for_turn")));
+        const QStringList plainLines = plain.text.split(u'\n');
+        const QStringList stepLines = inStep.text.split(u'\n');
+        qsizetype at = 0;
+        QStringList added;
+        for (const QString &line : stepLines) {
+            if (at < plainLines.size() && line == plainLines.at(at))
+                ++at;
+            else
+                added << line;
+        }
+        QVERIFY2(at == plainLines.size(), qPrintable(QStringLiteral("%1: line %2 of the plain program is missing")
+                                                         .arg(actor.id)
+                                                         .arg(at + 1)));
+        int turns = 0;
+        for (const QString &line : added) {
+            if (line.trimmed().startsWith(QStringLiteral("wait_for_turn(")))
+                ++turns;
+        }
+        int steps = 0;
+        for (const ScenarioStep &step : loaded.scenario.steps)
+            steps += step.actor == actor.id ? 1 : 0;
+        QCOMPARE(turns, steps + 1); // one per step, and the end
+        // Nothing else: the helper, its import, blank lines and comments.
+        for (const QString &line : added) {
+            const QString text = line.trimmed();
+            QVERIFY2(!text.contains(QStringLiteral("socket(")) && !text.contains(QStringLiteral("report(")),
+                     qPrintable(line));
+        }
+    }
+}
+
+QMap<int, QString> TestCodegenInStep::engineOutcomes(const Scenario &scenario)
+{
+    if (m_engine.contains(scenario.id))
+        return m_engine.value(scenario.id);
+    QMap<int, QString> outcomes;
+    SessionSetup setup = setUpSession(scenario);
+    if (!setup.session->runToEnd())
+        qWarning("the engine departed from %s", qPrintable(scenario.id));
+    const Trace &trace = setup.session->trace();
+    for (qint64 i = 0; i < trace.size(); ++i) {
+        const CallInfo *call = trace.at(i).call();
+        if (!call || call->phase != CallInfo::Phase::Returned || call->step < 0)
+            continue;
+        const bool receives = call->call == QLatin1String("recv") || call->call == QLatin1String("recvfrom") ||
+                              call->call == QLatin1String("process");
+        outcomes.insert(call->step,
+                        codegen::reportLine(call->step + 1, call->call, call->result, call->errnoName,
+                                            receives ? std::optional(call->data) : std::nullopt));
+    }
+    m_engine.insert(scenario.id, outcomes);
+    return outcomes;
+}
+
+void TestCodegenInStep::programsPerformTheSameCalls_data()
+{
+    addRowsForEveryScenario();
+}
+
+void TestCodegenInStep::programsPerformTheSameCalls()
+{
+    QFETCH(QString, scenario);
+    QFETCH(QString, languageName);
+    const codegen::Language language = *codegen::languageFromName(languageName);
+    const ScenarioLoadResult loaded = ScenarioLoader::builtin(scenario);
+    QVERIFY(loaded.ok());
+    const bool isC = language == codegen::Language::C;
+    if (isC && m_cc.isEmpty())
+        QSKIP("no C compiler (cc) on this machine");
+    if (!isC && m_python.isEmpty())
+        QSKIP("no python3 on this machine");
+
+    // The programs run in a sandbox of their own, so that nothing the engine left behind (a
+    // TIME_WAIT on the scenario's port) and nothing else on the machine meets them.
+    std::shared_ptr<SandboxClient> sandbox;
+    if (!m_nsenter.isEmpty()) {
+        sandbox = SandboxClient::start();
+        if (sandbox && !sandbox->isReady())
+            sandbox.reset();
+    }
+    if (!sandbox && usesIcmp(loaded.scenario))
+        QSKIP("ICMP sockets need the sandbox (ping_group_range, CAP_NET_RAW), which cannot be entered here");
+    if (!sandbox && loaded.scenario.id == QLatin1String("well-known-port") && geteuid() != 0)
+        QSKIP("ports 23 and 80 need privilege on the host's loopback, and the sandbox cannot be entered here");
+
+    const QMap<int, QString> expected = engineOutcomes(loaded.scenario);
+    QVERIFY(!expected.isEmpty());
+
+    QTemporaryDir work;
+    QVERIFY(work.isValid());
+    QList<CodegenRunner::Program> programs;
+    for (const ScenarioActor &actor : loaded.scenario.actors) {
+        const GeneratedProgram program = codegen::generate(loaded.scenario, actor.id, language, {true});
+        QFile file(work.filePath(program.fileName));
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write(program.text.toUtf8());
+        file.close();
+        if (!isC) {
+            programs << CodegenRunner::Program{actor.id, m_python, {work.filePath(program.fileName)}};
+            continue;
+        }
+        QProcess cc;
+        cc.start(m_cc, {QStringLiteral("-Wall"), QStringLiteral("-Wextra"), QStringLiteral("-Werror"),
+                        QStringLiteral("-o"), work.filePath(actor.id), work.filePath(program.fileName)});
+        QVERIFY(cc.waitForFinished(60000));
+        QVERIFY2(cc.exitCode() == 0, cc.readAllStandardError().constData());
+        programs << CodegenRunner::Program{actor.id, work.filePath(actor.id), {}};
+    }
+
+    CodegenRunner::Options options;
+    options.workingDirectory = work.path();
+    if (sandbox) {
+        options.launcher = {m_nsenter, QStringLiteral("-U"), QStringLiteral("-n"), QStringLiteral("-t"),
+                            QString::number(sandbox->helperPid()), QStringLiteral("--")};
+    }
+    CodegenRunner runner(loaded.scenario, programs, options);
+    QSignalSpy finished(&runner, &CodegenRunner::finished);
+    runner.start();
+    QTRY_VERIFY_WITH_TIMEOUT(runner.isFinished(), 60000);
+    QString outputs;
+    for (const ScenarioActor &actor : loaded.scenario.actors) {
+        outputs += QStringLiteral("--- %1 ---\n%2%3")
+                       .arg(actor.id, QString::fromUtf8(runner.output(actor.id)),
+                            QString::fromUtf8(runner.errorOutput(actor.id)));
+    }
+    if (!sandbox && outputs.contains(QStringLiteral(" = -1 EADDRINUSE")) &&
+        !expected.values().join(u'\n').contains(QStringLiteral("EADDRINUSE")))
+        QSKIP("the scenario's port is taken on this machine's loopback");
+    QVERIFY2(runner.error().isEmpty(), qPrintable(runner.error() + u'\n' + outputs));
+
+    // Outcome by outcome: every step the engine ran, with its result or errno, and its bytes.
+    const QMap<int, QString> actual = runner.reports();
+    QStringList differences;
+    for (int step = 0; step < loaded.scenario.steps.size(); ++step) {
+        const QString engine = expected.contains(step) ? comparable(loaded.scenario, step, expected.value(step))
+                                                       : QStringLiteral("(no outcome)");
+        const QString program = actual.contains(step) ? comparable(loaded.scenario, step, actual.value(step))
+                                                      : QStringLiteral("(no outcome)");
+        if (engine != program)
+            differences << QStringLiteral("engine:  %1\nprogram: %2").arg(engine, program);
+    }
+    QVERIFY2(differences.isEmpty(), qPrintable(differences.join(u'\n') + u'\n' + outputs));
+    QCOMPARE(actual.size(), expected.size());
+}
+
+// A runner that waits for a report that never comes says so, rather than passing.
+void TestCodegenInStep::runnerSaysWhenAProgramEndsEarly()
+{
+    const QString truePath = QStandardPaths::findExecutable(QStringLiteral("true"));
+    if (truePath.isEmpty())
+        QSKIP("no true(1) on this machine");
+    const ScenarioLoadResult loaded = ScenarioLoader::builtin(QStringLiteral("udp-unreachable"));
+    QVERIFY(loaded.ok());
+    CodegenRunner runner(loaded.scenario, {{QStringLiteral("client"), truePath, {}}}, {});
+    runner.start();
+    QTRY_VERIFY_WITH_TIMEOUT(runner.isFinished(), 10000);
+    QVERIFY2(runner.error().contains(QStringLiteral("the client's program ended")), qPrintable(runner.error()));
+    QVERIFY(runner.reports().isEmpty());
+}
+
+QTEST_GUILESS_MAIN(TestCodegenInStep)
+#include "tst_codegen_instep.moc"
