@@ -124,6 +124,9 @@ QString line(const TraceEvent &event)
             figures << QStringLiteral("receive queue %1 B").arg(queue->receiveQueue);
         if (queue->sendQueue >= 0)
             figures << QStringLiteral("send queue %1 B").arg(queue->sendQueue);
+        if (!queue->taken.isEmpty())
+            figures << QStringLiteral("accept() took %1 from the queue: it is %2 now")
+                           .arg(queue->taken.section(QStringLiteral(":queued "), 1), queue->takenAs);
         return QStringLiteral("    %1: %2").arg(queue->socket, figures.join(QStringLiteral(", ")));
     }
     if (const TransferInfo *transfer = event.transfer())

@@ -192,6 +192,8 @@ SessionSnapshot SessionSnapshot::compute(const Scenario &scenario, const Trace &
             if (queue.sendQueue >= 0)
                 socket.sendQueue = queue.sendQueue;
             socket.queueSeq = seq;
+            if (!queue.taken.isEmpty())
+                socketNamed(snapshot, scenario, queue.taken, seq).acceptedAs = queue.takenAs;
             break;
         }
         case TraceEvent::Kind::Transfer:

@@ -27,6 +27,7 @@ struct SnapshotSocket
     qint64 queueSeq = -1;   // event that reported the queue figures
     bool closed = false;    // close() returned on it
     qint64 createdSeq = -1; // event that first named it
+    QString acceptedAs;     // a queued connection that accept() took: the socket it became
 
     bool operator==(const SnapshotSocket &other) const = default;
 };

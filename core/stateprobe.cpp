@@ -21,7 +21,6 @@ const QString SockDiagSource = QStringLiteral("sock_diag");
 const QString SockName = QStringLiteral("sockname");
 const QString Closed = QStringLiteral("CLOSED");
 const QString Listen = QStringLiteral("LISTEN");
-const QString Accepted = QStringLiteral("ACCEPTED");
 constexpr int TcpListenState = 10;
 
 bool isTcp(const SessionSocket &socket)
@@ -153,6 +152,7 @@ void StateProbe::sessionReset()
     m_dumpedAcceptQueue.clear();
     m_missedOnce.clear();
     m_dirty.clear();
+    m_taken.clear();
     m_closedSinceDump = false;
     m_hasInet6 = false;
     m_followUntil = {};
@@ -341,7 +341,7 @@ std::optional<QList<DiagSocket>> StateProbe::lookUpKnownTuples(const QHash<QStri
         const bool open = round.contains(it.key()) && round.value(it.key()).source == TcpInfo;
         const bool ended =
             open ? round.value(it.key()).state == Closed : (it->fd < 0 || !round.contains(it.key()));
-        if (ended && !last.peer.isEmpty() && last.state != Closed && last.state != Accepted &&
+        if (ended && !last.peer.isEmpty() && last.state != Closed &&
             (last.source == TcpInfo || last.source == SockDiagSource))
             tuples.insert(tupleKey(last.local, last.peer));
     }
@@ -435,7 +435,13 @@ void StateProbe::observeDiagnostics(QHash<QString, Observed> &round, Diagnostics
                 ghosts.insert(name, m_ghosts.value(name));
             return;
         }
-        after.state = accepted ? Accepted : Closed;
+        if (accepted) {
+            // Not a change of state: the same connection now has a descriptor, and is followed
+            // under the accepted socket's name. The listener's queue says so.
+            m_taken << QueueInfo{name.section(QStringLiteral(":queued "), 0, 0), -1, -1, -1, -1, name, owner};
+            return;
+        }
+        after.state = Closed;
         after.source = SockDiagSource;
         after.expiresMs = -1;
         after.queue = QueueInfo{name, -1, -1, -1, -1};
@@ -506,4 +512,11 @@ void StateProbe::recordChanges(const QHash<QString, Observed> &round)
         }
         known.last = now;
     }
+    for (QueueInfo &taken : m_taken) {
+        m_known.remove(taken.taken);
+        TraceEvent event;
+        event.info = std::move(taken);
+        m_session.record(std::move(event));
+    }
+    m_taken.clear();
 }

@@ -19,8 +19,9 @@
 /// the ones without (a connection waiting in a listener's accept queue, TIME_WAIT, an orphaned
 /// FIN_WAIT2, LAST_ACK) with NETLINK_SOCK_DIAG, named after the socket they were (matched by
 /// their 4-tuple) or "listener:queued 127.0.0.1:40312". A `state` event is recorded only for a
-/// change; when such a socket leaves the kernel its state becomes "CLOSED", and a queued
-/// connection taken by accept() becomes "ACCEPTED". UDP, Unix and ICMP sockets report what
+/// change; when such a socket leaves the kernel its state becomes "CLOSED". A queued connection
+/// taken by accept() is recorded on the listener's queue (`taken`, `takenAs`): it lives on as the
+/// accepted socket. UDP, Unix and ICMP sockets report what
 /// applies to them: UNBOUND, BOUND, CONNECTED or LISTEN (source "sockname") and their queues.
 /// After a send on a Unix socket, the growth of the peer's receive queue is recorded as a
 /// transfer: bytes moved from buffer to buffer in the kernel, never a packet.
@@ -88,6 +89,7 @@ private:
     QHash<QString, int> m_dumpedAcceptQueue; // a listener's accept queue at the last dump
     QSet<QString> m_missedOnce;              // sockets the last probe did not find
     QSet<QString> m_dirty;                   // names whose addresses may have changed
+    QList<QueueInfo> m_taken;                // queued connections accept() took in this round
     bool m_closedSinceDump = false;
     bool m_hasInet6 = false;
     bool m_inCall = false; // the probe that runs follows a call

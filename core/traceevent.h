@@ -71,6 +71,10 @@ struct QueueInfo
     int backlog = -1;
     int receiveQueue = -1;  // bytes
     int sendQueue = -1;     // bytes
+    // A listener's queued connection that accept() took: its name while it waited
+    // ("listener:queued 127.0.0.1:40312") and the socket accept() returned for it ("conn").
+    QString taken;
+    QString takenAs;
 };
 
 /// Bytes moved between two socket buffers inside the kernel (Unix sockets have no packets).

@@ -100,6 +100,10 @@ QJsonObject eventToJson(const TraceEvent &event)
             object.insert(QStringLiteral("recv_queue"), queue->receiveQueue);
         if (queue->sendQueue >= 0)
             object.insert(QStringLiteral("send_queue"), queue->sendQueue);
+        if (!queue->taken.isEmpty()) {
+            object.insert(QStringLiteral("taken"), queue->taken);
+            object.insert(QStringLiteral("taken_as"), queue->takenAs);
+        }
     } else if (const TransferInfo *transfer = event.transfer()) {
         object.insert(QStringLiteral("from"), transfer->from);
         object.insert(QStringLiteral("to"), transfer->to);

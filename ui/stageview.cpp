@@ -192,7 +192,7 @@ void StageView::layoutStage()
         const qreal cardHeight = line * 4.4;
         for (const SnapshotSocket &socket : snapshot.sockets) {
             // A queued connection that accept() took lives on as the accepted socket's card.
-            if (socket.actor != actor.id || socket.state == QLatin1String("ACCEPTED"))
+            if (socket.actor != actor.id || !socket.acceptedAs.isEmpty())
                 continue;
             m_socketRects.insert(socket.name,
                                  QRectF(box.left() + margin, y, box.width() - 2 * margin, cardHeight));
