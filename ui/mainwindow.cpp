@@ -77,23 +77,27 @@ MainWindow::MainWindow(const QString &idOrFile, QWidget *parent)
     buildDocks();
     buildMenus();
     {
-        // The analysis views, two tabbed pairs on the right, and what File → Export offers.
-        auto *sequence = new SequenceDiagram(*m_context, this);
-        QDockWidget *sequenceDock =
-            addViewDock(sequence, QStringLiteral("Sequence diagram"), Qt::RightDockWidgetArea);
-        QDockWidget *codeDock =
-            addViewDock(new CodeView(*m_context, this), QStringLiteral("Code"), Qt::RightDockWidgetArea);
-        QDockWidget *statesDock = addViewDock(new StateMachineView(*m_context, this),
-                                              QStringLiteral("TCP states"), Qt::RightDockWidgetArea);
-        QDockWidget *inspectorDock = addViewDock(new Inspector(*m_context, this), QStringLiteral("Inspector"),
-                                                 Qt::RightDockWidgetArea);
-        tabifyDockWidget(sequenceDock, codeDock);
-        tabifyDockWidget(statesDock, inspectorDock);
-        sequenceDock->raise();
-        statesDock->raise();
-        const auto *exporter = new Exporter(*m_context, sequence, this);
+        // The analysis views, two tabbed pairs on the right, and what File → Export offers. The code
+        // view and the inspector start behind a tab: their docks are here for the first paint, their
+        // views are made right after it.
+        m_sequence = new SequenceDiagram(*m_context, this);
+        m_sequenceDock = addViewDock(m_sequence, QStringLiteral("Sequence diagram"), Qt::RightDockWidgetArea);
+        m_codeDock = makeDock(QStringLiteral("Code"), Qt::RightDockWidgetArea);
+        m_statesDock = addViewDock(new StateMachineView(*m_context, this), QStringLiteral("TCP states"),
+                                   Qt::RightDockWidgetArea);
+        m_inspectorDock = makeDock(QStringLiteral("Inspector"), Qt::RightDockWidgetArea);
+        tabifyDockWidget(m_sequenceDock, m_codeDock);
+        tabifyDockWidget(m_statesDock, m_inspectorDock);
+        m_sequenceDock->raise();
+        m_statesDock->raise();
+        const auto *exporter = new Exporter(*m_context, m_sequence, this);
         for (QAction *action : exporter->actions())
             addExportAction(action);
+        connect(m_sequence, &SequenceDiagram::eventActivated, this, [this] {
+            if (m_inspectorDock->isHidden())
+                m_inspectorDock->show();
+            m_inspectorDock->raise();
+        });
     }
     m_modeLabel = new QLabel(this);
     m_modeLabel->setObjectName(QStringLiteral("modeLabel"));
@@ -115,6 +119,9 @@ MainWindow::MainWindow(const QString &idOrFile, QWidget *parent)
     if (!openScenario(idOrFile) && idOrFile != QLatin1String("tcp-echo"))
         openScenario(QStringLiteral("tcp-echo"));
     updateStatus();
+    // Nothing that can wait runs before the window is on screen: the session (the sandbox helper
+    // is forked then) and the views behind tabs follow the stage's first paint.
+    m_stage->installEventFilter(this);
 }
 
 MainWindow::~MainWindow()
@@ -122,6 +129,37 @@ MainWindow::~MainWindow()
     // The session goes first, while no view is asked to look at it any more.
     m_context->blockSignals(true);
     delete m_controller;
+}
+
+bool MainWindow::eventFilter(QObject *watched, QEvent *event)
+{
+    if (watched == m_stage && event->type() == QEvent::Paint && !m_painted) {
+        m_stage->removeEventFilter(this);
+        // Queued: the rest of the window is painted and flushed first.
+        QMetaObject::invokeMethod(this, &MainWindow::firstPainted, Qt::QueuedConnection);
+    }
+    return QMainWindow::eventFilter(watched, event);
+}
+
+void MainWindow::firstPainted()
+{
+    if (m_painted)
+        return;
+    m_painted = true;
+    // The session is set up on its own thread while this one builds the views behind the tabs.
+    if (m_pendingScenario) {
+        m_controller->start(*m_pendingScenario);
+        m_pendingScenario.reset();
+    }
+    auto placeView = [this](QDockWidget *dock, QWidget *view) {
+        view->setAccessibleName(dock->windowTitle());
+        QWidget *placeholder = dock->widget();
+        dock->setWidget(view);
+        delete placeholder;
+    };
+    placeView(m_codeDock, new CodeView(*m_context, this));
+    placeView(m_inspectorDock, new Inspector(*m_context, this));
+    updateStatus();
 }
 
 QDockWidget *MainWindow::makeDock(const QString &title, Qt::DockWidgetArea area)
@@ -260,7 +298,11 @@ bool MainWindow::openScenario(const QString &idOrFile)
     m_controls->setRunning(false);
     m_scenarioId = loaded.scenario.id;
     m_ready = false;
-    m_controller->start(loaded.scenario);
+    setWindowTitle(loaded.scenario.title + QStringLiteral(" — SocketScope"));
+    if (m_painted)
+        m_controller->start(loaded.scenario);
+    else
+        m_pendingScenario = loaded.scenario;
     updateStatus();
     return true;
 }
@@ -281,7 +323,7 @@ void MainWindow::updateStatus()
         return;
     QString text;
     if (!m_context->session())
-        text = QStringLiteral("Setting up the session…");
+        text = QStringLiteral("Starting the sandbox…");
     else if (m_context->mode() == QLatin1String("sandbox"))
         text = QStringLiteral("Sandbox (private network namespace)") +
                (m_context->capture() ? QStringLiteral(", packets captured")

@@ -1,11 +1,15 @@
 #pragma once
 
+#include "scenario.h"
+
 #include <QMainWindow>
 
 #include <functional>
+#include <optional>
 
 class ControlsBar;
 class NarrationView;
+class SequenceDiagram;
 class QAction;
 class QActionGroup;
 class QDockWidget;
@@ -70,9 +74,11 @@ Q_SIGNALS:
 
 protected:
     void closeEvent(QCloseEvent *event) override;
+    bool eventFilter(QObject *watched, QEvent *event) override;
 
 private:
     void buildMenus();
+    void firstPainted();
     void buildDocks();
     void sessionReady(Session *session);
     void updateStatus();
@@ -87,6 +93,11 @@ private:
     NarrationView *m_narration = nullptr;
     SocketTableView *m_socketTable = nullptr;
     ControlsBar *m_controls = nullptr;
+    SequenceDiagram *m_sequence = nullptr;
+    QDockWidget *m_sequenceDock = nullptr;
+    QDockWidget *m_codeDock = nullptr;
+    QDockWidget *m_statesDock = nullptr;
+    QDockWidget *m_inspectorDock = nullptr;
     QMenu *m_exportMenu = nullptr;
     QMenu *m_docksMenu = nullptr;
     QLabel *m_modeLabel = nullptr;
@@ -101,5 +112,7 @@ private:
     int m_zoomBeforePresenting = 100;
     bool m_presenting = false;
     bool m_ready = false;
+    bool m_painted = false; // the stage was painted once: what could wait may start
+    std::optional<Scenario> m_pendingScenario; // opened before the first paint
     QList<QDockWidget *> m_docks;
 };

@@ -20,9 +20,11 @@ SequenceDiagram::SequenceDiagram(QWidget *parent)
 {
     setObjectName(QStringLiteral("sequenceDiagram"));
     setAccessibleName(tr("Sequence diagram"));
-    setAccessibleDescription(tr("Ctrl+wheel or + and - zoom, F fits the whole trace, 0 resets the zoom; "
-                                "the strip on the right is an overview: click it to jump."));
-    setWhatsThis(accessibleDescription());
+    setWhatsThis(tr("Up and Down select the previous or next call, packet or state and move \"now\" "
+                    "to it; Enter opens it in the inspector. Ctrl+wheel or + and - zoom, F fits the "
+                    "whole trace, 0 resets the zoom; the strip on the right is an overview: click it "
+                    "to jump."));
+    setAccessibleDescription(whatsThis());
     setFocusPolicy(Qt::StrongFocus);
     setMouseTracking(true);
     viewport()->setMouseTracking(true);
@@ -60,6 +62,7 @@ void SequenceDiagram::setTrace(Trace *trace, const QStringList &actors)
     m_layout.setActors(actors);
     m_ingested = 0;
     m_selected = -1;
+    describeSelection();
     m_densityRows = -1;
     m_followCursor = true;
     if (m_trace && !m_context) {
@@ -185,7 +188,52 @@ void SequenceDiagram::selectEvent(qint64 seq)
     if (seq == m_selected)
         return;
     m_selected = seq;
+    describeSelection();
     viewport()->update();
+}
+
+bool SequenceDiagram::moveSelection(int delta)
+{
+    const auto &items = m_layout.items();
+    const qsizetype selectedRow = m_selected >= 0 ? m_layout.rowOf(m_selected) : -1;
+    qsizetype row = selectedRow;
+    if (row < 0) // nothing selected yet: start at "now", the last row shown
+        row = qMax<qsizetype>(0, shownRows() - 1);
+    else
+        row += delta;
+    if (row < 0 || row >= qsizetype(items.size()) || (selectedRow < 0 && items.empty()))
+        return false;
+    const qint64 seq = items[row].seq;
+    selectEvent(seq);
+    if (m_context) {
+        m_context->selectEvent(seq);
+        m_context->setCursor(seq + 1);
+    } else if (m_trace) {
+        m_trace->setCursor(seq + 1);
+    }
+    ensureRowVisible(row);
+    return true;
+}
+
+void SequenceDiagram::ensureRowVisible(qsizetype row)
+{
+    const Geometry g = geometryFor(viewport()->size(), m_zoom);
+    const double top = row * g.rowHeight;
+    const double page = g.height - g.header;
+    QScrollBar *bar = verticalScrollBar();
+    if (top < bar->value())
+        bar->setValue(int(top));
+    else if (top + g.rowHeight > bar->value() + page)
+        bar->setValue(int(std::ceil(top + g.rowHeight - page)));
+}
+
+void SequenceDiagram::describeSelection()
+{
+    // A screen reader hears the selected item itself, not only that something is selected.
+    if (m_selected >= 0 && m_trace && m_selected < m_trace->size())
+        setAccessibleDescription(tr("Selected: %1. %2").arg(eventtext::line(m_trace->at(m_selected)), whatsThis()));
+    else
+        setAccessibleDescription(whatsThis());
 }
 
 void SequenceDiagram::paintEvent(QPaintEvent *)
@@ -391,6 +439,12 @@ void SequenceDiagram::keyPressEvent(QKeyEvent *event)
         setZoom(1.0);
     else if (event->key() == Qt::Key_F)
         zoomToFit();
+    // Up and Down walk the items; Space, the arrows left and right and the page keys stay the
+    // window's step keys (they are its shortcuts and never reach here).
+    else if (event->key() == Qt::Key_Up || event->key() == Qt::Key_Down)
+        moveSelection(event->key() == Qt::Key_Up ? -1 : 1);
+    else if ((event->key() == Qt::Key_Return || event->key() == Qt::Key_Enter) && m_selected >= 0)
+        Q_EMIT eventActivated(m_selected);
     else
         QAbstractScrollArea::keyPressEvent(event);
 }

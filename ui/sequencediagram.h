@@ -45,6 +45,9 @@ public:
     QRect rowRect(qsizetype row) const;
     qint64 selectedEvent() const { return m_selected; }
     void selectEvent(qint64 seq);
+    /// Selects the row `delta` rows from the selected one (or from the last row shown when none is
+    /// selected) and moves the cursor just past it, as a click does. Returns false at either end.
+    bool moveSelection(int delta);
 
     /// Paints the current view into `painter` (the widget's size); used by paintEvent and exports.
     void render(QPainter &painter, const QSize &size);
@@ -61,6 +64,8 @@ public:
 Q_SIGNALS:
     /// The user clicked an event; the cursor was moved just past it.
     void eventClicked(qint64 seq);
+    /// The user asked to open the selected event (Enter), e.g. in the inspector.
+    void eventActivated(qint64 seq);
 
 protected:
     void paintEvent(QPaintEvent *event) override;
@@ -93,6 +98,8 @@ private:
     void updateScrollBars();
     void cursorMoved();
     void scrollFromStrip(int y);
+    void ensureRowVisible(qsizetype row);
+    void describeSelection();
 
     QPointer<ViewContext> m_context;
     Trace *m_trace = nullptr;
