@@ -21,10 +21,17 @@ SocketTableModel::SocketTableModel(QObject *parent)
 
 bool SocketTableModel::setSnapshot(const SessionSnapshot &snapshot)
 {
-    if (snapshot.sockets == m_sockets)
+    // A queued connection that accept() took is the same connection as the accepted socket's
+    // row: it is not listed twice.
+    QList<SnapshotSocket> sockets;
+    for (const SnapshotSocket &socket : snapshot.sockets) {
+        if (socket.acceptedAs.isEmpty())
+            sockets << socket;
+    }
+    if (sockets == m_sockets)
         return false;
     beginResetModel();
-    m_sockets = snapshot.sockets;
+    m_sockets = std::move(sockets);
     endResetModel();
     return true;
 }
