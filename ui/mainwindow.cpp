@@ -108,10 +108,14 @@ MainWindow::MainWindow(const QString &idOrFile, QWidget *parent)
     connect(m_controller, &SessionController::busyChanged, this, &MainWindow::updateStatus);
 
     resize(1280, 720);
+    const QSize available = screen() ? screen()->availableGeometry().size() : QSize(1280, 720);
+    fitToScreen(available);
     m_defaultState = saveState(LayoutVersion);
     QSettings settings;
     restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
     restoreState(settings.value(QStringLiteral("window/state")).toByteArray(), LayoutVersion);
+    // A layout saved on a tall screen may not fit this one (a projector, say).
+    fitToScreen(available);
     applyTheme(settings.value(QStringLiteral("window/theme"), QStringLiteral("light")).toString());
     setZoom(settings.value(QStringLiteral("window/zoom"), 100).toInt());
     m_controls->setSpeed(settings.value(QStringLiteral("window/speed"), 2).toInt());
@@ -409,6 +413,25 @@ void MainWindow::setPresentation(bool on)
         restoreState(m_normalState, LayoutVersion);
         showNormal();
     }
+}
+
+void MainWindow::fitToScreen(const QSize &available)
+{
+    // Below this height two tabbed pairs on the right, one above the other, leave each too little
+    // room; one group of four tabs runs the full height instead.
+    constexpr int ShortScreen = 900;
+    if (available.height() >= ShortScreen && minimumSizeHint().height() <= available.height())
+        return;
+    const QList<QDockWidget *> column = {m_sequenceDock, m_codeDock, m_statesDock, m_inspectorDock};
+    for (QDockWidget *dock : column) {
+        if (dock->isFloating() || dockWidgetArea(dock) != Qt::RightDockWidgetArea)
+            return; // the user laid it out differently: leave it so
+    }
+    for (QDockWidget *dock : column.mid(1)) {
+        if (!tabifiedDockWidgets(m_sequenceDock).contains(dock))
+            tabifyDockWidget(m_sequenceDock, dock);
+    }
+    m_sequenceDock->raise();
 }
 
 void MainWindow::resetLayout()

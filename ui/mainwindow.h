@@ -67,6 +67,10 @@ public:
     void setPresentation(bool on);
     bool isPresenting() const { return m_presenting; }
     void resetLayout();
+    /// Lays the docks out to fit a screen whose free area (without task bars) is `available`: on a
+    /// short screen the right-hand views become one group of tabs. Called with the window's screen
+    /// when it is made.
+    void fitToScreen(const QSize &available);
 
 Q_SIGNALS:
     /// A session is set up and the first step can be taken.

@@ -347,6 +347,31 @@ private Q_SLOTS:
         QCOMPARE(context->snapshot().sockets.first().type, QStringLiteral("SOCK_DGRAM"));
     }
 
+    void fitsA1280x720ScreenWithEveryDock()
+    {
+        // A projector's 1280x720 less a task bar; the default layout, every dock shown.
+        const QSize available(1280, 720 - 48);
+        MainWindow window(QStringLiteral("tcp-echo"));
+        window.resetLayout();
+        window.fitToScreen(available);
+        window.show();
+        QSignalSpy ready(&window, &MainWindow::readyToStep);
+        QVERIFY(ready.wait(10000));
+        const QList<QDockWidget *> docks = window.findChildren<QDockWidget *>();
+        QCOMPARE(docks.size(), 6);
+        for (const QDockWidget *dock : docks) {
+            QVERIFY2(dock->toggleViewAction()->isChecked() && !dock->isFloating(),
+                     qPrintable(dock->windowTitle()));
+            QVERIFY2(dock->widget(), qPrintable(dock->windowTitle()));
+        }
+        const QSize minimum = window.minimumSizeHint();
+        QVERIFY2(minimum.width() <= available.width() && minimum.height() <= available.height(),
+                 qPrintable(QStringLiteral("minimum %1x%2").arg(minimum.width()).arg(minimum.height())));
+        // And the window can really be that small.
+        window.resize(available);
+        QTRY_COMPARE(window.size(), available);
+    }
+
 private:
     Frame capture() const
     {
