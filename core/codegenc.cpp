@@ -392,10 +392,8 @@ void writeC(const Scenario &scenario, const QString &actor, const Options &optio
     w.line(QStringLiteral(" * Build and run:  cc -Wall -Wextra -o %1 %2 && ./%1")
                .arg(identifier(actor, {}), file));
     w.line(QStringLiteral(" */"));
-    w.lines({QStringLiteral("#define _GNU_SOURCE"),
-             QStringLiteral("#include <arpa/inet.h>"),
-             QStringLiteral("#include <ctype.h>"),
-             QStringLiteral("#include <errno.h>"),
+    w.lines({QStringLiteral("#define _GNU_SOURCE"), QStringLiteral("#include <arpa/inet.h>"),
+             QStringLiteral("#include <ctype.h>"), QStringLiteral("#include <errno.h>"),
              QStringLiteral("#include <fcntl.h>")});
     if (needs.socketFilter)
         w.line(QStringLiteral("#include <linux/filter.h>"));

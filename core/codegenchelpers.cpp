@@ -9,26 +9,27 @@ namespace codegen {
 void writeCHelpers(const ProgramNeeds &needs, const Options &options, ProgramWriter &w)
 {
     if (options.inStep) {
-        w.lines({QStringLiteral("/* In step with the other programs of the scenario: before each step, wait "
-                                "until the runner"),
-                 QStringLiteral(" * writes that step's number on standard input; at the end (0), until it "
-                                "closes it. */"),
-                 QStringLiteral("static void wait_for_turn(int step)"),
-                 QStringLiteral("{"),
-                 QStringLiteral("    char line[32];"),
-                 QStringLiteral("    if (fgets(line, sizeof line, stdin) == NULL) {"),
-                 QStringLiteral("        if (step == 0)"),
-                 QStringLiteral("            return;"),
-                 QStringLiteral("        fprintf(stderr, \"step %d: standard input ended before its turn\\n\", "
-                                "step);"),
-                 QStringLiteral("        exit(2);"),
-                 QStringLiteral("    }"),
-                 QStringLiteral("    if (atoi(line) != step) {"),
-                 QStringLiteral("        fprintf(stderr, \"step %d: got the turn of step %s\", step, line);"),
-                 QStringLiteral("        exit(2);"),
-                 QStringLiteral("    }"),
-                 QStringLiteral("}"),
-                 {}});
+        w.lines(
+            {QStringLiteral("/* In step with the other programs of the scenario: before each step, wait "
+                            "until the runner"),
+             QStringLiteral(" * writes that step's number on standard input; at the end (0), until it "
+                            "closes it. */"),
+             QStringLiteral("static void wait_for_turn(int step)"),
+             QStringLiteral("{"),
+             QStringLiteral("    char line[32];"),
+             QStringLiteral("    if (fgets(line, sizeof line, stdin) == NULL) {"),
+             QStringLiteral("        if (step == 0)"),
+             QStringLiteral("            return;"),
+             QStringLiteral("        fprintf(stderr, \"step %d: standard input ended before its turn\\n\", "
+                            "step);"),
+             QStringLiteral("        exit(2);"),
+             QStringLiteral("    }"),
+             QStringLiteral("    if (atoi(line) != step) {"),
+             QStringLiteral("        fprintf(stderr, \"step %d: got the turn of step %s\", step, line);"),
+             QStringLiteral("        exit(2);"),
+             QStringLiteral("    }"),
+             QStringLiteral("}"),
+             {}});
     }
     w.lines({QStringLiteral("/* Prints what a call returned, with the errno's name when it failed. */"),
              QStringLiteral("static void report(int step, const char *call, long result)"),

@@ -26,8 +26,8 @@ struct ProgramNeeds
     bool printsAddress = false; // accept, recvfrom, getsockname, getpeername
     bool icmp = false;
     bool httpResponse = false;
-    bool socketFilter = false;  // setsockopt(SO_ATTACH_FILTER): a classic BPF program
-    bool filterOption = false;  // SO_ATTACH_FILTER or SO_DETACH_FILTER, which Python may lack
+    bool socketFilter = false; // setsockopt(SO_ATTACH_FILTER): a classic BPF program
+    bool filterOption = false; // SO_ATTACH_FILTER or SO_DETACH_FILTER, which Python may lack
 };
 
 ProgramNeeds needsOf(const Scenario &scenario, const QString &actor);

@@ -192,9 +192,10 @@ void writeCall(ProgramWriter &w, const Scenario &scenario, int index, const QHas
                        .arg(length)
                        .arg(pyFlags(step, false)));
         if (args.value(QStringLiteral("flags")).toStringList().contains(QStringLiteral("MSG_TRUNC"))) {
-            w.line(QStringLiteral("# With MSG_TRUNC the length is the whole message's; the buffer kept only %1 "
-                                  "bytes of it.")
-                       .arg(length));
+            w.line(
+                QStringLiteral("# With MSG_TRUNC the length is the whole message's; the buffer kept only %1 "
+                               "bytes of it.")
+                    .arg(length));
             w.line(QStringLiteral("result = len(data)"));
             w.line(QStringLiteral("data = data[:%1]").arg(length));
             w.line(QStringLiteral("report(%1, \"%2\", result, data)").arg(number).arg(call));
@@ -230,9 +231,11 @@ void writeCall(ProgramWriter &w, const Scenario &scenario, int index, const QHas
                        .arg(sock, level, option)
                        .arg(value));
         } else if (option == QLatin1String("SO_ATTACH_FILTER")) {
-            w.line(QStringLiteral("# A classic BPF socket filter, run by the kernel on every packet that arrives "
-                                  "for this"));
-            w.line(QStringLiteral("# socket: it keeps a packet or drops it (here %1%), before the socket sees it.")
+            w.line(QStringLiteral(
+                "# A classic BPF socket filter, run by the kernel on every packet that arrives "
+                "for this"));
+            w.line(QStringLiteral(
+                       "# socket: it keeps a packet or drops it (here %1%), before the socket sees it.")
                        .arg(value));
             w.line(QStringLiteral("# Each instruction: (code, jump if true, jump if false, constant)."));
             w.line(QStringLiteral("code, program = socket_filter(["));
@@ -252,7 +255,9 @@ void writeCall(ProgramWriter &w, const Scenario &scenario, int index, const QHas
             w.line(QStringLiteral("])"));
             w.line(QStringLiteral("%1.setsockopt(socket.SOL_SOCKET, SO_ATTACH_FILTER, program)").arg(sock));
         } else if (option == QLatin1String("SO_DETACH_FILTER")) {
-            w.line(QStringLiteral("%1.setsockopt(socket.SOL_SOCKET, SO_DETACH_FILTER, %2)").arg(sock).arg(value));
+            w.line(QStringLiteral("%1.setsockopt(socket.SOL_SOCKET, SO_DETACH_FILTER, %2)")
+                       .arg(sock)
+                       .arg(value));
         } else {
             w.line(QStringLiteral("%1.setsockopt(socket.%2, socket.%3, %4)")
                        .arg(sock, level, option)
@@ -306,43 +311,48 @@ void writePython(const Scenario &scenario, const QString &actor, const Options &
         w.line(QStringLiteral("import sys"));
     w.lines({{}, {}});
     if (needs.filterOption) {
-        w.lines({QStringLiteral("# Linux's numbers for the socket filter options, which the socket module may not "
-                                "name."),
+        w.lines({QStringLiteral(
+                     "# Linux's numbers for the socket filter options, which the socket module may not "
+                     "name."),
                  QStringLiteral("SO_ATTACH_FILTER = getattr(socket, \"SO_ATTACH_FILTER\", 26)"),
                  QStringLiteral("SO_DETACH_FILTER = getattr(socket, \"SO_DETACH_FILTER\", 27)"),
                  {},
                  {}});
     }
     if (needs.socketFilter) {
-        w.lines({QStringLiteral("def socket_filter(instructions):"),
-                 QStringLiteral("    \"\"\"A struct sock_fprog for SO_ATTACH_FILTER: how many instructions, and "
-                                "where they are."),
-                 QStringLiteral(""),
-                 QStringLiteral("    The kernel copies the instructions during setsockopt(); until then the "
-                                "caller keeps"),
-                 QStringLiteral("    `code`, the buffer the pointer points into.\"\"\""),
-                 QStringLiteral("    code = ctypes.create_string_buffer(b\"\".join(struct.pack(\"HBBI\", *i) for i "
-                                "in instructions))"),
-                 QStringLiteral("    return code, struct.pack(\"HP\", len(instructions), "
-                                "ctypes.addressof(code))"),
-                 {},
-                 {}});
+        w.lines(
+            {QStringLiteral("def socket_filter(instructions):"),
+             QStringLiteral("    \"\"\"A struct sock_fprog for SO_ATTACH_FILTER: how many instructions, and "
+                            "where they are."),
+             QStringLiteral(""),
+             QStringLiteral("    The kernel copies the instructions during setsockopt(); until then the "
+                            "caller keeps"),
+             QStringLiteral("    `code`, the buffer the pointer points into.\"\"\""),
+             QStringLiteral(
+                 "    code = ctypes.create_string_buffer(b\"\".join(struct.pack(\"HBBI\", *i) for i "
+                 "in instructions))"),
+             QStringLiteral("    return code, struct.pack(\"HP\", len(instructions), "
+                            "ctypes.addressof(code))"),
+             {},
+             {}});
     }
     if (options.inStep) {
-        w.lines({QStringLiteral("def wait_for_turn(step):"),
-                 QStringLiteral("    \"\"\"In step with the other programs of the scenario: before each step, wait "
-                                "until the runner"),
-                 QStringLiteral("    writes that step's number on standard input; at the end (0), until it "
-                                "closes it.\"\"\""),
-                 QStringLiteral("    line = sys.stdin.readline()"),
-                 QStringLiteral("    if not line and step == 0:"),
-                 QStringLiteral("        return"),
-                 QStringLiteral("    if not line:"),
-                 QStringLiteral("        sys.exit(\"step %d: standard input ended before its turn\" % step)"),
-                 QStringLiteral("    if int(line) != step:"),
-                 QStringLiteral("        sys.exit(\"step %d: got the turn of step %s\" % (step, line.strip()))"),
-                 {},
-                 {}});
+        w.lines(
+            {QStringLiteral("def wait_for_turn(step):"),
+             QStringLiteral(
+                 "    \"\"\"In step with the other programs of the scenario: before each step, wait "
+                 "until the runner"),
+             QStringLiteral("    writes that step's number on standard input; at the end (0), until it "
+                            "closes it.\"\"\""),
+             QStringLiteral("    line = sys.stdin.readline()"),
+             QStringLiteral("    if not line and step == 0:"),
+             QStringLiteral("        return"),
+             QStringLiteral("    if not line:"),
+             QStringLiteral("        sys.exit(\"step %d: standard input ended before its turn\" % step)"),
+             QStringLiteral("    if int(line) != step:"),
+             QStringLiteral("        sys.exit(\"step %d: got the turn of step %s\" % (step, line.strip()))"),
+             {},
+             {}});
     }
     w.lines({QStringLiteral("def shown(data):"),
              QStringLiteral("    text = \"\""),

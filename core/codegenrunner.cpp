@@ -21,7 +21,8 @@ CodegenRunner::CodegenRunner(Scenario scenario, QList<Program> programs, Options
             process.setArguments(program.arguments);
         } else {
             process.setProgram(m_options.launcher.first());
-            process.setArguments(m_options.launcher.mid(1) + QStringList{program.executable} + program.arguments);
+            process.setArguments(m_options.launcher.mid(1) + QStringList{program.executable} +
+                                 program.arguments);
         }
         Running *raw = running.get();
         connect(&process, &QProcess::readyReadStandardOutput, this, [this, raw] { readOutput(*raw); });
@@ -30,7 +31,8 @@ CodegenRunner::CodegenRunner(Scenario scenario, QList<Program> programs, Options
         connect(&process, &QProcess::finished, this, [this, raw] { programEnded(*raw); });
         connect(&process, &QProcess::errorOccurred, this, [this, raw](QProcess::ProcessError error) {
             if (error == QProcess::FailedToStart)
-                fail(QStringLiteral("the %1's program did not start: %2").arg(raw->actor, raw->process->errorString()));
+                fail(QStringLiteral("the %1's program did not start: %2")
+                         .arg(raw->actor, raw->process->errorString()));
         });
         m_programs.push_back(std::move(running));
     }
@@ -118,9 +120,9 @@ void CodegenRunner::reported(Running &running, int step, const QString &line)
         settleOrWait();
         break;
     case Phase::WaitingForActor:
-        if (m_current + 1 >= m_scenario.steps.size() ? !anyBlocked()
-                                                      : runningOf(m_scenario.steps.at(m_current + 1).actor)
-                                                                ->waitingIn < 0) {
+        if (m_current + 1 >= m_scenario.steps.size()
+                ? !anyBlocked()
+                : runningOf(m_scenario.steps.at(m_current + 1).actor)->waitingIn < 0) {
             m_timer.stop();
             next();
         }
@@ -137,7 +139,8 @@ void CodegenRunner::programEnded(Running &running)
     running.ended = true;
     if (m_phase == Phase::Done)
         return;
-    const bool clean = running.process->exitStatus() == QProcess::NormalExit && running.process->exitCode() == 0;
+    const bool clean =
+        running.process->exitStatus() == QProcess::NormalExit && running.process->exitCode() == 0;
     if (m_phase != Phase::Ending || !clean) {
         fail(QStringLiteral("the %1's program ended (exit code %2) with step %3 released%4%5")
                  .arg(running.actor)
@@ -205,7 +208,8 @@ void CodegenRunner::timedOut()
         QStringList waiting;
         for (const auto &running : m_programs) {
             if (running->waitingIn >= 0)
-                waiting << QStringLiteral("the %1 in step %2").arg(running->actor).arg(running->waitingIn + 1);
+                waiting
+                    << QStringLiteral("the %1 in step %2").arg(running->actor).arg(running->waitingIn + 1);
         }
         fail(QStringLiteral("after step %1, still waiting: %2").arg(m_current + 1).arg(waiting.join(u", ")));
         break;

@@ -1,7 +1,7 @@
 #include "callspec.h"
 #include "codegen.h"
-#include "scenarioloader.h"
 #include "dropfilter.h"
+#include "scenarioloader.h"
 #include "testsupport.h"
 
 #include <QProcess>
@@ -202,7 +202,8 @@ void TestCodegen::everyCallIsGenerated()
         const QVariantMap &args = scenario.steps.at(index).args;
         if (args.value(QStringLiteral("option")) == QLatin1String("SO_ATTACH_FILTER")) {
             // The engine's own filter program, instruction by instruction.
-            for (const QString &instruction : dropfilter::cSource(args.value(QStringLiteral("value")).toInt()))
+            for (const QString &instruction :
+                 dropfilter::cSource(args.value(QStringLiteral("value")).toInt()))
                 QVERIFY2(code.contains(instruction), qPrintable(instruction + u'\n' + code));
             QVERIFY2(code.contains(QStringLiteral("struct sock_fprog")), qPrintable(code));
         }

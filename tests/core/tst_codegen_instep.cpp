@@ -147,9 +147,10 @@ void TestCodegenInStep::inStepAddsOnlyTheWaits()
             else
                 added << line;
         }
-        QVERIFY2(at == plainLines.size(), qPrintable(QStringLiteral("%1: line %2 of the plain program is missing")
-                                                         .arg(actor.id)
-                                                         .arg(at + 1)));
+        QVERIFY2(
+            at == plainLines.size(),
+            qPrintable(
+                QStringLiteral("%1: line %2 of the plain program is missing").arg(actor.id).arg(at + 1)));
         int turns = 0;
         for (const QString &line : added) {
             if (line.trimmed().startsWith(QStringLiteral("wait_for_turn(")))
@@ -181,7 +182,8 @@ QMap<int, QString> TestCodegenInStep::engineOutcomes(const Scenario &scenario)
         const CallInfo *call = trace.at(i).call();
         if (!call || call->phase != CallInfo::Phase::Returned || call->step < 0)
             continue;
-        const bool receives = call->call == QLatin1String("recv") || call->call == QLatin1String("recvfrom") ||
+        const bool receives = call->call == QLatin1String("recv") ||
+                              call->call == QLatin1String("recvfrom") ||
                               call->call == QLatin1String("process");
         outcomes.insert(call->step,
                         codegen::reportLine(call->step + 1, call->call, call->result, call->errnoName,
@@ -220,7 +222,8 @@ void TestCodegenInStep::programsPerformTheSameCalls()
     if (!sandbox && usesIcmp(loaded.scenario))
         QSKIP("ICMP sockets need the sandbox (ping_group_range, CAP_NET_RAW), which cannot be entered here");
     if (!sandbox && loaded.scenario.id == QLatin1String("well-known-port") && geteuid() != 0)
-        QSKIP("ports 23 and 80 need privilege on the host's loopback, and the sandbox cannot be entered here");
+        QSKIP(
+            "ports 23 and 80 need privilege on the host's loopback, and the sandbox cannot be entered here");
 
     const QMap<int, QString> expected = engineOutcomes(loaded.scenario);
     QVERIFY(!expected.isEmpty());
@@ -249,8 +252,13 @@ void TestCodegenInStep::programsPerformTheSameCalls()
     CodegenRunner::Options options;
     options.workingDirectory = work.path();
     if (sandbox) {
-        options.launcher = {m_nsenter, QStringLiteral("-U"), QStringLiteral("-n"), QStringLiteral("-t"),
-                            QString::number(sandbox->helperPid()), QStringLiteral("--")};
+        options.launcher = {m_nsenter,
+                            QStringLiteral("--preserve-credentials"),
+                            QStringLiteral("-U"),
+                            QStringLiteral("-n"),
+                            QStringLiteral("-t"),
+                            QString::number(sandbox->helperPid()),
+                            QStringLiteral("--")};
     }
     CodegenRunner runner(loaded.scenario, programs, options);
     QSignalSpy finished(&runner, &CodegenRunner::finished);
@@ -271,8 +279,9 @@ void TestCodegenInStep::programsPerformTheSameCalls()
     const QMap<int, QString> actual = runner.reports();
     QStringList differences;
     for (int step = 0; step < loaded.scenario.steps.size(); ++step) {
-        const QString engine = expected.contains(step) ? comparable(loaded.scenario, step, expected.value(step))
-                                                       : QStringLiteral("(no outcome)");
+        const QString engine = expected.contains(step)
+                                   ? comparable(loaded.scenario, step, expected.value(step))
+                                   : QStringLiteral("(no outcome)");
         const QString program = actual.contains(step) ? comparable(loaded.scenario, step, actual.value(step))
                                                       : QStringLiteral("(no outcome)");
         if (engine != program)
@@ -280,6 +289,13 @@ void TestCodegenInStep::programsPerformTheSameCalls()
     }
     QVERIFY2(differences.isEmpty(), qPrintable(differences.join(u'\n') + u'\n' + outputs));
     QCOMPARE(actual.size(), expected.size());
+    // A call the scenario says must wait did wait: the next step went ahead while it was in the
+    // kernel, as in the engine, rather than after it.
+    for (int step = 0; step < loaded.scenario.steps.size(); ++step) {
+        if (loaded.scenario.steps.at(step).expect.blocks)
+            QVERIFY2(runner.blockedSteps().contains(step),
+                     qPrintable(QStringLiteral("step %1").arg(step + 1)));
+    }
 }
 
 // A runner that waits for a report that never comes says so, rather than passing.
@@ -293,7 +309,8 @@ void TestCodegenInStep::runnerSaysWhenAProgramEndsEarly()
     CodegenRunner runner(loaded.scenario, {{QStringLiteral("client"), truePath, {}}}, {});
     runner.start();
     QTRY_VERIFY_WITH_TIMEOUT(runner.isFinished(), 10000);
-    QVERIFY2(runner.error().contains(QStringLiteral("the client's program ended")), qPrintable(runner.error()));
+    QVERIFY2(runner.error().contains(QStringLiteral("the client's program ended")),
+             qPrintable(runner.error()));
     QVERIFY(runner.reports().isEmpty());
 }
 
