@@ -67,6 +67,18 @@ const char *PacketRing::readyBlock() const
     return reinterpret_cast<const char *>(block);
 }
 
+size_t PacketRing::readyCount() const
+{
+    size_t count = 0;
+    while (count < m_blockCount) {
+        tpacket_block_desc *block = blockAt((m_next + count) % m_blockCount);
+        if (!(__atomic_load_n(&block->hdr.bh1.block_status, __ATOMIC_ACQUIRE) & TP_STATUS_USER))
+            break;
+        ++count;
+    }
+    return count;
+}
+
 size_t PacketRing::usedBytes(const char *block)
 {
     // blk_len counts from the block's start to the end of its last frame.
@@ -79,10 +91,17 @@ unsigned PacketRing::frameCount(const char *block)
     return reinterpret_cast<const tpacket_block_desc *>(block)->hdr.bh1.num_pkts;
 }
 
-void PacketRing::release()
+const char *PacketRing::take()
 {
-    __atomic_store_n(&blockAt(m_next)->hdr.bh1.block_status, TP_STATUS_KERNEL, __ATOMIC_RELEASE);
+    const char *block = reinterpret_cast<const char *>(blockAt(m_next));
     m_next = (m_next + 1) % m_blockCount;
+    return block;
+}
+
+void PacketRing::giveBack(const char *block)
+{
+    auto *header = reinterpret_cast<tpacket_block_desc *>(const_cast<char *>(block));
+    __atomic_store_n(&header->hdr.bh1.block_status, TP_STATUS_KERNEL, __ATOMIC_RELEASE);
 }
 
 BlockCopy::~BlockCopy()

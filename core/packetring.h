@@ -42,13 +42,21 @@ public:
     bool setUp(int socket, size_t bytes, QString *error);
     size_t bytes() const { return m_blockCount * BlockSize; }
 
+    size_t blockCount() const { return m_blockCount; }
     /// The next block the kernel handed over, in order, or null when it still fills it.
     const char *readyBlock() const;
+    /// How many blocks the kernel has handed over and the reader not given back yet.
+    size_t readyCount() const;
     /// The bytes of the ready block that hold its header and frames.
     static size_t usedBytes(const char *block);
     static unsigned frameCount(const char *block);
-    /// Gives the ready block back to the kernel and moves on to the next one.
-    void release();
+    /// Moves on past the ready block, which stays the reader's until giveBack(): another thread
+    /// may decode it in place meanwhile.
+    const char *take();
+    /// Hands a block from take() back to the kernel to fill again.
+    static void giveBack(const char *block);
+    /// take() and giveBack() at once.
+    void release() { giveBack(take()); }
 
 private:
     tpacket_block_desc *blockAt(size_t index) const;

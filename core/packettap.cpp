@@ -14,6 +14,7 @@
 #include <cerrno>
 #include <cstring>
 #include <ctime>
+#include <utility>
 
 namespace {
 
@@ -25,8 +26,10 @@ constexpr unsigned QuickDecodeFrames = 64;
 constexpr qint64 BacklogLimitBytes = qint64(1) << 30;
 constexpr size_t SpareCopies = 4;
 constexpr int DecoderNice = 19;
-// A ring block that cannot be copied out (no memory) is looked at again after this long.
-constexpr int RetryMs = 10;
+// Blocks of a flood are left in the ring up to this many quarters of it.
+constexpr size_t LazyRingQuarters = 3;
+// While blocks wait in the ring it is looked at this often (a flood fills a block faster).
+constexpr int LookAgainMs = 2;
 
 constexpr quint16 EtherIPv4 = 0x0800;
 constexpr quint16 EtherIPv6 = 0x86dd;
@@ -46,6 +49,16 @@ qint64 realtimeNowNs()
     timespec now{};
     ::clock_gettime(CLOCK_REALTIME, &now);
     return qint64(now.tv_sec) * 1000000000 + now.tv_nsec;
+}
+
+qint64 threadCpuNs(std::thread &thread)
+{
+    clockid_t clock{};
+    timespec used{};
+    if (!thread.joinable() || ::pthread_getcpuclockid(thread.native_handle(), &clock) != 0 ||
+        ::clock_gettime(clock, &used) != 0)
+        return 0;
+    return qint64(used.tv_sec) * 1000000000 + used.tv_nsec;
 }
 
 bool serialBefore(quint32 a, quint32 b)
@@ -215,66 +228,105 @@ void PacketTap::stop()
 
 void PacketTap::runRing()
 {
+    // A flood's blocks stay in the ring while it lasts, for the decoder to take once the transfer
+    // has finished with the processor: taking them now would take it from the transfer. While
+    // blocks wait there the socket stays readable, so the ring is looked at on a timer instead.
+    bool watching = true;
+    size_t lastReady = 0;
     int timeoutMs = -1;
     for (;;) {
         pollfd fds[2] = {{m_wake, POLLIN, 0}, {m_socket, POLLIN, 0}};
-        const int count = ::poll(fds, 2, timeoutMs);
+        const int count = ::poll(fds, watching ? 2 : 1, timeoutMs);
         if (count < 0 && errno != EINTR)
             return;
         if (m_stopping)
             return;
-        if (count != 0 && !(fds[1].revents & POLLIN))
+        if (watching && count > 0 && !(fds[1].revents & POLLIN))
             continue;
-        timeoutMs = -1;
         std::unique_lock decoding(m_mutex, std::try_to_lock);
         std::lock_guard lock(m_ringMutex);
+        size_t ready = m_ring.readyCount();
+        // Nothing new since the last look: the flood is over, and the decoder may have the ring.
+        const bool quiet = !watching && count == 0 && ready == lastReady;
+        // Past this share of the ring, its oldest blocks are copied out, so that it never fills.
+        const size_t keep = m_ring.blockCount() * LazyRingQuarters / 4;
         while (const char *block = m_ring.readyBlock()) {
             if (decoding.owns_lock() && !m_paused && PacketRing::frameCount(block) <= QuickDecodeFrames &&
                 backlogEmpty()) {
                 decodeBlock(block);
+            } else if (ready <= keep) {
+                break;
             } else if (!copyOut(block)) {
-                timeoutMs = RetryMs;
                 break;
             }
             m_ring.release();
+            --ready;
+        }
+        lastReady = ready;
+        watching = ready == 0;
+        timeoutMs = watching ? -1 : LookAgainMs;
+        if (quiet) {
+            std::lock_guard queueLock(m_queueMutex);
+            m_drainRing = true;
+            m_queued.notify_all();
         }
     }
 }
 
 void PacketTap::runDecoder()
 {
-    // Decoding a flood lags behind a bulk transfer (the copies keep every frame meanwhile), but
-    // must not slow it down: it takes the processor when the session's own threads leave it. A
-    // step never waits for it, since settled() decodes what is pending itself.
+    // Decoding a flood lags behind a bulk transfer (the ring and the copies keep every frame
+    // meanwhile), but must not slow it down: it takes the processor when the session's own
+    // threads leave it. A step never waits for it, since settled() decodes what is pending itself.
     const sched_param batch{};
     ::pthread_setschedparam(::pthread_self(), SCHED_BATCH, &batch);
     ::setpriority(PRIO_PROCESS, id_t(::gettid()), DecoderNice);
     for (;;) {
+        bool drainRing = false;
         {
             std::unique_lock lock(m_queueMutex);
-            m_queued.wait(lock, [&] { return m_stopping || (!m_backlog.empty() && !m_paused); });
+            m_queued.wait(lock, [&] {
+                return m_stopping || (!m_paused && (!m_backlog.empty() || m_drainRing));
+            });
             if (m_stopping)
                 return;
+            drainRing = std::exchange(m_drainRing, false);
         }
         // One block at a time, so that settled() and the ring thread get their turn in between.
         for (;;) {
             std::lock_guard lock(m_mutex);
-            if (m_stopping || m_paused || !decodeOneCopy())
+            if (m_stopping || m_paused || !decodeNextBlock(drainRing))
                 break;
         }
     }
 }
 
-// Each ready block is decoded in place when nothing copied waits before it (or copied out when
-// it does), and given back to the kernel.
-void PacketTap::takeFromRing()
+// The oldest block not decoded yet: copies were taken from the ring's front, so they come first.
+bool PacketTap::decodeNextBlock(bool fromRing)
 {
-    while (const char *block = m_ring.readyBlock()) {
-        if (backlogEmpty())
-            decodeBlock(block);
-        else if (!copyOut(block))
-            return;
-        m_ring.release();
+    if (decodeOneCopy())
+        return true;
+    if (!fromRing)
+        return false;
+    const char *block = nullptr;
+    {
+        std::lock_guard ringLock(m_ringMutex);
+        // Checked again under the ring's lock: the ring thread copies its front out under it.
+        if (!backlogEmpty())
+            return true;
+        block = m_ring.readyBlock();
+        if (!block)
+            return false;
+        m_ring.take();
+    }
+    decodeBlock(block);
+    PacketRing::giveBack(block);
+    return true;
+}
+
+void PacketTap::decodeAll()
+{
+    while (decodeNextBlock(true)) {
     }
 }
 
@@ -323,12 +375,6 @@ bool PacketTap::decodeOneCopy()
     if (m_spare.size() < SpareCopies)
         m_spare.push_back(std::move(copy));
     return true;
-}
-
-void PacketTap::decodeBacklog()
-{
-    while (decodeOneCopy()) {
-    }
 }
 
 void PacketTap::decodeBlock(const char *block)
@@ -405,14 +451,7 @@ bool PacketTap::settled()
     std::lock_guard lock(m_mutex);
     if (m_paused)
         return true;
-    // What was copied out came before what is still in the ring.
-    decodeBacklog();
-    {
-        std::lock_guard ringLock(m_ringMutex);
-        decodeBacklog(); // copied by the ring thread meanwhile
-        takeFromRing();
-    }
-    decodeBacklog(); // blocks that could not be decoded in place
+    decodeAll();
     for (const auto &[key, flow] : m_flows) {
         if (flow.sent && (!flow.ackSeen || serialBefore(flow.acked, flow.sentEnd)))
             return false;
@@ -432,6 +471,8 @@ PacketTap::Statistics PacketTap::statistics()
     }
     m_statistics.receiveBuffer = int(m_ring.bytes());
     Statistics figuresNow = m_statistics;
+    figuresNow.ringThreadCpuNs = threadCpuNs(m_ringThread);
+    figuresNow.decoderThreadCpuNs = threadCpuNs(m_decoderThread);
     std::lock_guard queueLock(m_queueMutex);
     figuresNow.copiedBlocks = m_copiedBlocks;
     figuresNow.backlogPeakBytes = m_backlogPeakBytes;

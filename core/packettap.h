@@ -43,6 +43,8 @@ public:
         quint64 copiedBlocks = 0;   // ring blocks copied out because decoding lagged behind
         qint64 backlogPeakBytes = 0; // most bytes copied out and waiting for the decoder at once
         quint64 truncated = 0;      // frames the kernel captured shorter than they were
+        qint64 ringThreadCpuNs = 0;    // processor time of the thread that empties the ring
+        qint64 decoderThreadCpuNs = 0; // and of the one that decodes what it copied out
     };
 
     /// Takes `packetSocket` (AF_PACKET, SOCK_RAW, protocol 0, not yet bound), attaches `filter`
@@ -72,11 +74,11 @@ private:
     PacketTap(Session &session, int packetSocket);
     void runRing();
     void runDecoder();
-    void takeFromRing();                   // under m_mutex and m_ringMutex
     bool copyOut(const char *block);        // under m_ringMutex
     bool backlogEmpty();
     bool decodeOneCopy();                   // under m_mutex
-    void decodeBacklog();                   // under m_mutex
+    bool decodeNextBlock(bool fromRing);    // under m_mutex
+    void decodeAll();                       // under m_mutex
     void decodeBlock(const char *block);    // under m_mutex
     void process(const RingFrame &frame);   // under m_mutex
     void track(const PacketInfo &packet);   // under m_mutex
@@ -118,4 +120,5 @@ private:
     qint64 m_backlogBytes = 0;
     quint64 m_copiedBlocks = 0;
     qint64 m_backlogPeakBytes = 0;
+    bool m_drainRing = false; // the flood is over: the decoder may take the ring's blocks
 };
