@@ -116,7 +116,7 @@ private:
     int m_zoomBeforePresenting = 100;
     bool m_presenting = false;
     bool m_ready = false;
-    bool m_painted = false; // the stage was painted once: what could wait may start
+    bool m_painted = false;                    // the stage was painted once: what could wait may start
     std::optional<Scenario> m_pendingScenario; // opened before the first paint
     QList<QDockWidget *> m_docks;
 };

@@ -231,7 +231,8 @@ void SequenceDiagram::describeSelection()
 {
     // A screen reader hears the selected item itself, not only that something is selected.
     if (m_selected >= 0 && m_trace && m_selected < m_trace->size())
-        setAccessibleDescription(tr("Selected: %1. %2").arg(eventtext::line(m_trace->at(m_selected)), whatsThis()));
+        setAccessibleDescription(
+            tr("Selected: %1. %2").arg(eventtext::line(m_trace->at(m_selected)), whatsThis()));
     else
         setAccessibleDescription(whatsThis());
 }

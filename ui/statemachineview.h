@@ -31,6 +31,7 @@ public:
     QPair<QString, QString> litTransition() const;
     QString noteText() const;
     QStringList sockets() const;
+    StateDiagramCanvas *canvas() const { return m_canvas; }
 
 Q_SIGNALS:
     void socketPicked(const QString &name);
@@ -44,27 +45,4 @@ private:
     QComboBox *m_picker = nullptr;
     QLabel *m_note = nullptr;
     StateDiagramCanvas *m_canvas = nullptr;
-};
-
-/// The painted diagram (no knowledge of sockets).
-class StateDiagramCanvas : public QWidget
-{
-    Q_OBJECT
-public:
-    explicit StateDiagramCanvas(QWidget *parent = nullptr);
-    /// `state` and `from` are diagram names; empty when unknown. `enabled` false greys it out.
-    void setLit(const QString &state, const QString &from, bool enabled);
-    QString lit() const { return m_state; }
-    QString from() const { return m_from; }
-    QSize sizeHint() const override { return {560, 520}; }
-    QSize minimumSizeHint() const override { return {320, 250}; }
-
-protected:
-    void paintEvent(QPaintEvent *event) override;
-
-private:
-    QRectF boxOf(const QString &state, const QRectF &area) const;
-    QString m_state;
-    QString m_from;
-    bool m_enabled = true;
 };
