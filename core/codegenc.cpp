@@ -391,6 +391,11 @@ void writeC(const Scenario &scenario, const QString &actor, const Options &optio
     w.line(QStringLiteral(" *"));
     w.line(QStringLiteral(" * Build and run:  cc -Wall -Wextra -o %1 %2 && ./%1")
                .arg(identifier(actor, {}), file));
+    if (options.inStep) {
+        w.line(
+            QStringLiteral(" * This copy runs in step with the other actors' programs: before each step it"));
+        w.line(QStringLiteral(" * waits for the step's number on standard input, which the runner writes."));
+    }
     w.line(QStringLiteral(" */"));
     w.lines({QStringLiteral("#define _GNU_SOURCE"), QStringLiteral("#include <arpa/inet.h>"),
              QStringLiteral("#include <ctype.h>"), QStringLiteral("#include <errno.h>"),

@@ -302,6 +302,11 @@ void writePython(const Scenario &scenario, const QString &actor, const Options &
     w.line(QStringLiteral("# \"step N call = result\" (and the errno's name when the call failed)."));
     w.line(QStringLiteral("#"));
     w.line(QStringLiteral("# Run:  python3 %1.py").arg(identifier(actor, {})));
+    if (options.inStep) {
+        w.line(
+            QStringLiteral("# This copy runs in step with the other actors' programs: before each step it"));
+        w.line(QStringLiteral("# waits for the step's number on standard input, which the runner writes."));
+    }
     w.line();
     if (needs.socketFilter)
         w.line(QStringLiteral("import ctypes"));
