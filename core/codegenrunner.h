@@ -46,7 +46,7 @@ public:
         /// … any other step only after this long, so that a busy machine does not change the order.
         std::chrono::milliseconds unexpectedBlock{std::chrono::milliseconds(3000)};
         /// After a step returned: the pause before the next, for the kernel's own work on loopback …
-        std::chrono::milliseconds settle{std::chrono::milliseconds(5)};
+        std::chrono::milliseconds settle{std::chrono::milliseconds(10)};
         /// … or, while some calls are blocked, how long they may take to return first.
         std::chrono::milliseconds releasedWait{std::chrono::milliseconds(50)};
         /// How long a step waits for its actor's blocked call before the run fails.
