@@ -44,5 +44,7 @@ void writeC(const Scenario &scenario, const QString &actor, const Options &optio
 void writeCHelpers(const ProgramNeeds &needs, const Options &options, ProgramWriter &writer);
 void writePython(const Scenario &scenario, const QString &actor, const Options &options,
                  ProgramWriter &writer);
+/// report(), failed(), format_address(), … as far as `needs` asks for them.
+void writePythonHelpers(const ProgramNeeds &needs, const Options &options, ProgramWriter &writer);
 
 } // namespace codegen
