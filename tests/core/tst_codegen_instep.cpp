@@ -30,6 +30,7 @@ private Q_SLOTS:
     void programsPerformTheSameCalls_data();
     void programsPerformTheSameCalls();
     void runnerSaysWhenAProgramEndsEarly();
+    void runnerSaysWhichCallNeverReturned();
     void cleanupTestCase();
 
 private:
@@ -264,6 +265,7 @@ void TestCodegenInStep::programsPerformTheSameCalls()
     QSignalSpy finished(&runner, &CodegenRunner::finished);
     runner.start();
     QTRY_VERIFY_WITH_TIMEOUT(runner.isFinished(), 60000);
+    QCOMPARE(finished.count(), 1);
     QString outputs;
     for (const ScenarioActor &actor : loaded.scenario.actors) {
         outputs += QStringLiteral("--- %1 ---\n%2%3")
@@ -312,6 +314,26 @@ void TestCodegenInStep::runnerSaysWhenAProgramEndsEarly()
     QVERIFY2(runner.error().contains(QStringLiteral("the client's program ended")),
              qPrintable(runner.error()));
     QVERIFY(runner.reports().isEmpty());
+}
+
+// A program that never reports its call: counted as blocked, and its next step waits for it
+// until the limit, then the run fails naming the step.
+void TestCodegenInStep::runnerSaysWhichCallNeverReturned()
+{
+    const QString catPath = QStandardPaths::findExecutable(QStringLiteral("cat"));
+    if (catPath.isEmpty())
+        QSKIP("no cat(1) on this machine");
+    const ScenarioLoadResult loaded = ScenarioLoader::builtin(QStringLiteral("udp-unreachable"));
+    QVERIFY(loaded.ok());
+    CodegenRunner::Options options;
+    options.unexpectedBlock = std::chrono::milliseconds(100);
+    options.blockedWaitLimit = std::chrono::milliseconds(300);
+    CodegenRunner runner(loaded.scenario, {{QStringLiteral("client"), catPath, {}}}, options);
+    runner.start();
+    QTRY_VERIFY_WITH_TIMEOUT(runner.isFinished(), 10000);
+    QCOMPARE(runner.error(), QStringLiteral("after step 1, still waiting: the client in step 1"));
+    QCOMPARE(runner.blockedSteps(), QSet<int>{0});
+    QCOMPARE(runner.output(QStringLiteral("client")), QByteArray("1\n")); // cat gave its turn back
 }
 
 QTEST_GUILESS_MAIN(TestCodegenInStep)
