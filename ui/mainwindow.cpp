@@ -107,9 +107,19 @@ MainWindow::MainWindow(const QString &idOrFile, QWidget *parent)
     connect(m_controller, &SessionController::sessionReady, this, &MainWindow::sessionReady);
     connect(m_controller, &SessionController::busyChanged, this, &MainWindow::updateStatus);
 
-    resize(1280, 720);
     const QSize available = screen() ? screen()->availableGeometry().size() : QSize(1280, 720);
+    // All of a projector's 1280x720, and as much of a larger screen as a class can read at once.
+    resize(qMin(available.width(), qBound(1280, available.width() * 5 / 6, 1680)),
+           qMin(available.height(), qBound(720, available.height() * 5 / 6, 1050)));
     fitToScreen(available);
+    // Half the width for the views on the right; the narration, read aloud in class, gets as much
+    // of the bottom as the socket table.
+    auto *narration = findChild<QDockWidget *>(dockName(QStringLiteral("Narration")));
+    auto *sockets = findChild<QDockWidget *>(dockName(QStringLiteral("Sockets")));
+    resizeDocks({m_sequenceDock, narration, sockets}, {width() / 2, width() / 4, width() / 4},
+                Qt::Horizontal);
+    if (!tabifiedDockWidgets(m_sequenceDock).contains(m_statesDock))
+        resizeDocks({m_sequenceDock, m_statesDock}, {height() / 2, height() / 2}, Qt::Vertical);
     m_defaultState = saveState(LayoutVersion);
     QSettings settings;
     restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());

@@ -54,6 +54,12 @@ void SequenceDiagram::paintRows(QPainter &painter, const Geometry &g, double top
         return;
     }
     painter.setRenderHint(QPainter::Antialiasing, true);
+    // A label goes on the right of its lane's line, or on its left where the right has no room
+    // (the last lane of a narrow dock), so that it is never cut off.
+    const double right = g.left * 2 + m_layout.laneCount() * g.laneWidth;
+    auto labelLeft = [&](int x, double width) {
+        return x + 10 + width <= right ? x + 10.0 : qMax(double(g.left), x - 10 - width);
+    };
     for (qsizetype row = first; row < last; ++row) {
         const SequenceLayout::Item &item = items[row];
         const TraceEvent &event = m_trace->at(item.seq);
@@ -91,7 +97,9 @@ void SequenceDiagram::paintRows(QPainter &painter, const Geometry &g, double top
             if (call.phase == CallInfo::Phase::Cancelled)
                 label = eventtext::callSignature(call) + tr(" cancelled");
             painter.setPen(failed ? style.errorText : style.text);
-            painter.drawText(QPointF(x + 10, y + metrics.ascent() / 2.0 - 1), label);
+            painter.drawText(
+                QPointF(labelLeft(x, metrics.horizontalAdvance(label)), y + metrics.ascent() / 2.0 - 1),
+                label);
             break;
         }
         case SequenceLayout::ItemKind::Blocked: {
@@ -106,8 +114,10 @@ void SequenceDiagram::paintRows(QPainter &painter, const Geometry &g, double top
             painter.setBrush(style.blocked);
             painter.drawPath(glass);
             painter.setBrush(Qt::NoBrush);
-            painter.drawText(QPointF(x + 10, y + metrics.ascent() / 2.0 - 1),
-                             eventtext::callSignature(*event.call()) + tr(" waits…"));
+            const QString label = eventtext::callSignature(*event.call()) + tr(" waits…");
+            painter.drawText(
+                QPointF(labelLeft(x, metrics.horizontalAdvance(label)), y + metrics.ascent() / 2.0 - 1),
+                label);
             break;
         }
         case SequenceLayout::ItemKind::Packet:
@@ -117,8 +127,10 @@ void SequenceDiagram::paintRows(QPainter &painter, const Geometry &g, double top
             const StateInfo &state = *event.state();
             const QString text =
                 (state.from.isEmpty() ? QString() : state.from + QStringLiteral(" → ")) + state.to;
-            const QRectF badge(x - 4, y - metrics.height() / 2.0 - 1, metrics.horizontalAdvance(text) + 14,
-                               metrics.height() + 2);
+            QRectF badge(x - 4, y - metrics.height() / 2.0 - 1, metrics.horizontalAdvance(text) + 14,
+                         metrics.height() + 2);
+            if (badge.right() > right)
+                badge.moveRight(qMax(badge.width() + g.left, x + 4.0));
             painter.setPen(QPen(style.state, 1.5));
             painter.setBrush(style.stateFill);
             painter.drawRoundedRect(badge, 6, 6);
