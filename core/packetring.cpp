@@ -44,12 +44,28 @@ bool PacketRing::setUp(int socket, size_t wanted, QString *error)
     if (::setsockopt(socket, SOL_PACKET, PACKET_RX_RING, &ring, sizeof ring) != 0)
         return fail("the packet ring");
     void *mapped = ::mmap(nullptr, BlockSize * blocks, PROT_READ | PROT_WRITE, MAP_SHARED, socket, 0);
-    if (mapped == MAP_FAILED)
+    if (mapped == MAP_FAILED) {
+        const int why = errno;
+        tearDown(socket);
+        errno = why;
         return fail("mapping the packet ring");
+    }
     m_map = static_cast<char *>(mapped);
     m_blockCount = blocks;
     m_next = 0;
+    m_taken = 0;
     return true;
+}
+
+void PacketRing::tearDown(int socket)
+{
+    if (m_map)
+        ::munmap(m_map, bytes());
+    m_map = nullptr;
+    m_blockCount = 0;
+    m_next = 0;
+    tpacket_req3 none{};
+    ::setsockopt(socket, SOL_PACKET, PACKET_RX_RING, &none, sizeof none);
 }
 
 tpacket_block_desc *PacketRing::blockAt(size_t index) const
@@ -79,6 +95,15 @@ size_t PacketRing::readyCount() const
     return count;
 }
 
+size_t PacketRing::readyBytes() const
+{
+    size_t bytes = 0;
+    const size_t count = readyCount();
+    for (size_t i = 0; i < count; ++i)
+        bytes += usedBytes(reinterpret_cast<const char *>(blockAt((m_next + i) % m_blockCount)));
+    return bytes;
+}
+
 size_t PacketRing::usedBytes(const char *block)
 {
     // blk_len counts from the block's start to the end of its last frame.
@@ -95,6 +120,7 @@ const char *PacketRing::take()
 {
     const char *block = reinterpret_cast<const char *>(blockAt(m_next));
     m_next = (m_next + 1) % m_blockCount;
+    ++m_taken;
     return block;
 }
 

@@ -29,8 +29,12 @@ template <typename Visit> void forEachRingFrame(const char *block, Visit &&visit
 class PacketRing
 {
 public:
-    static constexpr size_t BlockSize = size_t(1) << 18; // holds the largest frame on lo (64 KiB)
-    static constexpr size_t DefaultBytes = size_t(8) << 20;
+    // Holds the largest frame on lo (64 KiB), and is about what a flood fills in the kernel's
+    // block timeout (a millisecond), so that blocks go over full.
+    static constexpr size_t BlockSize = size_t(1) << 17;
+    /// Holds a bulk transfer of 100,000 segments cut to their headers (PacketTap::SnapLength)
+    /// while the decoder waits for the processor.
+    static constexpr size_t DefaultBytes = size_t(48) << 20;
 
     PacketRing() = default;
     ~PacketRing();
@@ -40,13 +44,19 @@ public:
     /// Asks the kernel for a ring of `bytes` (rounded to whole blocks, at least two) on `socket`
     /// and maps it. False with `error` set when the kernel refuses.
     bool setUp(int socket, size_t bytes, QString *error);
+    /// Unmaps the ring and gives it back to the kernel; the socket may get a new one then.
+    void tearDown(int socket);
     size_t bytes() const { return m_blockCount * BlockSize; }
 
     size_t blockCount() const { return m_blockCount; }
     /// The next block the kernel handed over, in order, or null when it still fills it.
     const char *readyBlock() const;
-    /// How many blocks the kernel has handed over and the reader not given back yet.
+    /// How many blocks the kernel has handed over and the reader not taken yet, and their bytes.
     size_t readyCount() const;
+    size_t readyBytes() const;
+    /// Blocks the kernel has handed over since the ring was set up: when this does not grow,
+    /// no frame came (a block that is not full is handed over after a millisecond).
+    quint64 handedOver() const { return m_taken + readyCount(); }
     /// The bytes of the ready block that hold its header and frames.
     static size_t usedBytes(const char *block);
     static unsigned frameCount(const char *block);
@@ -64,6 +74,7 @@ private:
     char *m_map = nullptr;
     size_t m_blockCount = 0;
     size_t m_next = 0;
+    quint64 m_taken = 0;
 };
 
 /// A copy of a ring block, taken so that the block can go back to the kernel at once. Its memory

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 #include <ctime>
 #include <utility>
@@ -26,23 +27,14 @@ constexpr unsigned QuickDecodeFrames = 64;
 constexpr qint64 BacklogLimitBytes = qint64(1) << 30;
 constexpr size_t SpareCopies = 4;
 constexpr int DecoderNice = 19;
-// Blocks of a flood are left in the ring up to this many quarters of it.
+// Blocks of a flood are left in the ring up to this many quarters of it; the rest is the margin
+// for the ring thread to be late by (a quarter of the default ring holds about 50,000 frames cut
+// to their headers, a tenth of a second of the fastest flood).
 constexpr size_t LazyRingQuarters = 3;
 // While blocks wait in the ring it is looked at this often (a flood fills a block faster).
 constexpr int LookAgainMs = 2;
-
-constexpr quint16 EtherIPv4 = 0x0800;
-constexpr quint16 EtherIPv6 = 0x86dd;
-
-sock_filter statement(quint16 code, quint32 k)
-{
-    return sock_filter{code, 0, 0, k};
-}
-
-sock_filter jump(quint16 code, quint32 k, quint8 yes, quint8 no)
-{
-    return sock_filter{code, yes, no, k};
-}
+// A flood is over when the kernel has handed no block over for this long.
+constexpr std::chrono::milliseconds QuietAfter{50};
 
 qint64 realtimeNowNs()
 {
@@ -67,87 +59,6 @@ bool serialBefore(quint32 a, quint32 b)
 }
 
 } // namespace
-
-namespace packetfilter {
-
-std::vector<sock_filter> allIp()
-{
-    return {
-        statement(BPF_LD | BPF_H | BPF_ABS, 12),
-        jump(BPF_JMP | BPF_JEQ | BPF_K, EtherIPv4, 1, 0),
-        jump(BPF_JMP | BPF_JEQ | BPF_K, EtherIPv6, 0, 1),
-        statement(BPF_RET | BPF_K, 0x40000),
-        statement(BPF_RET | BPF_K, 0),
-    };
-}
-
-// Layout: one block per IP version that loads the transport protocol and the two ports, each
-// block ending in jumps to the shared "accept" and "drop" at the end.
-std::vector<sock_filter> ports(const QList<quint16> &wanted)
-{
-    // Jumps reach at most 255 instructions ahead: a scenario uses a handful of ports.
-    const QList<quint16> ports = wanted.mid(0, 40);
-    std::vector<sock_filter> program;
-    std::vector<size_t> toAccept;
-    std::vector<size_t> toDrop;
-    auto acceptIf = [&](quint32 value) {
-        toAccept.push_back(program.size());
-        program.push_back(jump(BPF_JMP | BPF_JEQ | BPF_K, value, 0, 0));
-    };
-    auto matchPorts = [&](quint32 offset, bool indexed) {
-        for (const quint32 which : {offset, offset + 2}) {
-            program.push_back(statement(BPF_LD | BPF_H | (indexed ? BPF_IND : BPF_ABS), which));
-            for (const quint16 port : ports)
-                acceptIf(port);
-        }
-        toDrop.push_back(program.size());
-        program.push_back(statement(BPF_JMP | BPF_JA, 0));
-    };
-    program.push_back(statement(BPF_LD | BPF_H | BPF_ABS, 12));
-    program.push_back(jump(BPF_JMP | BPF_JEQ | BPF_K, EtherIPv4, 0, 0));
-    const size_t toIPv6 = program.size() - 1;
-
-    // IPv4: ICMP always; TCP and UDP by port, first fragments only.
-    program.push_back(statement(BPF_LD | BPF_B | BPF_ABS, 23));
-    acceptIf(IPPROTO_ICMP);
-    program.push_back(jump(BPF_JMP | BPF_JEQ | BPF_K, IPPROTO_TCP, 1, 0));
-    program.push_back(jump(BPF_JMP | BPF_JEQ | BPF_K, IPPROTO_UDP, 0, 0));
-    toDrop.push_back(program.size() - 1);
-    program.push_back(statement(BPF_LD | BPF_H | BPF_ABS, 20));
-    program.push_back(jump(BPF_JMP | BPF_JSET | BPF_K, 0x1fff, 0, 0));
-    const size_t fragment = program.size() - 1;
-    program.push_back(statement(BPF_LDX | BPF_B | BPF_MSH, 14));
-    matchPorts(14, true);
-    program[fragment].jt = quint8(program.size() - fragment - 2); // to the drop that ends the block
-    program[toIPv6].jf = quint8(program.size() - toIPv6 - 1);
-
-    // IPv6 without extension headers, as the loopback stack sends it.
-    program.push_back(jump(BPF_JMP | BPF_JEQ | BPF_K, EtherIPv6, 0, 0));
-    toDrop.push_back(program.size() - 1);
-    program.push_back(statement(BPF_LD | BPF_B | BPF_ABS, 20));
-    acceptIf(IPPROTO_ICMPV6);
-    program.push_back(jump(BPF_JMP | BPF_JEQ | BPF_K, IPPROTO_TCP, 1, 0));
-    program.push_back(jump(BPF_JMP | BPF_JEQ | BPF_K, IPPROTO_UDP, 0, 0));
-    toDrop.push_back(program.size() - 1);
-    matchPorts(54, false);
-
-    const size_t accept = program.size();
-    program.push_back(statement(BPF_RET | BPF_K, 0x40000));
-    const size_t drop = program.size();
-    program.push_back(statement(BPF_RET | BPF_K, 0));
-    for (const size_t at : toAccept)
-        program[at].jt = quint8(accept - at - 1);
-    for (const size_t at : toDrop) {
-        sock_filter &instruction = program[at];
-        if (BPF_OP(instruction.code) == BPF_JA)
-            instruction.k = quint32(drop - at - 1);
-        else
-            instruction.jf = quint8(drop - at - 1);
-    }
-    return program;
-}
-
-} // namespace packetfilter
 
 PacketTap::PacketTap(Session &session, int packetSocket)
     : m_session(session)
@@ -177,6 +88,8 @@ std::shared_ptr<PacketTap> PacketTap::start(Session &session, int packetSocket, 
 
     // The tap owns the socket from here on: its destructor closes it.
     std::shared_ptr<PacketTap> tap(new PacketTap(session, packetSocket));
+    tap->m_filter = filter;
+    tap->m_snapFilter = packetfilter::withSnapLength(filter, SnapLength);
     auto failed = [&](const QString &why) -> std::shared_ptr<PacketTap> {
         if (error)
             *error = why;
@@ -232,7 +145,9 @@ void PacketTap::runRing()
     // has finished with the processor: taking them now would take it from the transfer. While
     // blocks wait there the socket stays readable, so the ring is looked at on a timer instead.
     bool watching = true;
-    size_t lastReady = 0;
+    quint64 lastHandedOver = 0;
+    auto lastBlockAt = std::chrono::steady_clock::now();
+    bool drainAsked = false;
     int timeoutMs = -1;
     for (;;) {
         pollfd fds[2] = {{m_wake, POLLIN, 0}, {m_socket, POLLIN, 0}};
@@ -241,36 +156,54 @@ void PacketTap::runRing()
             return;
         if (m_stopping)
             return;
-        if (watching && count > 0 && !(fds[1].revents & POLLIN))
-            continue;
         std::unique_lock decoding(m_mutex, std::try_to_lock);
         std::lock_guard lock(m_ringMutex);
         size_t ready = m_ring.readyCount();
-        // Nothing new since the last look: the flood is over, and the decoder may have the ring.
-        const bool quiet = !watching && count == 0 && ready == lastReady;
-        // Past this share of the ring, its oldest blocks are copied out, so that it never fills.
+        // No new block for a while: a flood is over, and the decoder may have the ring.
+        const quint64 handedOver = m_ring.handedOver();
+        const auto now = std::chrono::steady_clock::now();
+        if (handedOver != lastHandedOver) {
+            lastBlockAt = now;
+            drainAsked = false;
+        }
+        lastHandedOver = handedOver;
+        const bool quiet = now - lastBlockAt >= QuietAfter;
+        if (!m_headersOnly && !quiet && ready > 1 && m_ring.readyBytes() >= FloodBytes)
+            captureHeadersOnly(true);
+        else if (m_headersOnly && quiet)
+            captureHeadersOnly(false);
+        // Past this share of the ring its oldest blocks are copied out, so that it never fills.
         const size_t keep = m_ring.blockCount() * LazyRingQuarters / 4;
         while (const char *block = m_ring.readyBlock()) {
             if (decoding.owns_lock() && !m_paused && PacketRing::frameCount(block) <= QuickDecodeFrames &&
                 backlogEmpty()) {
                 decodeBlock(block);
-            } else if (ready <= keep) {
-                break;
-            } else if (!copyOut(block)) {
+            } else if (ready <= keep || !copyOut(block, true)) {
                 break;
             }
             m_ring.release();
             --ready;
         }
-        lastReady = ready;
-        watching = ready == 0;
-        timeoutMs = watching ? -1 : LookAgainMs;
-        if (quiet) {
+        if (quiet && ready > 0 && !std::exchange(drainAsked, true)) {
             std::lock_guard queueLock(m_queueMutex);
             m_drainRing = true;
             m_queued.notify_all();
         }
+        watching = ready == 0;
+        timeoutMs = watching && !m_headersOnly ? -1 : LookAgainMs;
     }
+}
+
+void PacketTap::captureHeadersOnly(bool headersOnly)
+{
+    const std::vector<sock_filter> &filter = headersOnly ? m_snapFilter : m_filter;
+    sock_fprog program{quint16(filter.size()), const_cast<sock_filter *>(filter.data())};
+    // The kernel swaps the program at once: each frame is taken by the old or by the new one.
+    if (::setsockopt(m_socket, SOL_SOCKET, SO_ATTACH_FILTER, &program, sizeof program) != 0)
+        return;
+    m_headersOnly = headersOnly;
+    if (headersOnly)
+        ++m_floods;
 }
 
 void PacketTap::runDecoder()
@@ -317,6 +250,13 @@ bool PacketTap::decodeNextBlock(bool fromRing)
         block = m_ring.readyBlock();
         if (!block)
             return false;
+        // Decoded from a copy (into memory used before), so that the block goes back to the
+        // kernel at once: this thread yields to everything else, and a block it held while
+        // waiting for the processor would stop the kernel's filling of the ring there.
+        if (copyOut(block, false)) {
+            m_ring.release();
+            return true;
+        }
         m_ring.take();
     }
     decodeBlock(block);
@@ -330,7 +270,7 @@ void PacketTap::decodeAll()
     }
 }
 
-bool PacketTap::copyOut(const char *block)
+bool PacketTap::copyOut(const char *block, bool ringRanShort)
 {
     BlockCopy copy;
     {
@@ -348,7 +288,8 @@ bool PacketTap::copyOut(const char *block)
     m_backlog.push_back(std::move(copy));
     m_backlogBytes += qint64(PacketRing::BlockSize);
     m_backlogPeakBytes = std::max(m_backlogPeakBytes, m_backlogBytes);
-    ++m_copiedBlocks;
+    if (ringRanShort)
+        ++m_copiedBlocks;
     m_queued.notify_all();
     return true;
 }
@@ -390,16 +331,25 @@ void PacketTap::process(const RingFrame &frame)
 {
     if (m_paused || frame.kernelTimeNs < m_cutoffNs)
         return;
-    if (frame.capturedLength < frame.originalLength)
-        ++m_statistics.truncated;
     std::optional<PacketInfo> decoded =
         packetdecoder::decode(QByteArray(frame.bytes, qsizetype(frame.capturedLength)));
     if (!decoded)
         return;
     PacketInfo &packet = *decoded;
+    const bool cut = frame.capturedLength < frame.originalLength;
+    // Cut within the payload (lo's headers are shorter than SnapLength): its length is the
+    // one on the wire, the bytes are those captured.
+    if (cut && packet.len > 0)
+        packet.len += int(frame.originalLength - frame.capturedLength);
     track(packet);
     m_sequencer.apply(packet);
     packetdecoder::summarize(packet);
+    if (cut) {
+        ++m_statistics.truncated;
+        packet.summary += QStringLiteral(" (captured %1 of %2 bytes)")
+                              .arg(frame.capturedLength)
+                              .arg(frame.originalLength);
+    }
     packet.kernelTimeNs = frame.kernelTimeNs;
     TraceEvent event;
     // The frame's own time on the session's clock: the kernel stamped it when it crossed lo,
@@ -471,6 +421,10 @@ PacketTap::Statistics PacketTap::statistics()
     }
     m_statistics.receiveBuffer = int(m_ring.bytes());
     Statistics figuresNow = m_statistics;
+    {
+        std::lock_guard ringLock(m_ringMutex);
+        figuresNow.floods = m_floods;
+    }
     figuresNow.ringThreadCpuNs = threadCpuNs(m_ringThread);
     figuresNow.decoderThreadCpuNs = threadCpuNs(m_decoderThread);
     std::lock_guard queueLock(m_queueMutex);

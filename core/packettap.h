@@ -1,13 +1,12 @@
 #pragma once
 
 #include "packetdecoder.h"
+#include "packetfilter.h"
 #include "packetring.h"
 #include "session.h"
 
 #include <QList>
 #include <QString>
-
-#include <linux/filter.h>
 
 #include <atomic>
 #include <condition_variable>
@@ -18,21 +17,19 @@
 #include <thread>
 #include <vector>
 
-/// Classic BPF programs for a packet socket on a loopback interface (Ethernet framing).
-namespace packetfilter {
-/// Every IPv4 and IPv6 frame: for the sandbox, whose loopback carries the session's traffic only.
-std::vector<sock_filter> allIp();
-/// TCP and UDP frames from or to one of `ports`, and every ICMP and ICMPv6 frame: for the host's
-/// loopback, which other programs share. At most 40 ports.
-std::vector<sock_filter> ports(const QList<quint16> &ports);
-} // namespace packetfilter
-
 /// Captures the frames on a loopback interface for a session: each frame once, with its kernel
 /// timestamp, decoded and recorded as a packet event (Session::record stamps the call that
 /// caused it). Runs its own threads; a wake-up event stops them at once.
 class PacketTap : public SessionAttachment
 {
 public:
+    /// While a flood fills the ring (more than FloodBytes waiting), frames are captured up to
+    /// this many bytes: every header of lo's frames, and the first bytes of the payload. Each
+    /// such packet says so in its summary ("captured 128 of 602 bytes"), and its length is the
+    /// one on the wire. A scenario's steps never come near a flood.
+    static constexpr quint32 SnapLength = 128;
+    static constexpr size_t FloodBytes = size_t(2) << 20;
+
     /// The kernel's figures since the tap started.
     struct Statistics
     {
@@ -42,7 +39,8 @@ public:
         int receiveBuffer = 0; // bytes of ring the kernel fills for the tap
         quint64 copiedBlocks = 0;   // ring blocks copied out because decoding lagged behind
         qint64 backlogPeakBytes = 0; // most bytes copied out and waiting for the decoder at once
-        quint64 truncated = 0;      // frames the kernel captured shorter than they were
+        quint64 truncated = 0;      // frames captured shorter than they were (during floods)
+        int floods = 0;             // times the capture went over to headers only
         qint64 ringThreadCpuNs = 0;    // processor time of the thread that empties the ring
         qint64 decoderThreadCpuNs = 0; // and of the one that decodes what it copied out
     };
@@ -74,7 +72,7 @@ private:
     PacketTap(Session &session, int packetSocket);
     void runRing();
     void runDecoder();
-    bool copyOut(const char *block);        // under m_ringMutex
+    bool copyOut(const char *block, bool ringRanShort);        // under m_ringMutex
     bool backlogEmpty();
     bool decodeOneCopy();                   // under m_mutex
     bool decodeNextBlock(bool fromRing);    // under m_mutex
@@ -82,6 +80,7 @@ private:
     void decodeBlock(const char *block);    // under m_mutex
     void process(const RingFrame &frame);   // under m_mutex
     void track(const PacketInfo &packet);   // under m_mutex
+    void captureHeadersOnly(bool headersOnly); // under m_ringMutex
 
     struct Flow
     {
@@ -112,6 +111,10 @@ private:
 
     std::mutex m_ringMutex; // the kernel's receive ring
     PacketRing m_ring;
+    std::vector<sock_filter> m_filter;     // whole frames
+    std::vector<sock_filter> m_snapFilter; // the same frames cut to SnapLength
+    bool m_headersOnly = false;
+    int m_floods = 0;
 
     std::mutex m_queueMutex; // blocks copied from the ring, not decoded yet, in capture order
     std::condition_variable m_queued;
