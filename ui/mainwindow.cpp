@@ -26,6 +26,7 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QScreen>
+#include <QScrollArea>
 #include <QSettings>
 #include <QStatusBar>
 #include <QToolBar>
@@ -222,7 +223,15 @@ void MainWindow::addExportAction(QAction *action)
 void MainWindow::buildDocks()
 {
     m_narration = new NarrationView(m_context, this);
-    addViewDock(m_narration, QStringLiteral("Narration"), Qt::BottomDockWidgetArea);
+    // A long narration in a short dock scrolls rather than being cut off.
+    auto *narrationScroll = new QScrollArea(this);
+    narrationScroll->setObjectName(QStringLiteral("narrationScroll"));
+    narrationScroll->setWidget(m_narration);
+    narrationScroll->setWidgetResizable(true);
+    narrationScroll->setFrameShape(QFrame::NoFrame);
+    narrationScroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    narrationScroll->setAccessibleName(QStringLiteral("Narration"));
+    addViewDock(narrationScroll, QStringLiteral("Narration"), Qt::BottomDockWidgetArea);
     m_socketTable = new SocketTableView(m_context, this);
     addViewDock(m_socketTable, QStringLiteral("Sockets"), Qt::BottomDockWidgetArea);
 }
@@ -349,6 +358,7 @@ void MainWindow::updateStatus()
     if (m_controller->isBusy() && m_context->session())
         text += QStringLiteral("  ·  the kernel is working…");
     m_modeLabel->setText(text);
+    m_modeLabel->setToolTip(text); // the whole sentence, when the window is too narrow for it
 }
 
 void MainWindow::openScenarioDialog()
