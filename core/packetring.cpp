@@ -54,6 +54,8 @@ bool PacketRing::setUp(int socket, size_t wanted, QString *error)
     m_blockCount = blocks;
     m_next = 0;
     m_taken = 0;
+    m_knownReady = 0;
+    m_knownReadyBytes = 0;
     return true;
 }
 
@@ -64,6 +66,8 @@ void PacketRing::tearDown(int socket)
     m_map = nullptr;
     m_blockCount = 0;
     m_next = 0;
+    m_knownReady = 0;
+    m_knownReadyBytes = 0;
     tpacket_req3 none{};
     ::setsockopt(socket, SOL_PACKET, PACKET_RX_RING, &none, sizeof none);
 }
@@ -83,25 +87,24 @@ const char *PacketRing::readyBlock() const
     return reinterpret_cast<const char *>(block);
 }
 
+// Blocks once seen handed over stay so until taken: only the ones after them are looked at
+// again, since each look at a block header is a cache miss on a page of its own.
 size_t PacketRing::readyCount() const
 {
-    size_t count = 0;
-    while (count < m_blockCount) {
-        tpacket_block_desc *block = blockAt((m_next + count) % m_blockCount);
+    while (m_knownReady < m_blockCount) {
+        const tpacket_block_desc *block = blockAt((m_next + m_knownReady) % m_blockCount);
         if (!(__atomic_load_n(&block->hdr.bh1.block_status, __ATOMIC_ACQUIRE) & TP_STATUS_USER))
             break;
-        ++count;
+        m_knownReadyBytes += usedBytes(reinterpret_cast<const char *>(block));
+        ++m_knownReady;
     }
-    return count;
+    return m_knownReady;
 }
 
 size_t PacketRing::readyBytes() const
 {
-    size_t bytes = 0;
-    const size_t count = readyCount();
-    for (size_t i = 0; i < count; ++i)
-        bytes += usedBytes(reinterpret_cast<const char *>(blockAt((m_next + i) % m_blockCount)));
-    return bytes;
+    readyCount();
+    return m_knownReadyBytes;
 }
 
 size_t PacketRing::usedBytes(const char *block)
@@ -119,6 +122,10 @@ unsigned PacketRing::frameCount(const char *block)
 const char *PacketRing::take()
 {
     const char *block = reinterpret_cast<const char *>(blockAt(m_next));
+    if (m_knownReady > 0) {
+        --m_knownReady;
+        m_knownReadyBytes -= usedBytes(block);
+    }
     m_next = (m_next + 1) % m_blockCount;
     ++m_taken;
     return block;

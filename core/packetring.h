@@ -75,6 +75,8 @@ private:
     size_t m_blockCount = 0;
     size_t m_next = 0;
     quint64 m_taken = 0;
+    mutable size_t m_knownReady = 0; // blocks from m_next on seen handed over
+    mutable size_t m_knownReadyBytes = 0;
 };
 
 /// A copy of a ring block, taken so that the block can go back to the kernel at once. Its memory

@@ -30,9 +30,11 @@ constexpr int DecoderNice = 19;
 // Blocks of a flood are left in the ring up to this many quarters of it; the rest is the margin
 // for the ring thread to be late by (a quarter of the default ring holds about 50,000 frames cut
 // to their headers, a tenth of a second of the fastest flood).
-constexpr size_t LazyRingQuarters = 3;
+constexpr size_t LazyRingQuarters = 2;
 // While blocks wait in the ring it is looked at this often (a flood fills a block faster).
 constexpr int LookAgainMs = 2;
+// Blocks copied out for the decoder at a time once a flood is over.
+constexpr size_t DrainAhead = 8;
 // A flood is over when the kernel has handed no block over for this long.
 constexpr std::chrono::milliseconds QuietAfter{50};
 
@@ -147,7 +149,6 @@ void PacketTap::runRing()
     bool watching = true;
     quint64 lastHandedOver = 0;
     auto lastBlockAt = std::chrono::steady_clock::now();
-    bool drainAsked = false;
     int timeoutMs = -1;
     for (;;) {
         pollfd fds[2] = {{m_wake, POLLIN, 0}, {m_socket, POLLIN, 0}};
@@ -162,10 +163,8 @@ void PacketTap::runRing()
         // No new block for a while: a flood is over, and the decoder may have the ring.
         const quint64 handedOver = m_ring.handedOver();
         const auto now = std::chrono::steady_clock::now();
-        if (handedOver != lastHandedOver) {
+        if (handedOver != lastHandedOver)
             lastBlockAt = now;
-            drainAsked = false;
-        }
         lastHandedOver = handedOver;
         const bool quiet = now - lastBlockAt >= QuietAfter;
         if (!m_headersOnly && !quiet && ready > 1 && m_ring.readyBytes() >= FloodBytes)
@@ -173,21 +172,26 @@ void PacketTap::runRing()
         else if (m_headersOnly && quiet)
             captureHeadersOnly(false);
         // Past this share of the ring its oldest blocks are copied out, so that it never fills.
+        // Once the flood is over they are copied out a few at a time, as the decoder takes them:
+        // the decoder never touches the ring, so that the ring never waits for a thread that
+        // yields to everything else.
         const size_t keep = m_ring.blockCount() * LazyRingQuarters / 4;
+        size_t drained = 0;
         while (const char *block = m_ring.readyBlock()) {
             if (decoding.owns_lock() && !m_paused && PacketRing::frameCount(block) <= QuickDecodeFrames &&
                 backlogEmpty()) {
                 decodeBlock(block);
-            } else if (ready <= keep || !copyOut(block, true)) {
+            } else if (ready > keep) {
+                if (!copyOut(block, true))
+                    break;
+            } else if (!quiet || m_paused || drained >= DrainAhead || backlogLength() >= DrainAhead ||
+                       !copyOut(block, false)) {
                 break;
+            } else {
+                ++drained;
             }
             m_ring.release();
             --ready;
-        }
-        if (quiet && ready > 0 && !std::exchange(drainAsked, true)) {
-            std::lock_guard queueLock(m_queueMutex);
-            m_drainRing = true;
-            m_queued.notify_all();
         }
         watching = ready == 0;
         timeoutMs = watching && !m_headersOnly ? -1 : LookAgainMs;
@@ -215,32 +219,26 @@ void PacketTap::runDecoder()
     ::pthread_setschedparam(::pthread_self(), SCHED_BATCH, &batch);
     ::setpriority(PRIO_PROCESS, id_t(::gettid()), DecoderNice);
     for (;;) {
-        bool drainRing = false;
         {
             std::unique_lock lock(m_queueMutex);
-            m_queued.wait(lock, [&] {
-                return m_stopping || (!m_paused && (!m_backlog.empty() || m_drainRing));
-            });
+            m_queued.wait(lock, [&] { return m_stopping || (!m_paused && !m_backlog.empty()); });
             if (m_stopping)
                 return;
-            drainRing = std::exchange(m_drainRing, false);
         }
         // One block at a time, so that settled() and the ring thread get their turn in between.
         for (;;) {
             std::lock_guard lock(m_mutex);
-            if (m_stopping || m_paused || !decodeNextBlock(drainRing))
+            if (m_stopping || m_paused || !decodeOneCopy())
                 break;
         }
     }
 }
 
 // The oldest block not decoded yet: copies were taken from the ring's front, so they come first.
-bool PacketTap::decodeNextBlock(bool fromRing)
+bool PacketTap::decodeNextBlock()
 {
     if (decodeOneCopy())
         return true;
-    if (!fromRing)
-        return false;
     const char *block = nullptr;
     {
         std::lock_guard ringLock(m_ringMutex);
@@ -251,8 +249,7 @@ bool PacketTap::decodeNextBlock(bool fromRing)
         if (!block)
             return false;
         // Decoded from a copy (into memory used before), so that the block goes back to the
-        // kernel at once: this thread yields to everything else, and a block it held while
-        // waiting for the processor would stop the kernel's filling of the ring there.
+        // kernel at once.
         if (copyOut(block, false)) {
             m_ring.release();
             return true;
@@ -266,7 +263,7 @@ bool PacketTap::decodeNextBlock(bool fromRing)
 
 void PacketTap::decodeAll()
 {
-    while (decodeNextBlock(true)) {
+    while (decodeNextBlock()) {
     }
 }
 
@@ -296,8 +293,13 @@ bool PacketTap::copyOut(const char *block, bool ringRanShort)
 
 bool PacketTap::backlogEmpty()
 {
+    return backlogLength() == 0;
+}
+
+size_t PacketTap::backlogLength()
+{
     std::lock_guard lock(m_queueMutex);
-    return m_backlog.empty();
+    return m_backlog.size();
 }
 
 bool PacketTap::decodeOneCopy()

@@ -74,8 +74,9 @@ private:
     void runDecoder();
     bool copyOut(const char *block, bool ringRanShort);        // under m_ringMutex
     bool backlogEmpty();
+    size_t backlogLength();
     bool decodeOneCopy();                   // under m_mutex
-    bool decodeNextBlock(bool fromRing);    // under m_mutex
+    bool decodeNextBlock();    // under m_mutex
     void decodeAll();                       // under m_mutex
     void decodeBlock(const char *block);    // under m_mutex
     void process(const RingFrame &frame);   // under m_mutex
@@ -123,5 +124,4 @@ private:
     qint64 m_backlogBytes = 0;
     quint64 m_copiedBlocks = 0;
     qint64 m_backlogPeakBytes = 0;
-    bool m_drainRing = false; // the flood is over: the decoder may take the ring's blocks
 };

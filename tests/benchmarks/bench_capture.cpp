@@ -35,14 +35,21 @@ struct Transfer
 {
     double seconds = 0;
     double cpuSeconds = 0; // of the whole process (sender, receiver, tap threads, their softirqs)
+    double senderCpuSeconds = 0;
+    double receiverCpuSeconds = 0;
     bool ok = false;
 };
 
-double processCpuSeconds()
+double cpuSeconds(clockid_t clock)
 {
     timespec used{};
-    ::clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &used);
+    ::clock_gettime(clock, &used);
     return double(used.tv_sec) + double(used.tv_nsec) / 1e9;
+}
+
+double processCpuSeconds()
+{
+    return cpuSeconds(CLOCK_PROCESS_CPUTIME_ID);
 }
 
 Transfer transfer(SandboxClient &sandbox, quint16 port)
@@ -66,12 +73,16 @@ Transfer transfer(SandboxClient &sandbox, quint16 port)
     qint64 received = 0;
     const auto start = std::chrono::steady_clock::now();
     const double cpuAtStart = processCpuSeconds();
+    const double senderAtStart = cpuSeconds(CLOCK_THREAD_CPUTIME_ID);
     std::thread receiver([&] {
+        const double receiverAtStart = cpuSeconds(CLOCK_THREAD_CPUTIME_ID);
         std::vector<char> buffer(256 * 1024);
         for (;;) {
             const ssize_t got = ::recv(connection, buffer.data(), buffer.size(), 0);
-            if (got <= 0)
+            if (got <= 0) {
+                result.receiverCpuSeconds = cpuSeconds(CLOCK_THREAD_CPUTIME_ID) - receiverAtStart;
                 return;
+            }
             received += got;
         }
     });
@@ -84,6 +95,7 @@ Transfer transfer(SandboxClient &sandbox, quint16 port)
         sent += put;
     }
     ::shutdown(client, SHUT_WR);
+    result.senderCpuSeconds = cpuSeconds(CLOCK_THREAD_CPUTIME_ID) - senderAtStart;
     receiver.join();
     result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     result.cpuSeconds = processCpuSeconds() - cpuAtStart;
@@ -160,6 +172,7 @@ int main(int argc, char *argv[])
     std::vector<double> ringOnly;
     std::vector<double> cpuOff;
     std::vector<double> cpuOn;
+    std::vector<double> cpuRingOnly;
     quint64 packets = 0;
     quint64 drops = 0;
     quint64 recorded = 0;
@@ -177,6 +190,7 @@ int main(int argc, char *argv[])
                 const Transfer unread = transfer(*sandbox, 9000);
                 failed = failed || !unread.ok;
                 ringOnly.push_back(double(Bytes) / unread.seconds / 1e6);
+                cpuRingOnly.push_back(unread.cpuSeconds * 1000);
             }
         }
 
@@ -194,6 +208,9 @@ int main(int argc, char *argv[])
         failed = failed || !captured.ok;
         withTap.push_back(double(Bytes) / captured.seconds / 1e6);
         cpuOn.push_back(captured.cpuSeconds * 1000);
+        std::printf("  sender/receiver processor time: off %.0f/%.0f ms, on %.0f/%.0f ms\n",
+                    plain.senderCpuSeconds * 1000, plain.receiverCpuSeconds * 1000,
+                    captured.senderCpuSeconds * 1000, captured.receiverCpuSeconds * 1000);
         const auto caughtUp = std::chrono::steady_clock::now();
         // Settled: every segment seen was acknowledged. A frame the kernel dropped may leave a
         // segment without its ACK in the capture, so the wait is bounded.
@@ -225,8 +242,9 @@ int main(int argc, char *argv[])
                 median(cpuOff), median(cpuOn),
                 (median(cpuOn) - median(cpuOff)) * 1e6 / double(std::max<quint64>(1, packets)));
     if (!ringOnly.empty())
-        std::printf("bench_capture: the kernel's own copy into a ring nobody reads: median %.0f MB/s, ratio %.2f\n",
-                    median(ringOnly), median(ringOnly) / off);
+        std::printf("bench_capture: the kernel's own copy of whole frames into a ring nobody reads: median %.0f "
+                    "MB/s, ratio %.2f, processor time %.0f ms\n",
+                    median(ringOnly), median(ringOnly) / off, median(cpuRingOnly));
     std::printf("bench_capture: %llu packets per captured transfer, %llu dropped in all rounds (goal 0), "
                 "tap queue %d KiB\n",
                 packets, drops, receiveBuffer / 1024);

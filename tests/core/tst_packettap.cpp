@@ -5,6 +5,7 @@
 #include "testsupport.h"
 
 #include <QFileInfo>
+#include <QSet>
 #include <QProcess>
 #include <QStandardPaths>
 #include <QTest>
@@ -15,8 +16,10 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <ctime>
+#include <thread>
 
 class TestPacketTap : public QObject
 {
@@ -30,6 +33,10 @@ private Q_SLOTS:
     void packetsNameTheCallThatCausedThem();
     void resetLeavesNoOldPacket();
     void traceHoldsWhatAnIndependentCaptureSees();
+    void aFloodKeepsEveryFrameCutToItsHeaders_data();
+    void aFloodKeepsEveryFrameCutToItsHeaders();
+    void builtInScenariosAreCapturedWhole_data();
+    void builtInScenariosAreCapturedWhole();
 
 private:
     SessionSetup sandboxSetup(const Scenario &scenario);
@@ -385,4 +392,131 @@ void TestPacketTap::traceHoldsWhatAnIndependentCaptureSees()
 }
 
 QTEST_GUILESS_MAIN(TestPacketTap)
+// A bulk transfer far larger than the ring, with small segments: the tap goes over to headers
+// only, leaves the flood in the ring (or copies it out when the ring is small), and still
+// records every frame once, in order, with its length on the wire.
+void TestPacketTap::aFloodKeepsEveryFrameCutToItsHeaders_data()
+{
+    QTest::addColumn<qulonglong>("ringBytes");
+    QTest::addRow("default ring") << qulonglong(PacketRing::DefaultBytes);
+    QTest::addRow("small ring, blocks copied out") << qulonglong(8u << 20);
+}
+
+void TestPacketTap::aFloodKeepsEveryFrameCutToItsHeaders()
+{
+    QFETCH(qulonglong, ringBytes);
+    auto sandbox = SandboxClient::start();
+    QVERIFY(sandbox->isReady());
+    Session session(oneSocketScenario(), std::make_shared<SandboxSocketFactory>(sandbox));
+    int loopback = 0;
+    QString error;
+    auto tap = PacketTap::start(session, sandbox->createPacketSocket(&loopback), loopback,
+                                packetfilter::allIp(), &error, size_t(ringBytes));
+    QVERIFY2(tap, qPrintable(error));
+    session.attach(tap);
+
+    const int listener = sandbox->createSocket(AF_INET, SOCK_STREAM, 0);
+    const int client = sandbox->createSocket(AF_INET, SOCK_STREAM, 0);
+    const int mss = 536;
+    QCOMPARE(::setsockopt(client, IPPROTO_TCP, TCP_MAXSEG, &mss, sizeof mss), 0);
+    auto address = loopback4(8090);
+    QCOMPARE(::bind(listener, raw(address), sizeof address), 0);
+    QCOMPARE(::listen(listener, 1), 0);
+    QCOMPARE(::connect(client, raw(address), sizeof address), 0);
+    const int connection = ::accept(listener, nullptr, nullptr);
+    QVERIFY(connection >= 0);
+    constexpr qint64 Bytes = qint64(16) << 20; // about 32,000 segments of 524 bytes
+    qint64 received = 0;
+    std::thread receiver([&] {
+        QByteArray buffer(256 * 1024, '\0');
+        for (ssize_t got; (got = ::recv(connection, buffer.data(), size_t(buffer.size()), 0)) > 0;)
+            received += got;
+    });
+    const QByteArray chunk(64 * 1024, 'x');
+    for (qint64 sent = 0; sent < Bytes;) {
+        const ssize_t put = ::send(client, chunk.constData(), size_t(chunk.size()), 0);
+        if (put <= 0)
+            break;
+        sent += put;
+    }
+    ::shutdown(client, SHUT_WR);
+    receiver.join();
+    QCOMPARE(received, Bytes);
+    QTRY_VERIFY_WITH_TIMEOUT(tap->settled(), 20000);
+    const PacketTap::Statistics figures = tap->statistics();
+    tap->stop();
+    for (const int fd : {connection, client, listener})
+        ::close(fd);
+
+    QCOMPARE(figures.drops, 0u);
+    QCOMPARE(figures.recorded, figures.received);
+    QVERIFY(figures.floods >= 1);
+    QVERIFY(figures.truncated > 0);
+    if (ringBytes < PacketRing::DefaultBytes)
+        QVERIFY2(figures.copiedBlocks > 0, "a small ring must have run short");
+    // In the order of the trace the kernel's timestamps never go back (two processors may stamp
+    // a hair apart), so no block of frames was recorded out of its place; no frame is there
+    // twice; and the data direction's segments cover every byte sent, each with its length on
+    // the wire. (Loopback may lose a segment when its queue overflows; TCP then sends it again,
+    // later, and the capture shows that as it happened.)
+    // Measured: at most 12 µs; a block decoded out of its place is a millisecond or more off.
+    constexpr qint64 StampSlackNs = 200'000;
+    qint64 latest = 0;
+    quint64 cut = 0;
+    QSet<QPair<qint64, quint32>> seen;
+    QList<QPair<quint32, quint32>> covered;
+    for (const PacketInfo &packet : packetsOf(session.trace())) {
+        QVERIFY2(packet.kernelTimeNs >= latest - StampSlackNs,
+                 qPrintable(QStringLiteral("%1 ns before the frame ahead of it: %2")
+                                .arg(latest - packet.kernelTimeNs)
+                                .arg(packet.summary)));
+        latest = std::max(latest, packet.kernelTimeNs);
+        if (packet.summary.contains(QLatin1String("captured "))) {
+            ++cut;
+            QCOMPARE(packet.frame.size(), qsizetype(PacketTap::SnapLength));
+            QVERIFY2(packet.summary.endsWith(QStringLiteral("(captured %1 of %2 bytes)")
+                                                 .arg(PacketTap::SnapLength)
+                                                 .arg(14 + 20 + 32 + packet.len)),
+                     qPrintable(packet.summary));
+        }
+        if (!packet.dst.endsWith(QLatin1String(":8090")) || packet.len == 0)
+            continue;
+        QVERIFY2(packet.len <= mss, qPrintable(packet.summary));
+        QVERIFY2(!seen.contains({packet.kernelTimeNs, packet.seq}), qPrintable(packet.summary));
+        seen.insert({packet.kernelTimeNs, packet.seq});
+        covered.append({packet.seq, packet.seq + quint32(packet.len)});
+    }
+    std::sort(covered.begin(), covered.end());
+    quint32 next = 1;
+    for (const auto &[from, to] : covered) {
+        QVERIFY2(from <= next, qPrintable(QStringLiteral("bytes %1 to %2 missing").arg(next).arg(from)));
+        next = std::max(next, to);
+    }
+    QCOMPARE(qint64(next - 1), Bytes);
+    QCOMPARE(cut, figures.truncated);
+}
+
+// No step of a built-in scenario comes near a flood: every frame is captured whole.
+void TestPacketTap::builtInScenariosAreCapturedWhole_data()
+{
+    QTest::addColumn<QString>("id");
+    for (const QString &id : ScenarioLoader::builtinIds())
+        QTest::addRow("%s", qPrintable(id)) << id;
+}
+
+void TestPacketTap::builtInScenariosAreCapturedWhole()
+{
+    QFETCH(QString, id);
+    const ScenarioLoadResult loaded = ScenarioLoader::builtin(id);
+    QVERIFY(loaded.ok());
+    SessionSetup setup = sandboxSetup(loaded.scenario);
+    QVERIFY(setup.capture);
+    setup.session->runToEnd();
+    const PacketTap::Statistics figures = setup.tap.lock()->statistics();
+    QCOMPARE(figures.truncated, 0u);
+    QCOMPARE(figures.floods, 0);
+    for (const PacketInfo &packet : packetsOf(setup.session->trace()))
+        QVERIFY2(!packet.summary.contains(QLatin1String("captured ")), qPrintable(packet.summary));
+}
+
 #include "tst_packettap.moc"
