@@ -188,15 +188,27 @@ void StageView::layoutStage()
         const qreal statusHeight = fm.boundingRect(QRectF(0, 0, box.width() - line, line * 10),
                                                    Qt::AlignLeft | Qt::TextWordWrap, status)
                                        .height();
-        qreal y = box.top() + line * 2.0 + qMax(line, statusHeight);
+        const qreal top = box.top() + line * 2.0 + qMax(line, statusHeight);
         const qreal cardHeight = line * 4.4;
+        const qreal cardGap = margin * 0.7;
+        QStringList names;
         for (const SnapshotSocket &socket : snapshot.sockets) {
             // A queued connection that accept() took lives on as the accepted socket's card.
-            if (socket.actor != actor.id || !socket.acceptedAs.isEmpty())
-                continue;
-            m_socketRects.insert(socket.name,
-                                 QRectF(box.left() + margin, y, box.width() - 2 * margin, cardHeight));
-            y += cardHeight + margin * 0.7;
+            if (socket.actor == actor.id && socket.acceptedAs.isEmpty())
+                names << socket.name;
+        }
+        // Cards stack; when the box is too short for them (large type on a short screen) they
+        // stand side by side in as many columns as it takes.
+        const qsizetype rows =
+            qMax<qsizetype>(1, qsizetype((box.bottom() - margin - top + cardGap) / (cardHeight + cardGap)));
+        const qsizetype columns = qMax<qsizetype>(1, (names.size() + rows - 1) / rows);
+        const qreal cardWidth = (box.width() - 2 * margin - margin * qreal(columns - 1)) / qreal(columns);
+        for (qsizetype i = 0; i < names.size(); ++i) {
+            const qsizetype column = i / rows;
+            const qsizetype row = i % rows;
+            m_socketRects.insert(names.at(i),
+                                 QRectF(box.left() + margin + qreal(column) * (cardWidth + margin),
+                                        top + qreal(row) * (cardHeight + cardGap), cardWidth, cardHeight));
         }
     }
 }
