@@ -28,8 +28,9 @@ constexpr qint64 BacklogLimitBytes = qint64(1) << 30;
 constexpr size_t SpareCopies = 4;
 constexpr int DecoderNice = 19;
 // Blocks of a flood are left in the ring up to this many quarters of it; the rest is the margin
-// for the ring thread to be late by (a quarter of the default ring holds about 50,000 frames cut
-// to their headers, a tenth of a second of the fastest flood).
+// for the ring thread to be late by (half the default ring holds about 100,000 frames cut to
+// their headers, a sixth of a second of the fastest flood). With three quarters, a loaded
+// machine made the kernel drop a few frames.
 constexpr size_t LazyRingQuarters = 2;
 // While blocks wait in the ring it is looked at this often (a flood fills a block faster).
 constexpr int LookAgainMs = 2;

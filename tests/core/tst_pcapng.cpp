@@ -15,6 +15,8 @@ class TestPcapng : public QObject
     Q_OBJECT
 private Q_SLOTS:
     void blocksFollowTheFormat();
+    void originalLengthComesFromTheIpHeader_data();
+    void originalLengthComesFromTheIpHeader();
     void commentNamesStepAndCall_data();
     void commentNamesStepAndCall();
     void writeIsAtomic();
@@ -167,6 +169,33 @@ void TestPcapng::blocksFollowTheFormat()
         const auto options = optionsOf(body, 20 + int((captured + 3) / 4 * 4));
         QCOMPARE(options.value(1), QByteArray("step 6: client connect(client, 127.0.0.1:8080)"));
     }
+}
+
+// A frame the tap cut to its headers (during a flood) keeps its length on the wire, so that
+// Wireshark says the packet was cut.
+void TestPcapng::originalLengthComesFromTheIpHeader_data()
+{
+    QTest::addColumn<QByteArray>("ipTotalLength");
+    QTest::addColumn<quint32>("original");
+    QTest::addRow("whole frame") << QByteArray::fromHex("0028") << 54u;
+    QTest::addRow("cut after its headers") << QByteArray::fromHex("0244") << 14u + 0x244u;
+}
+
+void TestPcapng::originalLengthComesFromTheIpHeader()
+{
+    QFETCH(QByteArray, ipTotalLength);
+    QFETCH(quint32, original);
+    QByteArray frame = synFrame();
+    frame.replace(16, 2, ipTotalLength);
+    Trace trace;
+    trace.append(connectCall());
+    trace.append(packetEvent(frame, 0, 1'700'000'000'000'000'000));
+    bool whole = false;
+    const QList<Block> blocks = blocksOf(pcapng::encode(trace), &whole);
+    QVERIFY(whole);
+    QCOMPARE(blocks.size(), 3);
+    QCOMPARE(u32(blocks.at(2).body, 12), quint32(frame.size()));
+    QCOMPARE(u32(blocks.at(2).body, 16), original);
 }
 
 void TestPcapng::commentNamesStepAndCall_data()
