@@ -29,6 +29,8 @@ public:
     bool isAnimating() const;
     /// Where the card of socket `name` is drawn (empty when it is not on the stage).
     QRectF socketRect(const QString &name) const { return m_socketRects.value(name); }
+    /// Where the process box of `actor` is drawn.
+    QRectF actorRect(const QString &actor) const { return m_actorRects.value(actor); }
     /// The lines of text drawn for socket `name`, as a reader would see them.
     QStringList socketLines(const QString &name) const;
     /// The sentence under the wire: elapsed kernel time of the current step, or why no packets.

@@ -49,8 +49,7 @@ private Q_SLOTS:
             for (const SnapshotSocket &socket : snapshot.sockets) {
                 const QStringList lines = m_stage->socketLines(socket.name);
                 // Every socket is on the stage, except a queued connection once accept() took it.
-                QCOMPARE(m_stage->socketRect(socket.name).isEmpty(),
-                         !socket.acceptedAs.isEmpty());
+                QCOMPARE(m_stage->socketRect(socket.name).isEmpty(), !socket.acceptedAs.isEmpty());
                 const QString fd = socket.fd >= 0 ? QString::number(socket.fd) : QStringLiteral("–");
                 QVERIFY2(lines.value(0).startsWith(socket.name + QStringLiteral("  fd ") + fd),
                          qPrintable(lines.value(0)));
@@ -67,6 +66,45 @@ private Q_SLOTS:
                          qPrintable(m_stage->timingText()));
         }
         QCOMPARE(m_context->snapshot().nextStep, -1);
+    }
+
+    void cardsStayInsideTheirProcess_data()
+    {
+        QTest::addColumn<QSize>("size");
+        QTest::addColumn<double>("zoom");
+        QTest::addRow("window") << QSize(900, 520) << 1.0;
+        QTest::addRow("presentation on 1280x720") << QSize(1260, 400) << 1.6;
+        QTest::addRow("large type, smallest stage") << QSize() << 1.6; // its minimum size
+    }
+
+    void cardsStayInsideTheirProcess()
+    {
+        QFETCH(QSize, size);
+        QFETCH(double, zoom);
+        Session &session = *m_setup.session;
+        for (int i = 0; i < 6; ++i) // the handshake: the server holds listener and conn
+            session.step();
+        QTRY_COMPARE(m_context->cursor(), session.trace().size());
+        QFont font = m_stage->font();
+        font.setPointSizeF(font.pointSizeF() * zoom);
+        m_stage->setFont(font);
+        if (size.isEmpty())
+            size = m_stage->minimumSizeHint();
+        m_stage->resize(size);
+        QTRY_COMPARE(m_stage->size(), size);
+        const SessionSnapshot &snapshot = m_context->snapshot();
+        QList<QRectF> cards;
+        for (const SnapshotSocket &socket : snapshot.sockets) {
+            const QRectF card = m_stage->socketRect(socket.name);
+            if (card.isEmpty())
+                continue;
+            const QByteArray what = socket.name.toUtf8();
+            QVERIFY2(m_stage->actorRect(socket.actor).contains(card), what.constData());
+            for (const QRectF &other : std::as_const(cards))
+                QVERIFY2(!other.intersects(card), what.constData());
+            cards << card;
+        }
+        QVERIFY(cards.size() >= 3); // listener, conn, client
     }
 
     void blockedActorIsShownAndReleased()
