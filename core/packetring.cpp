@@ -11,8 +11,11 @@
 namespace {
 
 constexpr unsigned FrameSize = 2048; // nominal: version 3 frames take the size they need
-// A block that is not full is handed over after this long, so a lone packet is seen promptly.
-constexpr unsigned BlockTimeoutMs = 1;
+// A block that is not full is handed over after this long, so a lone packet is seen within a few
+// milliseconds. The kernel hands over whatever the open block holds at each such tick, so with a
+// millisecond a flood's blocks went over two thirds full; with four they go over full. (At
+// HZ=250 the kernel rounds a millisecond up to four anyway.)
+constexpr unsigned BlockTimeoutMs = 4;
 
 } // namespace
 

@@ -29,8 +29,8 @@ template <typename Visit> void forEachRingFrame(const char *block, Visit &&visit
 class PacketRing
 {
 public:
-    // Holds the largest frame on lo (64 KiB), and is about what a flood fills in the kernel's
-    // block timeout (a millisecond), so that blocks go over full.
+    // Holds the largest frame on lo (64 KiB), and is less than what a flood fills in the
+    // kernel's block timeout, so that a flood's blocks go over full.
     static constexpr size_t BlockSize = size_t(1) << 17;
     /// Holds a bulk transfer of 100,000 segments cut to their headers (PacketTap::SnapLength)
     /// while the decoder waits for the processor.

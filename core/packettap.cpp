@@ -27,11 +27,13 @@ constexpr unsigned QuickDecodeFrames = 64;
 constexpr qint64 BacklogLimitBytes = qint64(1) << 30;
 constexpr size_t SpareCopies = 4;
 constexpr int DecoderNice = 19;
-// Blocks of a flood are left in the ring up to this many quarters of it; the rest is the margin
-// for the ring thread to be late by (half the default ring holds about 100,000 frames cut to
-// their headers, a sixth of a second of the fastest flood). With three quarters, a loaded
+// Blocks of a flood are left in the ring up to this many eighths of it; the rest is the margin
+// for the ring thread to be late by (three eighths of the default ring hold about 80,000 frames
+// cut to their headers, a seventh of a second of the fastest flood). With six eighths, a loaded
 // machine made the kernel drop a few frames.
-constexpr size_t LazyRingQuarters = 2;
+constexpr size_t LazyRingEighths = 5;
+// While a flood lasts, what was copied out waits for it to end, unless it grows past this.
+constexpr qint64 DecodeDuringFloodBytes = qint64(64) << 20;
 // While blocks wait in the ring it is looked at this often (a flood fills a block faster).
 constexpr int LookAgainMs = 2;
 // Blocks copied out for the decoder at a time once a flood is over.
@@ -172,11 +174,16 @@ void PacketTap::runRing()
             captureHeadersOnly(true);
         else if (m_headersOnly && quiet)
             captureHeadersOnly(false);
+        {
+            std::lock_guard queueLock(m_queueMutex);
+            if (std::exchange(m_floodOver, quiet) != quiet && quiet)
+                m_queued.notify_all();
+        }
         // Past this share of the ring its oldest blocks are copied out, so that it never fills.
         // Once the flood is over they are copied out a few at a time, as the decoder takes them:
         // the decoder never touches the ring, so that the ring never waits for a thread that
         // yields to everything else.
-        const size_t keep = m_ring.blockCount() * LazyRingQuarters / 4;
+        const size_t keep = m_ring.blockCount() * LazyRingEighths / 8;
         size_t drained = 0;
         while (const char *block = m_ring.readyBlock()) {
             if (decoding.owns_lock() && !m_paused && PacketRing::frameCount(block) <= QuickDecodeFrames &&
@@ -222,7 +229,10 @@ void PacketTap::runDecoder()
     for (;;) {
         {
             std::unique_lock lock(m_queueMutex);
-            m_queued.wait(lock, [&] { return m_stopping || (!m_paused && !m_backlog.empty()); });
+            m_queued.wait(lock, [&] {
+                return m_stopping || (!m_paused && !m_backlog.empty() &&
+                                      (m_floodOver || m_backlogBytes >= DecodeDuringFloodBytes));
+            });
             if (m_stopping)
                 return;
         }

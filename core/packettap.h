@@ -124,4 +124,5 @@ private:
     qint64 m_backlogBytes = 0;
     quint64 m_copiedBlocks = 0;
     qint64 m_backlogPeakBytes = 0;
+    bool m_floodOver = true; // no block came for a while: the decoder may take the processor
 };
