@@ -359,9 +359,8 @@ void PacketTap::process(const RingFrame &frame)
     packetdecoder::summarize(packet);
     if (cut) {
         ++m_statistics.truncated;
-        packet.summary += QStringLiteral(" (captured %1 of %2 bytes)")
-                              .arg(frame.capturedLength)
-                              .arg(frame.originalLength);
+        packet.summary +=
+            QStringLiteral(" (captured %1 of %2 bytes)").arg(frame.capturedLength).arg(frame.originalLength);
     }
     packet.kernelTimeNs = frame.kernelTimeNs;
     TraceEvent event;

@@ -33,14 +33,14 @@ public:
     /// The kernel's figures since the tap started.
     struct Statistics
     {
-        quint64 received = 0;  // frames that passed the filter
-        quint64 drops = 0;     // frames the kernel dropped because the tap fell behind
-        quint64 recorded = 0;  // packet events recorded
-        int receiveBuffer = 0; // bytes of ring the kernel fills for the tap
-        quint64 copiedBlocks = 0;   // ring blocks copied out because decoding lagged behind
-        qint64 backlogPeakBytes = 0; // most bytes copied out and waiting for the decoder at once
-        quint64 truncated = 0;      // frames captured shorter than they were (during floods)
-        int floods = 0;             // times the capture went over to headers only
+        quint64 received = 0;          // frames that passed the filter
+        quint64 drops = 0;             // frames the kernel dropped because the tap fell behind
+        quint64 recorded = 0;          // packet events recorded
+        int receiveBuffer = 0;         // bytes of ring the kernel fills for the tap
+        quint64 copiedBlocks = 0;      // ring blocks copied out because decoding lagged behind
+        qint64 backlogPeakBytes = 0;   // most bytes copied out and waiting for the decoder at once
+        quint64 truncated = 0;         // frames captured shorter than they were (during floods)
+        int floods = 0;                // times the capture went over to headers only
         qint64 ringThreadCpuNs = 0;    // processor time of the thread that empties the ring
         qint64 decoderThreadCpuNs = 0; // and of the one that decodes what it copied out
     };
@@ -72,15 +72,15 @@ private:
     PacketTap(Session &session, int packetSocket);
     void runRing();
     void runDecoder();
-    bool copyOut(const char *block, bool ringRanShort);        // under m_ringMutex
+    bool copyOut(const char *block, bool ringRanShort); // under m_ringMutex
     bool backlogEmpty();
     size_t backlogLength();
-    bool decodeOneCopy();                   // under m_mutex
-    bool decodeNextBlock();    // under m_mutex
-    void decodeAll();                       // under m_mutex
-    void decodeBlock(const char *block);    // under m_mutex
-    void process(const RingFrame &frame);   // under m_mutex
-    void track(const PacketInfo &packet);   // under m_mutex
+    bool decodeOneCopy();                      // under m_mutex
+    bool decodeNextBlock();                    // under m_mutex
+    void decodeAll();                          // under m_mutex
+    void decodeBlock(const char *block);       // under m_mutex
+    void process(const RingFrame &frame);      // under m_mutex
+    void track(const PacketInfo &packet);      // under m_mutex
     void captureHeadersOnly(bool headersOnly); // under m_ringMutex
 
     struct Flow

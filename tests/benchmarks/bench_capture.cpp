@@ -220,11 +220,15 @@ int main(int argc, char *argv[])
         const PacketTap::Statistics figures = tap->statistics();
         tap->stop();
         std::printf(
-            "  round %d: processor time during the transfer %.0f ms off, %.0f ms on; tap off %.0f MB/s, ring nobody reads %.0f MB/s, tap on %.0f MB/s; %llu frames, %llu dropped, %llu recorded, "
-            "%llu cut to their headers in %d floods; %llu ring blocks copied out, at most %lld KiB waiting; ring thread %.0f ns "
+            "  round %d: processor time during the transfer %.0f ms off, %.0f ms on; tap off %.0f MB/s, ring "
+            "nobody reads %.0f MB/s, tap on %.0f MB/s; %llu frames, %llu dropped, %llu recorded, "
+            "%llu cut to their headers in %d floods; %llu ring blocks copied out, at most %lld KiB waiting; "
+            "ring thread %.0f ns "
             "per frame, decoder thread %.0f ms; tap done %.0f ms after the transfer\n",
-            round + 1, cpuOff.back(), cpuOn.back(), withoutTap.back(), ringOnly.empty() ? 0.0 : ringOnly.back(), withTap.back(), figures.received, figures.drops, figures.recorded,
-            figures.truncated, figures.floods, figures.copiedBlocks, figures.backlogPeakBytes / 1024,
+            round + 1, cpuOff.back(), cpuOn.back(), withoutTap.back(),
+            ringOnly.empty() ? 0.0 : ringOnly.back(), withTap.back(), figures.received, figures.drops,
+            figures.recorded, figures.truncated, figures.floods, figures.copiedBlocks,
+            figures.backlogPeakBytes / 1024,
             double(figures.ringThreadCpuNs) / double(std::max<quint64>(1, figures.received)),
             double(figures.decoderThreadCpuNs) / 1e6, lag * 1000);
         packets = std::max(packets, figures.received);
@@ -242,9 +246,10 @@ int main(int argc, char *argv[])
                 median(cpuOff), median(cpuOn),
                 (median(cpuOn) - median(cpuOff)) * 1e6 / double(std::max<quint64>(1, packets)));
     if (!ringOnly.empty())
-        std::printf("bench_capture: the kernel's own copy of whole frames into a ring nobody reads: median %.0f "
-                    "MB/s, ratio %.2f, processor time %.0f ms\n",
-                    median(ringOnly), median(ringOnly) / off, median(cpuRingOnly));
+        std::printf(
+            "bench_capture: the kernel's own copy of whole frames into a ring nobody reads: median %.0f "
+            "MB/s, ratio %.2f, processor time %.0f ms\n",
+            median(ringOnly), median(ringOnly) / off, median(cpuRingOnly));
     std::printf("bench_capture: %llu packets per captured transfer, %llu dropped in all rounds (goal 0), "
                 "tap queue %d KiB\n",
                 packets, drops, receiveBuffer / 1024);

@@ -5,8 +5,8 @@
 #include "testsupport.h"
 
 #include <QFileInfo>
-#include <QSet>
 #include <QProcess>
+#include <QSet>
 #include <QStandardPaths>
 #include <QTest>
 
