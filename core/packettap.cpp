@@ -163,7 +163,7 @@ void PacketTap::runRing()
         std::unique_lock decoding(m_mutex, std::try_to_lock);
         std::lock_guard lock(m_ringMutex);
         size_t ready = m_ring.readyCount();
-        // No new block for a while: a flood is over, and the decoder may have the ring.
+        // No new block for a while: a flood is over, and the decoder may take what it left.
         const quint64 handedOver = m_ring.handedOver();
         const auto now = std::chrono::steady_clock::now();
         if (handedOver != lastHandedOver)
@@ -202,7 +202,8 @@ void PacketTap::runRing()
             --ready;
         }
         watching = ready == 0;
-        timeoutMs = watching && !m_headersOnly ? -1 : LookAgainMs;
+        // Until the flood is over the timer runs on, so that the decoder hears of its end.
+        timeoutMs = watching && quiet ? -1 : LookAgainMs;
     }
 }
 

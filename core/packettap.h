@@ -37,12 +37,12 @@ public:
         quint64 drops = 0;             // frames the kernel dropped because the tap fell behind
         quint64 recorded = 0;          // packet events recorded
         int receiveBuffer = 0;         // bytes of ring the kernel fills for the tap
-        quint64 copiedBlocks = 0;      // ring blocks copied out because decoding lagged behind
+        quint64 copiedBlocks = 0;      // ring blocks copied out because the ring ran short
         qint64 backlogPeakBytes = 0;   // most bytes copied out and waiting for the decoder at once
         quint64 truncated = 0;         // frames captured shorter than they were (during floods)
         int floods = 0;                // times the capture went over to headers only
         qint64 ringThreadCpuNs = 0;    // processor time of the thread that empties the ring
-        qint64 decoderThreadCpuNs = 0; // and of the one that decodes what it copied out
+        qint64 decoderThreadCpuNs = 0; // and of the one that decodes floods
     };
 
     /// Takes `packetSocket` (AF_PACKET, SOCK_RAW, protocol 0, not yet bound), attaches `filter`
@@ -62,7 +62,7 @@ public:
 
     void callRecorded(const TraceEvent &event) override;
     void sessionReset() override;
-    /// Stops both threads: nothing is recorded into a session that is going away.
+    /// Stops the threads: nothing is recorded into a session that is going away.
     void sessionEnding() override { stop(); }
     /// Reads what the kernel has queued, then answers whether every TCP byte, SYN and FIN seen
     /// so far was acknowledged: until then the step's packets are not all there yet.
@@ -97,10 +97,11 @@ private:
     std::atomic<bool> m_stopping{false};
     std::atomic<bool> m_paused{false}; // after a reset, until the new session's first call
 
-    // Two threads, so that the ring goes back to the kernel as fast as the kernel fills it while
-    // decoding follows at its own pace: the ring thread decodes a step's few frames in place and
-    // copies the blocks of a flood out whole; the decoder records those when the processor is
-    // free, so that a bulk transfer keeps it.
+    // Two threads. The ring thread decodes a step's few frames in place at once; it leaves a
+    // flood's blocks in the ring while the flood lasts (copying out only what the ring has no
+    // room for), and hands them to the decoder as copies once it is over. The decoder yields to
+    // everything else and never touches the ring, so that a bulk transfer keeps the processor
+    // and the ring never waits for the decoder.
     std::thread m_ringThread;
     std::thread m_decoderThread;
 
