@@ -353,6 +353,49 @@ private Q_SLOTS:
         QCOMPARE(context->snapshot().sockets.first().type, QStringLiteral("SOCK_DGRAM"));
     }
 
+    void theSessionStartsAfterTheFirstPaint()
+    {
+        MainWindow window(QStringLiteral("tcp-echo"));
+        auto *mode = window.findChild<QLabel *>(QStringLiteral("modeLabel"));
+        QVERIFY(mode);
+        QCOMPARE(mode->text(), QStringLiteral("Starting the sandbox…"));
+        QVERIFY(!window.controller()->isBusy());
+        QVERIFY(!window.controller()->session());
+        // What the stage's first paint saw: no session set up or being set up, the status saying so.
+        struct FirstPaint : QObject
+        {
+            MainWindow *window = nullptr;
+            QLabel *mode = nullptr;
+            int paints = 0;
+            bool busy = true;
+            QString status;
+            bool eventFilter(QObject *, QEvent *event) override
+            {
+                if (event->type() == QEvent::Paint && paints++ == 0) {
+                    busy = window->controller()->isBusy() || window->controller()->session();
+                    status = mode->text();
+                }
+                return false;
+            }
+        } firstPaint;
+        firstPaint.window = &window;
+        firstPaint.mode = mode;
+        window.stage()->installEventFilter(&firstPaint);
+        QSignalSpy ready(&window, &MainWindow::readyToStep);
+        window.show();
+        QVERIFY(ready.wait(10000));
+        QVERIFY(firstPaint.paints > 0);
+        QVERIFY(!firstPaint.busy);
+        QCOMPARE(firstPaint.status, QStringLiteral("Starting the sandbox…"));
+        QVERIFY(window.viewContext()->session());
+        QVERIFY(mode->text() != firstPaint.status);
+        // The views behind tabs were made by then.
+        for (const char *name : {"codeDock", "inspectorDock"}) {
+            const auto *dock = window.findChild<QDockWidget *>(QString::fromLatin1(name));
+            QVERIFY2(dock && dock->widget(), name);
+        }
+    }
+
     void fitsA1280x720ScreenWithEveryDock()
     {
         // A projector's 1280x720 less a task bar; the default layout, every dock shown.
