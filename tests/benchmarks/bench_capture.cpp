@@ -29,6 +29,7 @@ namespace {
 
 constexpr int Mss = 536;                     // small segments: many packets for few bytes
 constexpr qint64 Bytes = 56ll * 1024 * 1024; // about 112,000 data segments, and their ACKs
+constexpr qint64 WarmUpBytes = 4ll * 1024 * 1024;
 constexpr int Rounds = 3;
 
 struct Transfer
@@ -52,7 +53,7 @@ double processCpuSeconds()
     return cpuSeconds(CLOCK_PROCESS_CPUTIME_ID);
 }
 
-Transfer transfer(SandboxClient &sandbox, quint16 port)
+Transfer transfer(SandboxClient &sandbox, quint16 port, qint64 bytes = Bytes)
 {
     Transfer result;
     const int listener = sandbox.createSocket(AF_INET, SOCK_STREAM, 0);
@@ -87,9 +88,9 @@ Transfer transfer(SandboxClient &sandbox, quint16 port)
         }
     });
     const std::vector<char> chunk(64 * 1024, 'x');
-    for (qint64 sent = 0; sent < Bytes;) {
+    for (qint64 sent = 0; sent < bytes;) {
         const ssize_t put =
-            ::send(client, chunk.data(), size_t(std::min<qint64>(qint64(chunk.size()), Bytes - sent)), 0);
+            ::send(client, chunk.data(), size_t(std::min<qint64>(qint64(chunk.size()), bytes - sent)), 0);
         if (put <= 0)
             break;
         sent += put;
@@ -99,7 +100,7 @@ Transfer transfer(SandboxClient &sandbox, quint16 port)
     receiver.join();
     result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     result.cpuSeconds = processCpuSeconds() - cpuAtStart;
-    result.ok = received == Bytes;
+    result.ok = received == bytes;
     for (const int fd : {connection, client, listener})
         ::close(fd);
     return result;
@@ -134,6 +135,18 @@ bool openIdleRing(SandboxClient &sandbox, IdleRing &idle)
            ::setsockopt(idle.socket, SOL_PACKET, PACKET_IGNORE_OUTGOING, &one, sizeof one) == 0 &&
            idle.ring.setUp(idle.socket, size_t(128) << 20, nullptr) &&
            ::bind(idle.socket, reinterpret_cast<sockaddr *>(&address), sizeof address) == 0;
+}
+
+// Each measured transfer follows the same warm-up: a short transfer, then a pause in which a tap
+// records it and goes back to whole frames. Setting a ring up (zeroing its memory) leaves the
+// caches cold, and would otherwise weigh on the transfers with capture only.
+void warmUp(SandboxClient &sandbox, PacketTap *tap)
+{
+    transfer(sandbox, 9000, WarmUpBytes);
+    const auto start = std::chrono::steady_clock::now();
+    while (tap && !tap->settled() && std::chrono::steady_clock::now() - start < std::chrono::seconds(5))
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
 }
 
 double median(std::vector<double> values)
@@ -180,6 +193,7 @@ int main(int argc, char *argv[])
     bool failed = false;
     for (int round = 0; round < Rounds; ++round) {
         // Alternating, so that whatever else the machine does weighs on both alike.
+        warmUp(*sandbox, nullptr);
         const Transfer plain = transfer(*sandbox, 9000);
         failed = failed || !plain.ok;
         withoutTap.push_back(double(Bytes) / plain.seconds / 1e6);
@@ -187,6 +201,7 @@ int main(int argc, char *argv[])
         {
             IdleRing idle;
             if (openIdleRing(*sandbox, idle)) {
+                warmUp(*sandbox, nullptr);
                 const Transfer unread = transfer(*sandbox, 9000);
                 failed = failed || !unread.ok;
                 ringOnly.push_back(double(Bytes) / unread.seconds / 1e6);
@@ -204,6 +219,8 @@ int main(int argc, char *argv[])
             return 1;
         }
         session.attach(tap);
+        warmUp(*sandbox, tap.get());
+        const PacketTap::Statistics beforeTransfer = tap->statistics();
         const Transfer captured = transfer(*sandbox, 9000);
         failed = failed || !captured.ok;
         withTap.push_back(double(Bytes) / captured.seconds / 1e6);
@@ -217,7 +234,16 @@ int main(int argc, char *argv[])
         while (!tap->settled() && std::chrono::steady_clock::now() - caughtUp < std::chrono::seconds(10))
             std::this_thread::sleep_for(std::chrono::milliseconds(1));
         const double lag = std::chrono::duration<double>(std::chrono::steady_clock::now() - caughtUp).count();
-        const PacketTap::Statistics figures = tap->statistics();
+        // The measured transfer's own figures, without the warm-up's.
+        PacketTap::Statistics figures = tap->statistics();
+        figures.received -= beforeTransfer.received;
+        figures.drops -= beforeTransfer.drops;
+        figures.recorded -= beforeTransfer.recorded;
+        figures.truncated -= beforeTransfer.truncated;
+        figures.floods -= beforeTransfer.floods;
+        figures.copiedBlocks -= beforeTransfer.copiedBlocks;
+        figures.ringThreadCpuNs -= beforeTransfer.ringThreadCpuNs;
+        figures.decoderThreadCpuNs -= beforeTransfer.decoderThreadCpuNs;
         tap->stop();
         std::printf(
             "  round %d: processor time during the transfer %.0f ms off, %.0f ms on; tap off %.0f MB/s, ring "
