@@ -259,6 +259,7 @@ void ControlsBar::refresh()
     m_back->setEnabled(haveSession && m_context->cursor() > 0);
     m_forward->setEnabled(haveSession && !live);
     m_reset->setEnabled(haveSession);
+    m_run->setEnabled(haveSession || isRunning());
     for (qsizetype i = 0; i < m_actorActions.size(); ++i) {
         const SnapshotActor &actor = snapshot.actors.value(i);
         m_actorActions.at(i)->setEnabled(haveSession && !busy && live && actor.nextStep >= 0 &&

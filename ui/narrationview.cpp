@@ -149,6 +149,8 @@ QString NarrationView::headline() const
 {
     const SessionSnapshot &snapshot = m_context->snapshot();
     const Scenario &scenario = m_context->scenario();
+    if (!m_context->session())
+        return QStringLiteral("Starting the sandbox…");
     if (snapshot.currentStep < 0)
         return scenario.title + QStringLiteral(" — press Space to take the first step");
     const ScenarioStep &step = scenario.steps.at(snapshot.currentStep);

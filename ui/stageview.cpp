@@ -1,6 +1,7 @@
 #include "stageview.h"
 
 #include "eventtext.h"
+#include "session.h"
 #include "sessionsnapshot.h"
 #include "trace.h"
 #include "viewcontext.h"
@@ -332,6 +333,12 @@ void StageView::paintEvent(QPaintEvent *)
     for (auto it = m_socketRects.cbegin(); it != m_socketRects.cend(); ++it)
         paintSocket(painter, it.key(), it.value());
     paintKernel(painter);
+    if (!m_context->session()) {
+        // The window is on screen before its session: say what is coming instead of a bare stage.
+        painter.setPen(m_theme.mutedText);
+        painter.drawText(QRectF(rect()).adjusted(0, 0, 0, -(height() - m_kernelRect.top())), Qt::AlignCenter,
+                         QStringLiteral("Starting the sandbox…"));
+    }
 
     const QFontMetricsF fm(font());
     const QRectF timing(m_kernelRect.left(), m_kernelRect.bottom() + fm.height() * 0.3, m_kernelRect.width(),
@@ -500,7 +507,7 @@ void StageView::paintKernel(QPainter &painter) const
     QString text;
     if (!crossed.isEmpty())
         text = QStringLiteral("This step on the wire: ") + crossed.join(QStringLiteral(";  "));
-    else if (!m_context->capture())
+    else if (!m_context->capture() && m_context->session())
         text = QStringLiteral("No packets are shown: ") + m_context->modeDescription();
     else if (snapshot.currentCallSeq >= 0)
         text = QStringLiteral("No packet crossed the wire in this step.");

@@ -361,6 +361,10 @@ private Q_SLOTS:
         QCOMPARE(mode->text(), QStringLiteral("Starting the sandbox…"));
         QVERIFY(!window.controller()->isBusy());
         QVERIFY(!window.controller()->session());
+        // Nothing to step or run yet, and every view says why.
+        QCOMPARE(window.narration()->headline(), QStringLiteral("Starting the sandbox…"));
+        QVERIFY(!window.controls()->stepAction()->isEnabled());
+        QVERIFY(!window.controls()->runAction()->isEnabled());
         // What the stage's first paint saw: no session set up or being set up, the status saying so.
         struct FirstPaint : QObject
         {
