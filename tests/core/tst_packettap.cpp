@@ -33,6 +33,8 @@ private Q_SLOTS:
     void packetsNameTheCallThatCausedThem();
     void resetLeavesNoOldPacket();
     void traceHoldsWhatAnIndependentCaptureSees();
+    void snapLengthCutsOnlyWhatIsKept_data();
+    void snapLengthCutsOnlyWhatIsKept();
     void aFloodKeepsEveryFrameCutToItsHeaders_data();
     void aFloodKeepsEveryFrameCutToItsHeaders();
     void builtInScenariosAreCapturedWhole_data();
@@ -392,6 +394,37 @@ void TestPacketTap::traceHoldsWhatAnIndependentCaptureSees()
 }
 
 QTEST_GUILESS_MAIN(TestPacketTap)
+// The headers-only program keeps and drops the same frames as the whole-frame one; only the
+// length it keeps changes.
+void TestPacketTap::snapLengthCutsOnlyWhatIsKept_data()
+{
+    QTest::addColumn<bool>("ports");
+    QTest::addRow("sandbox: every IP frame") << false;
+    QTest::addRow("host: the scenario's ports") << true;
+}
+
+void TestPacketTap::snapLengthCutsOnlyWhatIsKept()
+{
+    QFETCH(bool, ports);
+    const std::vector<sock_filter> whole = ports ? packetfilter::ports({8080, 5353}) : packetfilter::allIp();
+    const std::vector<sock_filter> cut = packetfilter::withSnapLength(whole, PacketTap::SnapLength);
+    QCOMPARE(cut.size(), whole.size());
+    int keeps = 0;
+    for (size_t i = 0; i < whole.size(); ++i) {
+        const bool returns = whole[i].code == (BPF_RET | BPF_K);
+        if (returns && whole[i].k > 0) {
+            ++keeps;
+            QCOMPARE(cut[i].k, PacketTap::SnapLength);
+        } else {
+            QCOMPARE(cut[i].k, whole[i].k);
+        }
+        QCOMPARE(cut[i].code, whole[i].code);
+        QCOMPARE(cut[i].jt, whole[i].jt);
+        QCOMPARE(cut[i].jf, whole[i].jf);
+    }
+    QCOMPARE(keeps, 1);
+}
+
 // A bulk transfer far larger than the ring, with small segments: the tap goes over to headers
 // only, leaves the flood in the ring (or copies it out when the ring is small), and still
 // records every frame once, in order, with its length on the wire.
