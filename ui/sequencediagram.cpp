@@ -241,6 +241,24 @@ void SequenceDiagram::paintEvent(QPaintEvent *)
 {
     QPainter painter(viewport());
     render(painter, viewport()->size());
+    if (hasFocus()) {
+        // Where the arrow keys act: a frame, since a selection may not be on screen yet.
+        painter.setPen(QPen(palette().color(QPalette::Highlight), 2));
+        painter.setBrush(Qt::NoBrush);
+        painter.drawRect(QRectF(viewport()->rect()).adjusted(1, 1, -1, -1));
+    }
+}
+
+void SequenceDiagram::focusInEvent(QFocusEvent *event)
+{
+    QAbstractScrollArea::focusInEvent(event);
+    viewport()->update();
+}
+
+void SequenceDiagram::focusOutEvent(QFocusEvent *event)
+{
+    QAbstractScrollArea::focusOutEvent(event);
+    viewport()->update();
 }
 
 void SequenceDiagram::render(QPainter &painter, const QSize &size)

@@ -119,6 +119,16 @@ private Q_SLOTS:
         QVERIFY(m_diagram->viewport()->rect().intersects(row));
     }
 
+    void keyboardFocusIsShown()
+    {
+        const QColor frame = m_diagram->palette().color(QPalette::Highlight);
+        const QPoint corner(1, m_diagram->viewport()->height() / 2);
+        QCOMPARE(m_diagram->viewport()->grab().toImage().pixelColor(corner), frame);
+        m_window->stage()->setFocus();
+        QTRY_VERIFY(!m_diagram->hasFocus());
+        QVERIFY(m_diagram->viewport()->grab().toImage().pixelColor(corner) != frame);
+    }
+
     void enterOpensTheItemInTheInspector()
     {
         ViewContext *context = m_window->viewContext();
