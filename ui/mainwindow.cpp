@@ -166,11 +166,10 @@ void MainWindow::firstPainted()
         m_controller->start(*m_pendingScenario);
         m_pendingScenario.reset();
     }
-    auto placeView = [this](QDockWidget *dock, QWidget *view) {
-        view->setAccessibleName(dock->windowTitle());
-        QWidget *placeholder = dock->widget();
+    auto placeView = [](QDockWidget *dock, QWidget *view) {
+        if (view->accessibleName().isEmpty())
+            view->setAccessibleName(dock->windowTitle());
         dock->setWidget(view);
-        delete placeholder;
     };
     placeView(m_codeDock, new CodeView(*m_context, this));
     placeView(m_inspectorDock, new Inspector(*m_context, this));
