@@ -109,6 +109,8 @@ void summarize(PacketInfo &packet)
         parts << QStringLiteral("win=%1").arg(packet.window);
         if (packet.len > 0)
             parts << QStringLiteral("len=%1").arg(packet.len);
+        if (packet.retransmission)
+            parts << QStringLiteral("retransmission");
         if (net && net->protocol == ProtoTCP && net->bytes.has(net->transport, 20)) {
             const int t = net->transport;
             const int end = qMin(t + (net->bytes.u8(t + 12) >> 4) * 4, net->bytes.end);
@@ -152,10 +154,24 @@ void RelativeSequencer::apply(PacketInfo &packet)
     const bool ack = packet.flags.contains(QStringLiteral("ACK"));
     // A SYN starts the numbering (seq 0). A flow first seen mid-way counts from its first packet,
     // whose first byte is 1, as Wireshark does.
+    // A SYN with another initial number is a new connection on the same 4-tuple.
+    if (syn && m_base.contains(key) && m_base.value(key) != packet.seq)
+        m_end.remove(key);
     if (syn || !m_base.contains(key))
         m_base.insert(key, syn ? packet.seq : packet.seq - 1);
     if (ack && !m_base.contains(reverse))
         m_base.insert(reverse, packet.ack - 1);
     packet.seq -= m_base.value(key);
     packet.ack = ack ? packet.ack - m_base.value(reverse) : 0;
+    const quint32 occupied =
+        quint32(qMax(0, packet.len)) + (syn ? 1 : 0) + (packet.flags.contains(QStringLiteral("FIN")) ? 1 : 0);
+    if (occupied == 0)
+        return;
+    const quint32 end = packet.seq + occupied;
+    const auto furthest = m_end.constFind(key);
+    // Compared as a signed distance, so that numbers that wrapped around 2^32 still order.
+    if (furthest != m_end.cend() && qint32(end - *furthest) <= 0)
+        packet.retransmission = true;
+    else
+        m_end.insert(key, end);
 }

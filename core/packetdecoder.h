@@ -37,13 +37,21 @@ void summarize(PacketInfo &packet);
 
 /// Makes TCP sequence and acknowledgement numbers relative to each direction's first sequence
 /// number (its SYN), as Wireshark does, so that a reader sees seq=1 rather than 3141592654.
+/// It also marks a retransmission: a segment whose sequence numbers (bytes, SYN or FIN) this
+/// direction already carried, which is what the capture shows when a sender tries again.
 class RelativeSequencer
 {
 public:
-    /// Rewrites packet.seq/ack in place; call once per packet, in capture order.
+    /// Rewrites packet.seq/ack in place and sets packet.retransmission; call once per packet, in
+    /// capture order.
     void apply(PacketInfo &packet);
-    void clear() { m_base.clear(); }
+    void clear()
+    {
+        m_base.clear();
+        m_end.clear();
+    }
 
 private:
     QHash<QString, quint32> m_base; // "src>dst" → initial sequence number
+    QHash<QString, quint32> m_end;  // "src>dst" → relative sequence number after the furthest segment
 };

@@ -350,6 +350,7 @@ void PacketTap::process(const RingFrame &frame)
     if (!decoded)
         return;
     PacketInfo &packet = *decoded;
+    packet.wireLength = int(frame.originalLength);
     const bool cut = frame.capturedLength < frame.originalLength;
     // Cut within the payload (lo's headers are shorter than SnapLength): its length is the
     // one on the wire, the bytes are those captured.

@@ -438,13 +438,18 @@ void StateProbe::observeDiagnostics(QHash<QString, Observed> &round, Diagnostics
         if (accepted) {
             // Not a change of state: the same connection now has a descriptor, and is followed
             // under the accepted socket's name. The listener's queue says so.
-            m_taken << QueueInfo{name.section(QStringLiteral(":queued "), 0, 0), -1, -1, -1, -1, name, owner};
+            QueueInfo taken;
+            taken.socket = name.section(QStringLiteral(":queued "), 0, 0);
+            taken.taken = name;
+            taken.takenAs = owner;
+            m_taken << taken;
             return;
         }
         after.state = Closed;
         after.source = SockDiagSource;
         after.expiresMs = -1;
-        after.queue = QueueInfo{name, -1, -1, -1, -1};
+        after.queue = QueueInfo{};
+        after.queue.socket = name;
         round.insert(name, after);
     };
     for (auto it = m_ghosts.cbegin(); it != m_ghosts.cend(); ++it) {

@@ -46,7 +46,9 @@ struct PacketInfo
     quint16 window = 0;
     int len = 0;            // payload bytes
     QByteArray payload;
-    QByteArray frame;       // the whole frame as captured (for the inspector and pcapng)
+    QByteArray frame;       // the frame as captured (for the inspector and pcapng)
+    int wireLength = 0;     // the frame's length on the wire: more than frame.size() when the capture cut it
+    bool retransmission = false; // TCP: this direction carried the same sequence numbers before
     qint64 kernelTimeNs = 0;
     QString summary;        // "[SYN] seq=0 win=65495 mss=65495"
 };

@@ -90,7 +90,8 @@ QString DiagramStyle::packetLabel(const PacketInfo &packet)
                         QString::number(packet.seq);
         if (packet.flags.contains(QStringLiteral("ACK")))
             label += QStringLiteral(" ack=") + QString::number(packet.ack);
-        return label + QStringLiteral(" len=") + QString::number(packet.len);
+        label += QStringLiteral(" len=") + QString::number(packet.len);
+        return packet.retransmission ? label + QStringLiteral(" retransmission") : label;
     }
     if (packet.proto.startsWith(QLatin1String("ICMP")))
         return packet.proto + u' ' + packet.flags.join(u' ') + QStringLiteral(" len=") +

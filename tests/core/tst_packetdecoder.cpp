@@ -143,6 +143,8 @@ private Q_SLOTS:
     void summaries_data();
     void summaries();
     void relativeSequenceNumbers();
+    void retransmissions_data();
+    void retransmissions();
     void flowSeenMidway();
     void notIp();
     void fieldTree();
@@ -272,9 +274,58 @@ void TestPacketDecoder::relativeSequenceNumbers()
         QCOMPARE(packet->ack, expected.at(i).second);
     }
     std::optional<PacketInfo> data = packetdecoder::decode(frames.at(3));
-    sequencer.apply(*data);
+    RelativeSequencer fresh;
+    for (int i = 0; i < 3; ++i) {
+        std::optional<PacketInfo> packet = packetdecoder::decode(frames.at(i));
+        fresh.apply(*packet);
+    }
+    fresh.apply(*data);
     packetdecoder::summarize(*data);
     QCOMPARE(data->summary, QStringLiteral("[PSH, ACK] seq=1 ack=1 win=512 len=14"));
+    // The same segment once more is the sender trying again.
+    std::optional<PacketInfo> again = packetdecoder::decode(frames.at(3));
+    fresh.apply(*again);
+    packetdecoder::summarize(*again);
+    QCOMPARE(again->summary, QStringLiteral("[PSH, ACK] seq=1 ack=1 win=512 len=14 retransmission"));
+}
+
+void TestPacketDecoder::retransmissions_data()
+{
+    QTest::addColumn<QList<QByteArray>>("frames");
+    QTest::addColumn<QList<bool>>("expected");
+    const quint32 c = 4294967000u; // the data crosses 2^32
+    const quint32 s = 7000;
+    const QByteArray syn = ipv4(6, tcp(40312, 8080, c, 0, SYN, 65495, synOptions()));
+    const QByteArray synAck = ipv4(6, tcp(8080, 40312, s, c + 1, SYN | ACK, 65483, synOptions()));
+    const QByteArray ack = ipv4(6, tcp(40312, 8080, c + 1, s + 1, ACK, 512));
+    const QByteArray data = ipv4(6, tcp(40312, 8080, c + 1, s + 1, PSH | ACK, 512, {}, QByteArray(400, 'x')));
+    const QByteArray more = ipv4(6, tcp(40312, 8080, c + 401, s + 1, PSH | ACK, 512, {}, "abc"));
+    const QByteArray fin = ipv4(6, tcp(40312, 8080, c + 404, s + 1, FIN | ACK, 512));
+    QTest::addRow("SYN sent again") << QList<QByteArray>{syn, syn} << QList<bool>{false, true};
+    QTest::addRow("data sent again") << QList<QByteArray>{syn, synAck, ack, data, data}
+                                     << QList<bool>{false, false, false, false, true};
+    QTest::addRow("new data is not") << QList<QByteArray>{syn, synAck, ack, data, more}
+                                     << QList<bool>{false, false, false, false, false};
+    QTest::addRow("a repeated pure ACK is not") << QList<QByteArray>{syn, synAck, ack, ack}
+                                                << QList<bool>{false, false, false, false};
+    QTest::addRow("FIN sent again") << QList<QByteArray>{syn, synAck, ack, data, more, fin, fin}
+                                    << QList<bool>{false, false, false, false, false, false, true};
+    const QByteArray otherSyn = ipv4(6, tcp(40312, 8080, 12345, 0, SYN, 65495, synOptions()));
+    QTest::addRow("a new connection on the same ports") << QList<QByteArray>{syn, synAck, ack, data, otherSyn}
+                                                        << QList<bool>{false, false, false, false, false};
+}
+
+void TestPacketDecoder::retransmissions()
+{
+    QFETCH(QList<QByteArray>, frames);
+    QFETCH(QList<bool>, expected);
+    RelativeSequencer sequencer;
+    for (int i = 0; i < frames.size(); ++i) {
+        std::optional<PacketInfo> packet = packetdecoder::decode(frames.at(i));
+        QVERIFY(packet);
+        sequencer.apply(*packet);
+        QVERIFY2(packet->retransmission == expected.at(i), qPrintable(QString::number(i)));
+    }
 }
 
 void TestPacketDecoder::flowSeenMidway()

@@ -587,6 +587,8 @@ void TestScenariosGolden::timeWait()
     }
     QVERIFY2(clientFins.size() >= 2, qPrintable(QString::number(clientFins.size())));
     QCOMPARE(clientFins.last().seq, clientFins.first().seq);
+    QVERIFY(!clientFins.first().retransmission);
+    QVERIFY(clientFins.last().retransmission);
     QVERIFY(lastAckNs > clientFins.last().kernelTimeNs);
 }
 
@@ -622,6 +624,8 @@ void TestScenariosGolden::lostSegment()
     for (const PacketInfo &again : tries) {
         QCOMPARE(again.seq, tries.first().seq);
         QCOMPARE(again.payload, QByteArray("are you there?\n"));
+        // Every try after the first is marked as the retransmission it is.
+        QCOMPARE(again.retransmission, &again != &tries.first());
     }
     QCOMPARE(acknowledged, 1);
     // The first try belongs to send(); the last one came after the filter was removed.
