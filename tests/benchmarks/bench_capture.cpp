@@ -2,7 +2,8 @@
 // kernel), and what does it cost the transfer? Prints its figures; fails only when the tap drops
 // frames or the sandbox is there but capture does not work.
 //
-// bench_capture [RING_KIB]: the ring's size (default: the tap's own), to find how small it may be.
+// bench_capture [RING_KIB [MSS]]: the ring's size (0 or none: the tap's own), to find how small it may be,
+// and the segment size (default 536).
 
 #include "packettap.h"
 #include "sandboxclient.h"
@@ -27,8 +28,10 @@
 
 namespace {
 
-constexpr int Mss = 536;                     // small segments: many packets for few bytes
-constexpr qint64 Bytes = 56ll * 1024 * 1024; // about 112,000 data segments, and their ACKs
+// By default small segments: many packets for few bytes, the tap's worst case. The second
+// argument sets another MSS (1460: Ethernet's); the transfer then grows to keep 110,000 segments.
+int Mss = 536;
+qint64 Bytes = 56ll * 1024 * 1024; // about 112,000 data segments, and their ACKs
 constexpr qint64 WarmUpBytes = 4ll * 1024 * 1024;
 constexpr int Rounds = 3;
 
@@ -177,8 +180,12 @@ int main(int argc, char *argv[])
             R"({"actor": "a", "call": "socket", "creates": "s", "args": {"domain": "AF_INET", "type": "SOCK_STREAM"}})")});
 
     size_t ringBytes = PacketRing::DefaultBytes;
-    if (argc > 1)
+    if (argc > 1 && QByteArray(argv[1]).toULongLong() > 0)
         ringBytes = size_t(QByteArray(argv[1]).toULongLong()) * 1024;
+    if (argc > 2 && QByteArray(argv[2]).toInt() >= 88) {
+        Mss = QByteArray(argv[2]).toInt();
+        Bytes = std::max<qint64>(Bytes, 110000ll * Mss);
+    }
     std::printf("bench_capture: %lld MiB over TCP with MSS %d on the sandbox's lo, %d rounds each, uid %d, "
                 "ring %zu KiB\n",
                 Bytes / (1024 * 1024), Mss, Rounds, int(::getuid()), ringBytes / 1024);
