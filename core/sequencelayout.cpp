@@ -173,6 +173,17 @@ void SequenceLayout::ingest(const TraceEvent &event)
         item.kind = ItemKind::Note;
         break;
     case TraceEvent::Kind::Queue:
+        // accept() took a queued connection: from now on its 4-tuple is the accepted socket's.
+        if (const QueueInfo *queue = event.queue(); !queue->taken.isEmpty()) {
+            const int queued = m_laneBySocket.value(queue->taken, -1);
+            const int accepted = m_laneBySocket.value(queue->takenAs, -1);
+            if (queued >= 0 && accepted >= 0) {
+                for (auto it = m_laneByPair.begin(); it != m_laneByPair.end(); ++it) {
+                    if (it.value() == queued)
+                        it.value() = accepted;
+                }
+            }
+        }
         return;
     }
     m_items.push_back(item);

@@ -14,6 +14,7 @@ private Q_SLOTS:
     void packetsGoFromSocketToSocket_data();
     void packetsGoFromSocketToSocket();
     void packetBeforeItsAddressIsKnown();
+    void queuedConnectionTakenByAccept();
     void blockedCallIsJoinedToItsReturn();
     void rowsAndCursor();
     void densityCountsEveryRow();
@@ -153,6 +154,37 @@ void TestSequenceLayout::packetBeforeItsAddressIsKnown()
     b.call(QStringLiteral("client"), 1, QStringLiteral("connect"), QStringLiteral("client"), {},
            QStringLiteral("127.0.0.1:40000"), QStringLiteral("127.0.0.1:8080"));
     QCOMPARE(b.layout.lane(b.layout.items().at(2).lane).socket, QStringLiteral("client"));
+}
+
+// The handshake finished before accept(): the probe names the connection after the listener while
+// it waits in the queue. Once accept() took it, its packets are the accepted socket's.
+void TestSequenceLayout::queuedConnectionTakenByAccept()
+{
+    Builder b;
+    const QString client = QStringLiteral("127.0.0.1:40000");
+    const QString server = QStringLiteral("127.0.0.1:8080");
+    b.call(QStringLiteral("server"), 0, QStringLiteral("bind"), QStringLiteral("listener"), {}, server);
+    b.call(QStringLiteral("client"), 1, QStringLiteral("connect"), QStringLiteral("client"), {}, client, server);
+    StateInfo queued;
+    queued.socket = QStringLiteral("listener:queued ") + client;
+    queued.to = QStringLiteral("ESTABLISHED");
+    queued.source = QStringLiteral("sock_diag");
+    queued.local = server;
+    queued.peer = client;
+    b.add(TraceEvent{-1, 0, -1, queued});
+    b.packet(client, server, {QStringLiteral("PSH"), QStringLiteral("ACK")}); // row 3: still queued
+    b.call(QStringLiteral("server"), 2, QStringLiteral("accept"), QStringLiteral("listener"),
+           QStringLiteral("conn"), server, client);
+    QueueInfo taken;
+    taken.socket = QStringLiteral("listener");
+    taken.taken = queued.socket;
+    taken.takenAs = QStringLiteral("conn");
+    b.add(TraceEvent{-1, 0, -1, taken});
+    b.packet(client, server, {QStringLiteral("PSH"), QStringLiteral("ACK")}); // row 5
+    b.packet(server, client, {QStringLiteral("ACK")});                         // row 6
+    QCOMPARE(b.layout.lane(b.layout.items().at(3).toLane).socket, queued.socket);
+    QCOMPARE(b.layout.lane(b.layout.items().at(5).toLane).socket, QStringLiteral("conn"));
+    QCOMPARE(b.layout.lane(b.layout.items().at(6).lane).socket, QStringLiteral("conn"));
 }
 
 void TestSequenceLayout::blockedCallIsJoinedToItsReturn()
