@@ -92,7 +92,9 @@ QPalette Theme::palette() const
     p.setColor(QPalette::Base, stage);
     p.setColor(QPalette::AlternateBase, window);
     p.setColor(QPalette::Text, text);
-    p.setColor(QPalette::Button, window);
+    // The style outlines controls in the window colour darkened, which vanishes on black: in high
+    // contrast the buttons get a face of their own, so that each one stands out from the window.
+    p.setColor(QPalette::Button, name == QLatin1String("high-contrast") ? QColor(0x33, 0x33, 0x33) : window);
     p.setColor(QPalette::ButtonText, text);
     p.setColor(QPalette::ToolTipBase, socket);
     p.setColor(QPalette::ToolTipText, text);
