@@ -5,7 +5,6 @@
 
 #include <QSaveFile>
 
-#include <algorithm>
 #include <cstring>
 
 namespace pcapng {
@@ -83,24 +82,6 @@ QByteArray interfaceDescription()
     return block.finish();
 }
 
-// The frame's length on the wire, from its IP header: more than the bytes captured when the tap
-// kept only the headers of a flood's frames, so that a reader sees the frame was cut.
-quint32 wireLength(const QByteArray &frame)
-{
-    const auto byte = [&](int at) { return quint32(quint8(frame.at(at))); };
-    const quint32 captured = quint32(frame.size());
-    constexpr int Ethernet = 14;
-    if (frame.size() < Ethernet + 20)
-        return captured;
-    const quint32 type = byte(12) << 8 | byte(13);
-    quint32 ipLength = 0;
-    if (type == 0x0800 && byte(Ethernet) >> 4 == 4)
-        ipLength = byte(Ethernet + 2) << 8 | byte(Ethernet + 3);
-    else if (type == 0x86dd && frame.size() >= Ethernet + 40 && byte(Ethernet) >> 4 == 6)
-        ipLength = 40 + (byte(Ethernet + 4) << 8 | byte(Ethernet + 5));
-    return std::max(captured, Ethernet + ipLength);
-}
-
 QByteArray enhancedPacket(const Trace &trace, const TraceEvent &event)
 {
     const PacketInfo &packet = *event.packet();
@@ -111,7 +92,9 @@ QByteArray enhancedPacket(const Trace &trace, const TraceEvent &event)
     block.add32(quint32(timestamp >> 32));
     block.add32(quint32(timestamp));
     block.add32(quint32(packet.frame.size()));
-    block.add32(wireLength(packet.frame));
+    // More than the bytes captured when the tap kept only the headers of a flood's frames, so
+    // that a reader sees the frame was cut.
+    block.add32(quint32(packet.frameLength()));
     block.addPadded(packet.frame);
     block.addOption(OptionComment, causeComment(trace, event).toUtf8());
     return block.finish();

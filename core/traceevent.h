@@ -49,6 +49,9 @@ struct PacketInfo
     QByteArray frame;       // the frame as captured (for the inspector and pcapng)
     int wireLength = 0;     // the frame's length on the wire: more than frame.size() when the capture cut it
     bool retransmission = false; // TCP: this direction carried the same sequence numbers before
+
+    /// The frame's bytes on the wire as the kernel gave them, never fewer than were captured.
+    int frameLength() const { return qMax(wireLength, int(frame.size())); }
     qint64 kernelTimeNs = 0;
     QString summary;        // "[SYN] seq=0 win=65495 mss=65495"
 };

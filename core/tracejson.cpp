@@ -79,7 +79,7 @@ QJsonObject eventToJson(const TraceEvent &event)
         object.insert(QStringLiteral("len"), packet->len);
         object.insert(QStringLiteral("payload_hex"), QString::fromLatin1(packet->payload.toHex()));
         // The frame's length on the wire and the bytes the capture kept (fewer during a flood).
-        object.insert(QStringLiteral("frame_len"), qMax(packet->wireLength, int(packet->frame.size())));
+        object.insert(QStringLiteral("frame_len"), packet->frameLength());
         object.insert(QStringLiteral("captured_len"), int(packet->frame.size()));
         if (packet->retransmission)
             object.insert(QStringLiteral("retransmission"), true);

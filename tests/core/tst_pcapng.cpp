@@ -15,8 +15,8 @@ class TestPcapng : public QObject
     Q_OBJECT
 private Q_SLOTS:
     void blocksFollowTheFormat();
-    void originalLengthComesFromTheIpHeader_data();
-    void originalLengthComesFromTheIpHeader();
+    void originalLengthIsTheLengthOnTheWire_data();
+    void originalLengthIsTheLengthOnTheWire();
     void commentNamesStepAndCall_data();
     void commentNamesStepAndCall();
     void writeIsAtomic();
@@ -171,25 +171,26 @@ void TestPcapng::blocksFollowTheFormat()
     }
 }
 
-// A frame the tap cut to its headers (during a flood) keeps its length on the wire, so that
-// Wireshark says the packet was cut.
-void TestPcapng::originalLengthComesFromTheIpHeader_data()
+// A frame the tap cut to its headers (during a flood) keeps the length the kernel gave for it on
+// the wire, so that Wireshark says the packet was cut.
+void TestPcapng::originalLengthIsTheLengthOnTheWire_data()
 {
-    QTest::addColumn<QByteArray>("ipTotalLength");
+    QTest::addColumn<int>("wireLength");
     QTest::addColumn<quint32>("original");
-    QTest::addRow("whole frame") << QByteArray::fromHex("0028") << 54u;
-    QTest::addRow("cut after its headers") << QByteArray::fromHex("0244") << 14u + 0x244u;
+    QTest::addRow("whole frame") << 0 << 54u;
+    QTest::addRow("cut after its headers") << int(14 + 0x244) << 14u + 0x244u;
 }
 
-void TestPcapng::originalLengthComesFromTheIpHeader()
+void TestPcapng::originalLengthIsTheLengthOnTheWire()
 {
-    QFETCH(QByteArray, ipTotalLength);
+    QFETCH(int, wireLength);
     QFETCH(quint32, original);
-    QByteArray frame = synFrame();
-    frame.replace(16, 2, ipTotalLength);
+    const QByteArray frame = synFrame();
     Trace trace;
     trace.append(connectCall());
-    trace.append(packetEvent(frame, 0, 1'700'000'000'000'000'000));
+    TraceEvent packet = packetEvent(frame, 0, 1'700'000'000'000'000'000);
+    std::get<PacketInfo>(packet.info).wireLength = wireLength;
+    trace.append(packet);
     bool whole = false;
     const QList<Block> blocks = blocksOf(pcapng::encode(trace), &whole);
     QVERIFY(whole);
