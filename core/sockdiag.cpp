@@ -11,6 +11,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <type_traits>
 #include <vector>
 
 namespace {
@@ -90,7 +91,10 @@ bool SockDiag::sendRequest(const void *request, size_t length)
     return true;
 }
 
-template <typename Handler> bool SockDiag::receiveDump(Handler &&handler)
+// Reads the answer to the last request, message by message, until NLMSG_DONE ends a dump or
+// `handler` (when it returns a bool) says it has what it asked for. An error ends the answer:
+// false, with m_lastError set to the kernel's errno.
+template <typename Handler> bool SockDiag::receiveAnswer(Handler &&handler)
 {
     alignas(nlmsghdr) char buffer[32768];
     for (;;) {
@@ -114,7 +118,12 @@ template <typename Handler> bool SockDiag::receiveDump(Handler &&handler)
                 // Drain to DONE is not needed: an error ends a dump.
                 return false;
             }
-            handler(header);
+            if constexpr (std::is_same_v<std::invoke_result_t<Handler, const nlmsghdr *>, bool>) {
+                if (handler(header))
+                    return true;
+            } else {
+                handler(header);
+            }
         }
     }
 }
@@ -151,7 +160,7 @@ std::optional<QList<DiagSocket>> SockDiag::tcpSockets(int family, const QList<qu
     if (!sendRequest(request.data(), r->header.nlmsg_len))
         return std::nullopt;
     QList<DiagSocket> sockets;
-    const bool ok = receiveDump([&](const nlmsghdr *header) {
+    const bool ok = receiveAnswer([&](const nlmsghdr *header) {
         if (header->nlmsg_type == SOCK_DIAG_BY_FAMILY &&
             header->nlmsg_len >= NLMSG_LENGTH(sizeof(inet_diag_msg)))
             sockets << fromMessage(NLMSG_DATA(header));
@@ -218,35 +227,18 @@ bool SockDiag::tcpSocket(const QString &local, const QString &peer, std::optiona
     request.body.id.idiag_cookie[1] = INET_DIAG_NOCOOKIE;
     if (!sendRequest(&request, sizeof request))
         return false;
-    alignas(nlmsghdr) char buffer[4096];
-    for (;;) {
-        const ssize_t n = ::recv(m_fd, buffer, sizeof buffer, 0);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0) {
-            m_lastError = n < 0 ? errno : EIO;
+    const bool ok = receiveAnswer([&](const nlmsghdr *header) {
+        if (header->nlmsg_type != SOCK_DIAG_BY_FAMILY || header->nlmsg_len < NLMSG_LENGTH(sizeof(inet_diag_msg)))
             return false;
-        }
-        int remaining = int(n);
-        for (auto *header = reinterpret_cast<nlmsghdr *>(buffer); NLMSG_OK(header, remaining);
-             header = NLMSG_NEXT(header, remaining)) {
-            if (header->nlmsg_seq != m_sequence)
-                continue;
-            if (header->nlmsg_type == NLMSG_ERROR) {
-                const auto *error = static_cast<const nlmsgerr *>(NLMSG_DATA(header));
-                const int code = header->nlmsg_len >= NLMSG_LENGTH(sizeof *error) ? -error->error : EIO;
-                if (code == ENOENT)
-                    return true; // no such socket: it has left the kernel
-                m_lastError = code;
-                return false;
-            }
-            if (header->nlmsg_type == SOCK_DIAG_BY_FAMILY &&
-                header->nlmsg_len >= NLMSG_LENGTH(sizeof(inet_diag_msg))) {
-                *found = fromMessage(NLMSG_DATA(header));
-                return true;
-            }
-        }
-    }
+        *found = fromMessage(NLMSG_DATA(header));
+        return true;
+    });
+    if (ok)
+        return true;
+    if (m_lastError != ENOENT)
+        return false;
+    m_lastError = 0; // no such socket: it has left the kernel, which is an answer too
+    return true;
 }
 
 std::optional<QList<UnixDiagSocket>> SockDiag::unixSockets()
@@ -270,7 +262,7 @@ std::optional<QList<UnixDiagSocket>> SockDiag::unixSockets()
     if (!sendRequest(&request, sizeof request))
         return std::nullopt;
     QList<UnixDiagSocket> sockets;
-    const bool ok = receiveDump([&](const nlmsghdr *header) {
+    const bool ok = receiveAnswer([&](const nlmsghdr *header) {
         if (header->nlmsg_type != SOCK_DIAG_BY_FAMILY ||
             header->nlmsg_len < NLMSG_LENGTH(sizeof(unix_diag_msg)))
             return;

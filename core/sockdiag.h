@@ -57,7 +57,7 @@ public:
 
 private:
     bool sendRequest(const void *request, size_t length);
-    template <typename Handler> bool receiveDump(Handler &&handler);
+    template <typename Handler> bool receiveAnswer(Handler &&handler);
     static DiagSocket fromMessage(const void *message);
 
     int m_fd = -1;
