@@ -57,6 +57,7 @@ bool PacketRing::setUp(int socket, size_t wanted, QString *error)
     m_blockCount = blocks;
     m_next = 0;
     m_taken = 0;
+    m_takenBytes = 0;
     m_knownReady = 0;
     m_knownReadyBytes = 0;
     return true;
@@ -125,10 +126,12 @@ unsigned PacketRing::frameCount(const char *block)
 const char *PacketRing::take()
 {
     const char *block = reinterpret_cast<const char *>(blockAt(m_next));
+    const size_t used = usedBytes(block);
     if (m_knownReady > 0) {
         --m_knownReady;
-        m_knownReadyBytes -= usedBytes(block);
+        m_knownReadyBytes -= used;
     }
+    m_takenBytes += used;
     m_next = (m_next + 1) % m_blockCount;
     ++m_taken;
     return block;

@@ -57,6 +57,8 @@ public:
     /// Blocks the kernel has handed over since the ring was set up: when this does not grow,
     /// no frame came (a block that is not full is handed over after a millisecond).
     quint64 handedOver() const { return m_taken + readyCount(); }
+    /// The bytes of frames in those blocks (headers and frames as the kernel laid them out).
+    quint64 handedOverBytes() const { return m_takenBytes + readyBytes(); }
     /// The bytes of the ready block that hold its header and frames.
     static size_t usedBytes(const char *block);
     static unsigned frameCount(const char *block);
@@ -75,6 +77,7 @@ private:
     size_t m_blockCount = 0;
     size_t m_next = 0;
     quint64 m_taken = 0;
+    quint64 m_takenBytes = 0;
     mutable size_t m_knownReady = 0; // blocks from m_next on seen handed over
     mutable size_t m_knownReadyBytes = 0;
 };

@@ -40,6 +40,11 @@ constexpr int LookAgainMs = 2;
 constexpr size_t DrainAhead = 8;
 // A flood is over when the kernel has handed no block over for this long.
 constexpr std::chrono::milliseconds QuietAfter{50};
+// A flood begins when frames come faster than PacketTap::FloodBytes in QuietAfter (40 MB/s) for
+// long enough to bring that many more: a lesson's step never does. Each wake-up of the ring
+// thread adds what the kernel handed over since the last one to a bucket that leaks at that rate.
+constexpr double FloodBytesPerNs =
+    double(PacketTap::FloodBytes) / double(std::chrono::nanoseconds(QuietAfter).count());
 
 qint64 realtimeNowNs()
 {
@@ -151,7 +156,10 @@ void PacketTap::runRing()
     // blocks wait there the socket stays readable, so the ring is looked at on a timer instead.
     bool watching = true;
     quint64 lastHandedOver = 0;
+    quint64 lastHandedOverBytes = 0;
+    double bucketBytes = 0;
     auto lastBlockAt = std::chrono::steady_clock::now();
+    auto lastLook = lastBlockAt;
     int timeoutMs = -1;
     for (;;) {
         pollfd fds[2] = {{m_wake, POLLIN, 0}, {m_socket, POLLIN, 0}};
@@ -169,8 +177,15 @@ void PacketTap::runRing()
         if (handedOver != lastHandedOver)
             lastBlockAt = now;
         lastHandedOver = handedOver;
+        const quint64 handedOverBytes = m_ring.handedOverBytes();
+        const double leaked = FloodBytesPerNs * double(std::chrono::nanoseconds(now - lastLook).count());
+        bucketBytes = std::max(0.0, bucketBytes - leaked) + double(handedOverBytes - lastHandedOverBytes);
+        lastHandedOverBytes = handedOverBytes;
+        lastLook = now;
         const bool quiet = now - lastBlockAt >= QuietAfter;
-        if (!m_headersOnly && !quiet && ready > 1 && m_ring.readyBytes() >= FloodBytes)
+        // Fast, or so much waiting that the ring thread is behind.
+        if (!m_headersOnly && !quiet &&
+            (bucketBytes >= double(FloodBytes) || (ready > 1 && m_ring.readyBytes() >= FloodBytes)))
             captureHeadersOnly(true);
         else if (m_headersOnly && quiet)
             captureHeadersOnly(false);
@@ -185,9 +200,13 @@ void PacketTap::runRing()
         // yields to everything else.
         const size_t keep = m_ring.blockCount() * LazyRingEighths / 8;
         size_t drained = 0;
-        while (const char *block = m_ring.readyBlock()) {
-            if (decoding.owns_lock() && !m_paused && PacketRing::frameCount(block) <= QuickDecodeFrames &&
-                backlogEmpty()) {
+        // Only the blocks counted in this look: a flood hands blocks over as fast as they are
+        // taken, and each look must come round again to see it.
+        for (const char *block; ready > 0 && (block = m_ring.readyBlock());) {
+            // Never during a flood: its blocks wait for the decoder (one of lo's own segments, 64
+            // KiB, fills a block alone, and took 30 µs to decode here).
+            if (decoding.owns_lock() && !m_paused && !m_headersOnly &&
+                PacketRing::frameCount(block) <= QuickDecodeFrames && backlogEmpty()) {
                 decodeBlock(block);
             } else if (ready > keep) {
                 if (!copyOut(block, true))

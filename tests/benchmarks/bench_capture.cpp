@@ -1,9 +1,15 @@
 // The packet tap under a bulk transfer in the sandbox: does it keep up (no frame dropped by the
 // kernel), and what does it cost the transfer? Prints its figures; fails only when the tap drops
-// frames or the sandbox is there but capture does not work.
+// frames, a transfer has fewer than 100,000 packets, or the sandbox is there but capture does not
+// work.
 //
-// bench_capture [RING_KIB [MSS]]: the ring's size (0 or none: the tap's own), to find how small it may be,
-// and the segment size (default 536).
+// Two kinds of transfer, each against the same transfer with no tap:
+//  - lo as the sandbox leaves it (MTU 65536, no MSS set): the bulk transfer a scenario makes;
+//  - small segments (MSS 536): many packets for few bytes, the tap's worst case. It also times a
+//    ring nobody reads, which is what the kernel's own copy of each frame costs.
+//
+// bench_capture [RING_KIB [MSS [ROUNDS]]]: the ring's size (0 or none: the tap's own), to find how
+// small it may be; one kind of transfer only, with this MSS (0: lo's own); the rounds (default 5).
 
 #include "packettap.h"
 #include "sandboxclient.h"
@@ -28,12 +34,21 @@
 
 namespace {
 
-// By default small segments: many packets for few bytes, the tap's worst case. The second
-// argument sets another MSS (1460: Ethernet's); the transfer then grows to keep 110,000 segments.
-int Mss = 536;
-qint64 Bytes = 56ll * 1024 * 1024; // about 112,000 data segments, and their ACKs
 constexpr qint64 WarmUpBytes = 4ll * 1024 * 1024;
-constexpr int Rounds = 3;
+constexpr quint64 MinimumPackets = 100000;
+
+struct Kind
+{
+    const char *name;
+    int mss; // 0: lo's own, from its MTU
+    qint64 bytes;
+    bool ringOnly;
+};
+
+// About 112,000 data segments of 536 bytes and their ACKs.
+constexpr Kind SmallSegments{"small segments", 536, 56ll << 20, true};
+// Segments of lo's own 65,483 bytes: about 1.3 packets per 64 KiB, data and ACKs.
+constexpr Kind LoAsItIs{"lo as the sandbox leaves it", 0, 5ll << 30, false};
 
 struct Transfer
 {
@@ -56,15 +71,17 @@ double processCpuSeconds()
     return cpuSeconds(CLOCK_PROCESS_CPUTIME_ID);
 }
 
-Transfer transfer(SandboxClient &sandbox, quint16 port, qint64 bytes = Bytes)
+Transfer transfer(SandboxClient &sandbox, quint16 port, int mss, qint64 bytes)
 {
     Transfer result;
     const int listener = sandbox.createSocket(AF_INET, SOCK_STREAM, 0);
     const int client = sandbox.createSocket(AF_INET, SOCK_STREAM, 0);
     const int one = 1;
     ::setsockopt(listener, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-    for (const int fd : {listener, client})
-        ::setsockopt(fd, IPPROTO_TCP, TCP_MAXSEG, &Mss, sizeof Mss);
+    for (const int fd : {listener, client}) {
+        if (mss > 0)
+            ::setsockopt(fd, IPPROTO_TCP, TCP_MAXSEG, &mss, sizeof mss);
+    }
     sockaddr_in address{};
     address.sin_family = AF_INET;
     address.sin_port = htons(port);
@@ -145,9 +162,9 @@ bool openIdleRing(SandboxClient &sandbox, IdleRing &idle)
 // Each measured transfer follows the same warm-up: a short transfer, then a pause in which a tap
 // records it and goes back to whole frames. Setting a ring up (zeroing its memory) leaves the
 // caches cold, and would otherwise weigh on the transfers with capture only.
-void warmUp(SandboxClient &sandbox, PacketTap *tap)
+void warmUp(SandboxClient &sandbox, const Kind &kind, PacketTap *tap)
 {
-    transfer(sandbox, 9000, WarmUpBytes);
+    transfer(sandbox, 9000, kind.mss, WarmUpBytes);
     const auto start = std::chrono::steady_clock::now();
     while (tap && !tap->settled() && std::chrono::steady_clock::now() - start < std::chrono::seconds(5))
         std::this_thread::sleep_for(std::chrono::milliseconds(1));
@@ -158,6 +175,124 @@ double median(std::vector<double> values)
 {
     std::sort(values.begin(), values.end());
     return values[values.size() / 2];
+}
+
+// Rounds of the transfer with no tap, into a ring nobody reads (if the kind asks) and with the
+// tap, alternating so that whatever else the machine does weighs on each alike. False when the
+// tap dropped a frame, a transfer failed or had too few packets.
+bool measure(const std::shared_ptr<SandboxClient> &shared, const Scenario &scenario, const Kind &kind,
+             size_t ringBytes, int rounds)
+{
+    SandboxClient &sandbox = *shared;
+    std::printf("bench_capture: %s: %lld MiB over TCP with MSS %s, %d rounds each, uid %d, ring %zu KiB\n",
+                kind.name, kind.bytes / (1024 * 1024),
+                kind.mss > 0 ? qPrintable(QString::number(kind.mss)) : "from lo's MTU", rounds, int(::getuid()),
+                ringBytes / 1024);
+    std::vector<double> withoutTap;
+    std::vector<double> withTap;
+    std::vector<double> ringOnly;
+    std::vector<double> cpuOff;
+    std::vector<double> cpuOn;
+    std::vector<double> cpuRingOnly;
+    quint64 packets = 0; // the fewest of any captured transfer
+    quint64 drops = 0;
+    quint64 recorded = 0;
+    int receiveBuffer = 0;
+    bool failed = false;
+    for (int round = 0; round < rounds; ++round) {
+        // Alternating, so that whatever else the machine does weighs on both alike.
+        warmUp(sandbox, kind, nullptr);
+        const Transfer plain = transfer(sandbox, 9000, kind.mss, kind.bytes);
+        failed = failed || !plain.ok;
+        withoutTap.push_back(double(kind.bytes) / plain.seconds / 1e6);
+        cpuOff.push_back(plain.cpuSeconds * 1000);
+        if (kind.ringOnly) {
+            IdleRing idle;
+            if (openIdleRing(sandbox, idle)) {
+                warmUp(sandbox, kind, nullptr);
+                const Transfer unread = transfer(sandbox, 9000, kind.mss, kind.bytes);
+                failed = failed || !unread.ok;
+                ringOnly.push_back(double(kind.bytes) / unread.seconds / 1e6);
+                cpuRingOnly.push_back(unread.cpuSeconds * 1000);
+            }
+        }
+
+        Session session(scenario, std::make_shared<SandboxSocketFactory>(shared));
+        int loopback = 0;
+        QString error;
+        auto tap = PacketTap::start(session, sandbox.createPacketSocket(&loopback), loopback,
+                                    packetfilter::allIp(), &error, ringBytes);
+        if (!tap) {
+            std::printf("bench_capture: FAILED, no tap: %s\n", qPrintable(error));
+            return false;
+        }
+        session.attach(tap);
+        warmUp(sandbox, kind, tap.get());
+        const PacketTap::Statistics beforeTransfer = tap->statistics();
+        const Transfer captured = transfer(sandbox, 9000, kind.mss, kind.bytes);
+        failed = failed || !captured.ok;
+        withTap.push_back(double(kind.bytes) / captured.seconds / 1e6);
+        cpuOn.push_back(captured.cpuSeconds * 1000);
+        std::printf("  sender/receiver processor time: off %.0f/%.0f ms, on %.0f/%.0f ms\n",
+                    plain.senderCpuSeconds * 1000, plain.receiverCpuSeconds * 1000,
+                    captured.senderCpuSeconds * 1000, captured.receiverCpuSeconds * 1000);
+        const auto caughtUp = std::chrono::steady_clock::now();
+        // Settled: every segment seen was acknowledged. A frame the kernel dropped may leave a
+        // segment without its ACK in the capture, so the wait is bounded.
+        while (!tap->settled() && std::chrono::steady_clock::now() - caughtUp < std::chrono::seconds(10))
+            std::this_thread::sleep_for(std::chrono::milliseconds(1));
+        const double lag = std::chrono::duration<double>(std::chrono::steady_clock::now() - caughtUp).count();
+        // The measured transfer's own figures, without the warm-up's.
+        PacketTap::Statistics figures = tap->statistics();
+        figures.received -= beforeTransfer.received;
+        figures.drops -= beforeTransfer.drops;
+        figures.recorded -= beforeTransfer.recorded;
+        figures.truncated -= beforeTransfer.truncated;
+        figures.floods -= beforeTransfer.floods;
+        figures.copiedBlocks -= beforeTransfer.copiedBlocks;
+        figures.ringThreadCpuNs -= beforeTransfer.ringThreadCpuNs;
+        figures.decoderThreadCpuNs -= beforeTransfer.decoderThreadCpuNs;
+        tap->stop();
+        std::printf(
+            "  round %d: processor time during the transfer %.0f ms off, %.0f ms on; tap off %.0f MB/s%s, "
+            "tap on %.0f MB/s; %llu frames, %llu dropped, %llu recorded, "
+            "%llu cut to their headers in %d floods; %llu ring blocks copied out, at most %lld KiB waiting; "
+            "ring thread %.0f ns "
+            "per frame, decoder thread %.0f ms; tap done %.0f ms after the transfer\n",
+            round + 1, cpuOff.back(), cpuOn.back(), withoutTap.back(),
+            kind.ringOnly && !ringOnly.empty()
+                ? qPrintable(QStringLiteral(", ring nobody reads %1 MB/s").arg(ringOnly.back(), 0, 'f', 0))
+                : "",
+            withTap.back(), figures.received, figures.drops,
+            figures.recorded, figures.truncated, figures.floods, figures.copiedBlocks,
+            figures.backlogPeakBytes / 1024,
+            double(figures.ringThreadCpuNs) / double(std::max<quint64>(1, figures.received)),
+            double(figures.decoderThreadCpuNs) / 1e6, lag * 1000);
+        packets = round == 0 ? figures.received : std::min(packets, figures.received);
+        drops += figures.drops;
+        recorded = std::max(recorded, figures.recorded);
+        receiveBuffer = figures.receiveBuffer;
+    }
+    const double off = median(withoutTap);
+    const double on = median(withTap);
+    std::printf(
+        "bench_capture: %s: median throughput tap off %.0f MB/s, tap on %.0f MB/s, ratio %.2f (goal >= 0.90)\n",
+        kind.name, off, on, on / off);
+    std::printf("bench_capture: %s: median processor time during a transfer: tap off %.0f ms, tap on %.0f ms "
+                "(%.0f ns more per captured frame)\n",
+                kind.name, median(cpuOff), median(cpuOn),
+                (median(cpuOn) - median(cpuOff)) * 1e6 / double(std::max<quint64>(1, packets)));
+    if (!ringOnly.empty())
+        std::printf("bench_capture: %s: the kernel's own copy of each frame's headers into a ring nobody reads: "
+                    "median %.0f "
+                    "MB/s, ratio %.2f, processor time %.0f ms\n",
+                    kind.name, median(ringOnly), median(ringOnly) / off, median(cpuRingOnly));
+    std::printf("bench_capture: %s: %llu packets per captured transfer (goal >= %llu), %llu dropped in all "
+                "rounds (goal 0), tap queue %d KiB\n",
+                kind.name, packets, MinimumPackets, drops, receiveBuffer / 1024);
+    if (failed)
+        std::printf("bench_capture: %s: FAILED, a transfer did not complete\n", kind.name);
+    return !failed && drops == 0 && packets >= MinimumPackets;
 }
 
 } // namespace
@@ -182,113 +317,19 @@ int main(int argc, char *argv[])
     size_t ringBytes = PacketRing::DefaultBytes;
     if (argc > 1 && QByteArray(argv[1]).toULongLong() > 0)
         ringBytes = size_t(QByteArray(argv[1]).toULongLong()) * 1024;
-    if (argc > 2 && QByteArray(argv[2]).toInt() >= 88) {
-        Mss = QByteArray(argv[2]).toInt();
-        Bytes = std::max<qint64>(Bytes, 110000ll * Mss);
-    }
-    std::printf("bench_capture: %lld MiB over TCP with MSS %d on the sandbox's lo, %d rounds each, uid %d, "
-                "ring %zu KiB\n",
-                Bytes / (1024 * 1024), Mss, Rounds, int(::getuid()), ringBytes / 1024);
-    std::vector<double> withoutTap;
-    std::vector<double> withTap;
-    std::vector<double> ringOnly;
-    std::vector<double> cpuOff;
-    std::vector<double> cpuOn;
-    std::vector<double> cpuRingOnly;
-    quint64 packets = 0;
-    quint64 drops = 0;
-    quint64 recorded = 0;
-    int receiveBuffer = 0;
-    bool failed = false;
-    for (int round = 0; round < Rounds; ++round) {
-        // Alternating, so that whatever else the machine does weighs on both alike.
-        warmUp(*sandbox, nullptr);
-        const Transfer plain = transfer(*sandbox, 9000);
-        failed = failed || !plain.ok;
-        withoutTap.push_back(double(Bytes) / plain.seconds / 1e6);
-        cpuOff.push_back(plain.cpuSeconds * 1000);
-        {
-            IdleRing idle;
-            if (openIdleRing(*sandbox, idle)) {
-                warmUp(*sandbox, nullptr);
-                const Transfer unread = transfer(*sandbox, 9000);
-                failed = failed || !unread.ok;
-                ringOnly.push_back(double(Bytes) / unread.seconds / 1e6);
-                cpuRingOnly.push_back(unread.cpuSeconds * 1000);
-            }
+    std::vector<Kind> kinds{LoAsItIs, SmallSegments};
+    if (argc > 2) {
+        const int mss = QByteArray(argv[2]).toInt();
+        Kind kind = mss > 0 ? SmallSegments : LoAsItIs;
+        if (mss >= 88) {
+            kind.mss = mss;
+            kind.bytes = std::max<qint64>(kind.bytes, 110000ll * mss); // keeps 110,000 segments
         }
-
-        Session session(scenario, std::make_shared<SandboxSocketFactory>(sandbox));
-        int loopback = 0;
-        QString error;
-        auto tap = PacketTap::start(session, sandbox->createPacketSocket(&loopback), loopback,
-                                    packetfilter::allIp(), &error, ringBytes);
-        if (!tap) {
-            std::printf("bench_capture: FAILED, no tap: %s\n", qPrintable(error));
-            return 1;
-        }
-        session.attach(tap);
-        warmUp(*sandbox, tap.get());
-        const PacketTap::Statistics beforeTransfer = tap->statistics();
-        const Transfer captured = transfer(*sandbox, 9000);
-        failed = failed || !captured.ok;
-        withTap.push_back(double(Bytes) / captured.seconds / 1e6);
-        cpuOn.push_back(captured.cpuSeconds * 1000);
-        std::printf("  sender/receiver processor time: off %.0f/%.0f ms, on %.0f/%.0f ms\n",
-                    plain.senderCpuSeconds * 1000, plain.receiverCpuSeconds * 1000,
-                    captured.senderCpuSeconds * 1000, captured.receiverCpuSeconds * 1000);
-        const auto caughtUp = std::chrono::steady_clock::now();
-        // Settled: every segment seen was acknowledged. A frame the kernel dropped may leave a
-        // segment without its ACK in the capture, so the wait is bounded.
-        while (!tap->settled() && std::chrono::steady_clock::now() - caughtUp < std::chrono::seconds(10))
-            std::this_thread::sleep_for(std::chrono::milliseconds(1));
-        const double lag = std::chrono::duration<double>(std::chrono::steady_clock::now() - caughtUp).count();
-        // The measured transfer's own figures, without the warm-up's.
-        PacketTap::Statistics figures = tap->statistics();
-        figures.received -= beforeTransfer.received;
-        figures.drops -= beforeTransfer.drops;
-        figures.recorded -= beforeTransfer.recorded;
-        figures.truncated -= beforeTransfer.truncated;
-        figures.floods -= beforeTransfer.floods;
-        figures.copiedBlocks -= beforeTransfer.copiedBlocks;
-        figures.ringThreadCpuNs -= beforeTransfer.ringThreadCpuNs;
-        figures.decoderThreadCpuNs -= beforeTransfer.decoderThreadCpuNs;
-        tap->stop();
-        std::printf(
-            "  round %d: processor time during the transfer %.0f ms off, %.0f ms on; tap off %.0f MB/s, ring "
-            "nobody reads %.0f MB/s, tap on %.0f MB/s; %llu frames, %llu dropped, %llu recorded, "
-            "%llu cut to their headers in %d floods; %llu ring blocks copied out, at most %lld KiB waiting; "
-            "ring thread %.0f ns "
-            "per frame, decoder thread %.0f ms; tap done %.0f ms after the transfer\n",
-            round + 1, cpuOff.back(), cpuOn.back(), withoutTap.back(),
-            ringOnly.empty() ? 0.0 : ringOnly.back(), withTap.back(), figures.received, figures.drops,
-            figures.recorded, figures.truncated, figures.floods, figures.copiedBlocks,
-            figures.backlogPeakBytes / 1024,
-            double(figures.ringThreadCpuNs) / double(std::max<quint64>(1, figures.received)),
-            double(figures.decoderThreadCpuNs) / 1e6, lag * 1000);
-        packets = std::max(packets, figures.received);
-        drops += figures.drops;
-        recorded = std::max(recorded, figures.recorded);
-        receiveBuffer = figures.receiveBuffer;
+        kinds = {kind};
     }
-    const double off = median(withoutTap);
-    const double on = median(withTap);
-    std::printf(
-        "bench_capture: median throughput tap off %.0f MB/s, tap on %.0f MB/s, ratio %.2f (goal >= 0.90)\n",
-        off, on, on / off);
-    std::printf("bench_capture: median processor time during a transfer: tap off %.0f ms, tap on %.0f ms "
-                "(%.0f ns more per captured frame)\n",
-                median(cpuOff), median(cpuOn),
-                (median(cpuOn) - median(cpuOff)) * 1e6 / double(std::max<quint64>(1, packets)));
-    if (!ringOnly.empty())
-        std::printf("bench_capture: the kernel's own copy of each frame's headers into a ring nobody reads: "
-                    "median %.0f "
-                    "MB/s, ratio %.2f, processor time %.0f ms\n",
-                    median(ringOnly), median(ringOnly) / off, median(cpuRingOnly));
-    std::printf("bench_capture: %llu packets per captured transfer, %llu dropped in all rounds (goal 0), "
-                "tap queue %d KiB\n",
-                packets, drops, receiveBuffer / 1024);
-    if (failed)
-        std::printf("bench_capture: FAILED, a transfer did not complete\n");
-    return failed || drops > 0 || packets < 100000 ? 1 : 0;
+    const int rounds = argc > 3 && QByteArray(argv[3]).toInt() > 0 ? QByteArray(argv[3]).toInt() : 5;
+    bool passed = true;
+    for (const Kind &kind : kinds)
+        passed = measure(sandbox, scenario, kind, ringBytes, rounds) && passed;
+    return passed ? 0 : 1;
 }
