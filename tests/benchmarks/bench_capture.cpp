@@ -279,7 +279,7 @@ bool measure(const std::shared_ptr<SandboxClient> &shared, const Scenario &scena
         "bench_capture: %s: median throughput tap off %.0f MB/s, tap on %.0f MB/s, ratio %.2f (goal >= 0.90)\n",
         kind.name, off, on, on / off);
     std::printf("bench_capture: %s: median processor time during a transfer: tap off %.0f ms, tap on %.0f ms "
-                "(%.0f ns more per captured frame)\n",
+                "(%+.0f ns per captured frame)\n",
                 kind.name, median(cpuOff), median(cpuOn),
                 (median(cpuOn) - median(cpuOff)) * 1e6 / double(std::max<quint64>(1, packets)));
     if (!ringOnly.empty())
