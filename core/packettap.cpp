@@ -353,6 +353,10 @@ bool PacketTap::decodeOneCopy()
 
 void PacketTap::decodeBlock(const char *block)
 {
+    // The kernel marks each block it closes while frames it had to drop are not counted yet.
+    const auto *header = reinterpret_cast<const tpacket_block_desc *>(block);
+    if (header->hdr.bh1.block_status & TP_STATUS_LOSING)
+        reportDrops(qint64(header->hdr.bh1.ts_first_pkt.ts_sec) * 1000000000 + header->hdr.bh1.ts_first_pkt.ts_nsec);
     forEachRingFrame(block, [this](const RingFrame &frame) {
         // Older kernels lack PACKET_IGNORE_OUTGOING: lo's second copy of each frame goes here.
         if (!frame.outgoing)
@@ -429,12 +433,45 @@ void PacketTap::track(const PacketInfo &packet)
     }
 }
 
+void PacketTap::readKernelFigures()
+{
+    tpacket_stats_v3 figures{};
+    socklen_t size = sizeof figures;
+    // The kernel resets its counters on each read.
+    if (::getsockopt(m_socket, SOL_PACKET, PACKET_STATISTICS, &figures, &size) == 0) {
+        m_statistics.received += figures.tp_packets;
+        m_statistics.drops += figures.tp_drops;
+    }
+}
+
+// A trace with frames missing says so, where they went missing: nothing shown may pretend that
+// the capture was whole.
+void PacketTap::reportDrops(qint64 kernelTimeNs)
+{
+    readKernelFigures();
+    const quint64 missing = m_statistics.drops - m_reportedDrops;
+    m_reportedDrops = m_statistics.drops;
+    if (m_paused || missing == 0) // frames of a session that was reset are nobody's
+        return;
+    TraceEvent event;
+    event.tNs = std::max<qint64>(1, m_session.trace().nowNs() - (realtimeNowNs() - kernelTimeNs));
+    event.info = NoteInfo{NoteInfo::Level::Warning,
+                          QStringLiteral("The capture missed %1 frame%2 here: the kernel dropped %3 because the "
+                                         "packet tap fell behind, so %4 not shown.")
+                              .arg(missing)
+                              .arg(missing == 1 ? QString() : QStringLiteral("s"))
+                              .arg(missing == 1 ? QStringLiteral("it") : QStringLiteral("them"))
+                              .arg(missing == 1 ? QStringLiteral("that packet is") : QStringLiteral("those packets are"))};
+    m_session.record(std::move(event));
+}
+
 bool PacketTap::settled()
 {
     std::lock_guard lock(m_mutex);
     if (m_paused)
         return true;
     decodeAll();
+    reportDrops(realtimeNowNs());
     for (const auto &[key, flow] : m_flows) {
         if (flow.sent && (!flow.ackSeen || serialBefore(flow.acked, flow.sentEnd)))
             return false;
@@ -445,13 +482,7 @@ bool PacketTap::settled()
 PacketTap::Statistics PacketTap::statistics()
 {
     std::lock_guard lock(m_mutex);
-    tpacket_stats_v3 figures{};
-    socklen_t size = sizeof figures;
-    // The kernel resets its counters on each read.
-    if (::getsockopt(m_socket, SOL_PACKET, PACKET_STATISTICS, &figures, &size) == 0) {
-        m_statistics.received += figures.tp_packets;
-        m_statistics.drops += figures.tp_drops;
-    }
+    readKernelFigures();
     m_statistics.receiveBuffer = int(m_ring.bytes());
     Statistics figuresNow = m_statistics;
     {

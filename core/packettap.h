@@ -81,6 +81,8 @@ private:
     void decodeBlock(const char *block);       // under m_mutex
     void process(const RingFrame &frame);      // under m_mutex
     void track(const PacketInfo &packet);      // under m_mutex
+    void readKernelFigures();                  // under m_mutex
+    void reportDrops(qint64 kernelTimeNs);     // under m_mutex
     void captureHeadersOnly(bool headersOnly); // under m_ringMutex
 
     struct Flow
@@ -110,6 +112,7 @@ private:
     std::map<QString, Flow> m_flows; // "src>dst"
     qint64 m_cutoffNs = 0;           // frames stamped earlier belong to a session that was reset
     Statistics m_statistics;         // the counters of frames; the rest under m_queueMutex
+    quint64 m_reportedDrops = 0;     // frames the kernel dropped that a note in the trace told of
 
     std::mutex m_ringMutex; // the kernel's receive ring
     PacketRing m_ring;
