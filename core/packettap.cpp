@@ -63,11 +63,6 @@ qint64 threadCpuNs(std::thread &thread)
     return qint64(used.tv_sec) * 1000000000 + used.tv_nsec;
 }
 
-bool serialBefore(quint32 a, quint32 b)
-{
-    return qint32(a - b) < 0;
-}
-
 } // namespace
 
 PacketTap::PacketTap(Session &session, int packetSocket)
@@ -379,7 +374,7 @@ void PacketTap::process(const RingFrame &frame)
     // one on the wire, the bytes are those captured.
     if (cut && packet.len > 0)
         packet.len += int(frame.originalLength - frame.capturedLength);
-    track(packet);
+    m_acks.add(packet);
     m_sequencer.apply(packet);
     packetdecoder::summarize(packet);
     if (cut) {
@@ -395,42 +390,6 @@ void PacketTap::process(const RingFrame &frame)
     event.info = std::move(packet);
     m_session.record(std::move(event));
     ++m_statistics.recorded;
-}
-
-// Follows each TCP direction with absolute numbers, to know whether something sent still waits
-// for its acknowledgement (a delayed ACK comes up to 40 ms later).
-void PacketTap::track(const PacketInfo &packet)
-{
-    if (packet.proto != QLatin1String("TCP"))
-        return;
-    const QString key = packet.src + u'>' + packet.dst;
-    const QString reverse = packet.dst + u'>' + packet.src;
-    const bool syn = packet.flags.contains(QLatin1String("SYN"));
-    const bool fin = packet.flags.contains(QLatin1String("FIN"));
-    if (packet.flags.contains(QLatin1String("RST"))) {
-        m_flows.erase(key);
-        m_flows.erase(reverse);
-        return;
-    }
-    if (syn) // a new connection, perhaps on the 4-tuple of an old one
-        m_flows.erase(key);
-    if (syn && !packet.flags.contains(QLatin1String("ACK")))
-        m_flows.erase(reverse);
-    if (packet.len > 0 || syn || fin) {
-        Flow &flow = m_flows[key];
-        const quint32 end = packet.seq + quint32(packet.len) + (syn ? 1 : 0) + (fin ? 1 : 0);
-        if (!flow.sent || serialBefore(flow.sentEnd, end))
-            flow.sentEnd = end;
-        flow.sent = true;
-    }
-    if (packet.flags.contains(QLatin1String("ACK"))) {
-        const auto found = m_flows.find(reverse);
-        if (found != m_flows.end() &&
-            (!found->second.ackSeen || serialBefore(found->second.acked, packet.ack))) {
-            found->second.acked = packet.ack;
-            found->second.ackSeen = true;
-        }
-    }
 }
 
 void PacketTap::readKernelFigures()
@@ -472,11 +431,7 @@ bool PacketTap::settled()
         return true;
     decodeAll();
     reportDrops(realtimeNowNs());
-    for (const auto &[key, flow] : m_flows) {
-        if (flow.sent && (!flow.ackSeen || serialBefore(flow.acked, flow.sentEnd)))
-            return false;
-    }
-    return true;
+    return m_acks.allAcknowledged();
 }
 
 PacketTap::Statistics PacketTap::statistics()
@@ -514,7 +469,7 @@ void PacketTap::sessionReset()
     // The old session's sockets are closed by now: what they sent is stamped before this.
     m_cutoffNs = realtimeNowNs();
     m_sequencer.clear();
-    m_flows.clear();
+    m_acks.clear();
 }
 
 void PacketTap::callRecorded(const TraceEvent &event)

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "acktracker.h"
 #include "packetdecoder.h"
 #include "packetfilter.h"
 #include "packetring.h"
@@ -11,7 +12,6 @@
 #include <atomic>
 #include <condition_variable>
 #include <deque>
-#include <map>
 #include <memory>
 #include <mutex>
 #include <thread>
@@ -80,18 +80,9 @@ private:
     void decodeAll();                          // under m_mutex
     void decodeBlock(const char *block);       // under m_mutex
     void process(const RingFrame &frame);      // under m_mutex
-    void track(const PacketInfo &packet);      // under m_mutex
     void readKernelFigures();                  // under m_mutex
     void reportDrops(qint64 kernelTimeNs);     // under m_mutex
     void captureHeadersOnly(bool headersOnly); // under m_ringMutex
-
-    struct Flow
-    {
-        quint32 sentEnd = 0; // sequence number after the last byte, SYN or FIN sent
-        quint32 acked = 0;   // highest acknowledgement from the peer
-        bool sent = false;
-        bool ackSeen = false;
-    };
 
     Session &m_session;
     int m_socket = -1;
@@ -109,7 +100,7 @@ private:
 
     std::mutex m_mutex; // decoding and recording, in capture order
     RelativeSequencer m_sequencer;
-    std::map<QString, Flow> m_flows; // "src>dst"
+    AckTracker m_acks;
     qint64 m_cutoffNs = 0;           // frames stamped earlier belong to a session that was reset
     Statistics m_statistics;         // the counters of frames; the rest under m_queueMutex
     quint64 m_reportedDrops = 0;     // frames the kernel dropped that a note in the trace told of
