@@ -177,6 +177,18 @@ double median(std::vector<double> values)
     return values[values.size() / 2];
 }
 
+// "265 (193–349)": the median and the range of the rounds, since one transfer on this machine may
+// run at half the speed of the next.
+QByteArray spread(const std::vector<double> &values)
+{
+    const auto [least, most] = std::minmax_element(values.begin(), values.end());
+    return QStringLiteral("%1 (%2–%3)")
+        .arg(median(values), 0, 'f', 0)
+        .arg(*least, 0, 'f', 0)
+        .arg(*most, 0, 'f', 0)
+        .toUtf8();
+}
+
 // Rounds of the transfer with no tap, into a ring nobody reads (if the kind asks) and with the
 // tap, alternating so that whatever else the machine does weighs on each alike. False when the
 // tap dropped a frame, a transfer failed or had too few packets.
@@ -276,17 +288,16 @@ bool measure(const std::shared_ptr<SandboxClient> &shared, const Scenario &scena
     const double off = median(withoutTap);
     const double on = median(withTap);
     std::printf(
-        "bench_capture: %s: median throughput tap off %.0f MB/s, tap on %.0f MB/s, ratio %.2f (goal >= 0.90)\n",
-        kind.name, off, on, on / off);
+        "bench_capture: %s: median throughput (range) tap off %s MB/s, tap on %s MB/s, ratio %.2f (goal >= 0.90)\n",
+        kind.name, spread(withoutTap).constData(), spread(withTap).constData(), on / off);
     std::printf("bench_capture: %s: median processor time during a transfer: tap off %.0f ms, tap on %.0f ms "
                 "(%+.0f ns per captured frame)\n",
                 kind.name, median(cpuOff), median(cpuOn),
                 (median(cpuOn) - median(cpuOff)) * 1e6 / double(std::max<quint64>(1, packets)));
     if (!ringOnly.empty())
         std::printf("bench_capture: %s: the kernel's own copy of each frame's headers into a ring nobody reads: "
-                    "median %.0f "
-                    "MB/s, ratio %.2f, processor time %.0f ms\n",
-                    kind.name, median(ringOnly), median(ringOnly) / off, median(cpuRingOnly));
+                    "median (range) %s MB/s, ratio %.2f, processor time %.0f ms\n",
+                    kind.name, spread(ringOnly).constData(), median(ringOnly) / off, median(cpuRingOnly));
     std::printf("bench_capture: %s: %llu packets per captured transfer (goal >= %llu), %llu dropped in all "
                 "rounds (goal 0), tap queue %d KiB\n",
                 kind.name, packets, MinimumPackets, drops, receiveBuffer / 1024);
