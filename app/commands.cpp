@@ -1,6 +1,7 @@
 #include "commands.h"
 
 #include "codegen.h"
+#include "codegeninsteprun.h"
 #include "eventtext.h"
 #include "pcapng.h"
 #include "scenarioloader.h"
@@ -9,6 +10,7 @@
 #include "tracejson.h"
 
 #include <QCoreApplication>
+#include <QEventLoop>
 #include <QFileInfo>
 #include <QHash>
 #include <QSet>
@@ -109,7 +111,13 @@ int usage(const QString &error)
              "  socketscope [--scenario ID|FILE]          open the window\n"
              "  socketscope list                          list the built-in scenarios\n"
              "  socketscope run ID|FILE [--trace OUT.json] [--pcap OUT.pcapng] [--host-loopback]\n"
-             "  socketscope code ID|FILE --lang c|python [--actor NAME]\n";
+             "  socketscope code ID|FILE --lang c|python [--actor NAME] [--in-step]\n"
+             "  socketscope code ID|FILE --lang c|python --run\n"
+             "\n"
+             "code prints the program generated for each actor; --in-step prints the copies that wait\n"
+             "for their turn (wait_for_turn) before each step; --run compiles (cc) or runs (python3)\n"
+             "those copies, one process per actor in a sandbox of their own, in the scenario's order,\n"
+             "and compares each step with the engine's own run (exit 0: every step matched, 1: not).\n";
     err().flush();
     return 2;
 }
@@ -193,10 +201,68 @@ int run(const QStringList &arguments)
     return exitCode;
 }
 
+namespace {
+
+// The in-step programs as real processes, step by step beside the engine's run.
+int runInStep(const Scenario &scenario, codegen::Language language)
+{
+    CodegenInStepRun run(scenario, language);
+    if (const QString problem = run.prepare(); !problem.isEmpty()) {
+        err() << "socketscope: " << problem << '\n';
+        err().flush();
+        return run.toolMissing() ? 2 : 1;
+    }
+    out() << "== " << scenario.title << " (" << scenario.id << "): " << scenario.actors.size() << ' '
+          << (language == codegen::Language::C ? "C" : "Python") << " programs in step, " << run.where()
+          << '\n';
+    out().flush();
+    QEventLoop loop;
+    QObject::connect(&run, &CodegenInStepRun::finished, &loop, &QEventLoop::quit);
+    run.start();
+    if (!run.isFinished())
+        loop.exec();
+
+    int matched = 0;
+    const QList<CodegenInStepRun::Step> steps = run.steps();
+    for (const CodegenInStepRun::Step &step : steps) {
+        out() << '[' << step.actor << "] "
+              << (step.program.isEmpty() ? QStringLiteral("step %1: no outcome").arg(step.step + 1)
+                                         : step.program)
+              << (step.waited ? " (waited)" : "");
+        if (step.matched)
+            ++matched;
+        else
+            out() << "   ≠ " << step.difference;
+        out() << '\n';
+    }
+    if (!run.engineDeparture().isEmpty())
+        err() << "socketscope: the engine's own run departed from the scenario: " << run.engineDeparture()
+              << '\n';
+    if (!run.error().isEmpty()) {
+        err() << "socketscope: " << run.error() << '\n';
+        for (const ScenarioActor &actor : scenario.actors) {
+            if (const QByteArray errors = run.errorOutput(actor.id).trimmed(); !errors.isEmpty())
+                err() << "  " << actor.id << ": " << QString::fromLocal8Bit(errors) << '\n';
+        }
+    }
+    err().flush();
+    if (run.allMatched()) {
+        out() << "== every step matched the engine's run: " << steps.size() << " steps\n";
+        out().flush();
+        return 0;
+    }
+    out() << "== " << steps.size() - matched << " of " << steps.size()
+          << " steps did not match the engine's run\n";
+    out().flush();
+    return 1;
+}
+
+} // namespace
+
 int code(const QStringList &arguments)
 {
-    const Arguments parsed =
-        parseArguments(arguments, {QStringLiteral("--lang"), QStringLiteral("--actor")}, {});
+    const Arguments parsed = parseArguments(arguments, {QStringLiteral("--lang"), QStringLiteral("--actor")},
+                                            {QStringLiteral("--in-step"), QStringLiteral("--run")});
     if (!parsed.error.isEmpty())
         return usage(parsed.error);
     const QString &scenarioName = parsed.scenario;
@@ -215,6 +281,13 @@ int code(const QStringList &arguments)
         err().flush();
         return 2;
     }
+    const bool inStep = parsed.flags.contains(QStringLiteral("--in-step"));
+    const bool runPrograms = parsed.flags.contains(QStringLiteral("--run"));
+    if (inStep && runPrograms)
+        return usage(QStringLiteral("--in-step prints the programs and --run runs them: choose one"));
+    if (runPrograms && !actor.isEmpty())
+        return usage(
+            QStringLiteral("--run runs every actor's program in step with the others: leave out --actor"));
     if (!actor.isEmpty() && !loaded.scenario.actor(actor)) {
         QStringList known;
         for (const ScenarioActor &a : loaded.scenario.actors)
@@ -224,9 +297,13 @@ int code(const QStringList &arguments)
         err().flush();
         return 2;
     }
-    const QList<GeneratedProgram> programs = actor.isEmpty()
-                                                 ? codegen::generateAll(loaded.scenario, *language)
-                                                 : QList<GeneratedProgram>{codegen::generate(loaded.scenario, actor, *language)};
+    if (runPrograms)
+        return runInStep(loaded.scenario, *language);
+    const codegen::Options options{inStep};
+    const QList<GeneratedProgram> programs =
+        actor.isEmpty()
+            ? codegen::generateAll(loaded.scenario, *language, options)
+            : QList<GeneratedProgram>{codegen::generate(loaded.scenario, actor, *language, options)};
     for (qsizetype i = 0; i < programs.size(); ++i) {
         if (i > 0)
             out() << '\n';
