@@ -1,6 +1,7 @@
 #include "mainwindow.h"
 
 #include "codeview.h"
+#include "contraststyle.h"
 #include "controlsbar.h"
 #include "exporter.h"
 #include "inspector.h"
@@ -394,6 +395,7 @@ void MainWindow::applyTheme(const QString &name)
     const Theme theme = Theme::named(name);
     m_themeName = theme.name;
     setPalette(theme.palette());
+    ContrastStyle::followTheme(theme);
     m_stage->setTheme(theme);
     for (QAction *action : m_themes->actions())
         action->setChecked(action->data().toString() == m_themeName);
