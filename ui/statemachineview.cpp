@@ -2,6 +2,7 @@
 
 #include "statediagramcanvas.h"
 #include "tcpstatemachine.h"
+#include "trace.h"
 #include "viewcontext.h"
 
 #include <QComboBox>
@@ -27,8 +28,8 @@ StateMachineView::StateMachineView(QWidget *parent)
     connect(m_picker, &QComboBox::activated, this, [this](int index) {
         setSocket(m_picker->itemData(index).toString());
         if (m_context)
-            m_context->selectSocket(m_socket);
-        Q_EMIT socketPicked(m_socket);
+            m_context->selectSocket(m_shown);
+        Q_EMIT socketPicked(m_shown);
     });
 }
 
@@ -36,26 +37,42 @@ StateMachineView::StateMachineView(ViewContext &context, QWidget *parent)
     : StateMachineView(parent)
 {
     m_context = &context;
-    auto update = [this] {
-        if (!m_context->selectedSocket().isEmpty() &&
-            m_context->snapshot().socket(m_context->selectedSocket()))
-            m_socket = m_context->selectedSocket();
-        showSnapshot(m_context->snapshot());
-    };
-    connect(&context, &ViewContext::cursorChanged, this, update);
-    connect(&context, &ViewContext::sessionChanged, this, [this, update] {
+    connect(&context, &ViewContext::cursorChanged, this,
+            [this] { showSnapshot(m_context->snapshot(), m_context->trace()); });
+    connect(&context, &ViewContext::sessionChanged, this, [this] {
         m_socket.clear();
-        update();
+        m_followedChange = -1;
+        m_appliedSelection.clear();
+        showSnapshot(m_context->snapshot(), m_context->trace());
     });
-    connect(&context, &ViewContext::selectionChanged, this, update);
-    update();
+    connect(&context, &ViewContext::selectionChanged, this, &StateMachineView::selectionChanged);
+    showSnapshot(m_context->snapshot(), m_context->trace());
+    selectionChanged();
+}
+
+void StateMachineView::selectionChanged()
+{
+    // A socket picked on the stage or in the table is a choice by hand; selecting an event, which
+    // signals the same change, leaves the choice alone.
+    const QString selected = m_context->selectedSocket();
+    if (selected == m_appliedSelection)
+        return;
+    m_appliedSelection = selected;
+    if (!selected.isEmpty() && m_snapshot.socket(selected))
+        setSocket(selected);
 }
 
 StateMachineView::~StateMachineView() = default;
 
-void StateMachineView::showSnapshot(const SessionSnapshot &snapshot)
+void StateMachineView::showSnapshot(const SessionSnapshot &snapshot, const Trace *trace)
 {
     m_snapshot = snapshot;
+    const auto [changed, change] = changedInStep(snapshot, trace);
+    // Only a change not followed yet moves the picker, so that a choice made by hand on this step
+    // survives the trace growing or the view being shown again.
+    if (change >= 0 && change != m_followedChange)
+        m_socket = changed;
+    m_followedChange = change;
     refresh();
 }
 
@@ -63,6 +80,44 @@ void StateMachineView::setSocket(const QString &name)
 {
     m_socket = name;
     refresh();
+}
+
+QPair<QString, qint64> StateMachineView::changedInStep(const SessionSnapshot &snapshot, const Trace *trace)
+{
+    const auto followed = [&snapshot](const QString &name) -> QString {
+        const SnapshotSocket *socket = snapshot.socket(name);
+        if (!socket || !tcpstatemachine::whyNoStates(socket->domain, socket->type).isEmpty())
+            return {};
+        if (!socket->acceptedAs.isEmpty() && snapshot.socket(socket->acceptedAs))
+            return socket->acceptedAs;
+        return name;
+    };
+    if (trace) {
+        for (qint64 seq : snapshot.stepEvents) {
+            if (seq < 0 || seq >= trace->size())
+                continue;
+            const StateInfo *state = trace->at(seq).state();
+            if (!state || state->to == state->from)
+                continue;
+            const QString name = followed(state->socket);
+            if (!name.isEmpty())
+                return {name, seq};
+        }
+        return {QString(), -1};
+    }
+    // The snapshot keeps only each socket's last change: the earliest of those in the step.
+    QPair<QString, qint64> first{QString(), -1};
+    for (const SnapshotSocket &socket : snapshot.sockets) {
+        if (socket.stateSeq < 0 || socket.state == socket.previousState ||
+            !snapshot.stepEvents.contains(socket.stateSeq))
+            continue;
+        if (first.second >= 0 && socket.stateSeq > first.second)
+            continue;
+        const QString name = followed(socket.name);
+        if (!name.isEmpty())
+            first = {name, socket.stateSeq};
+    }
+    return first;
 }
 
 QStringList StateMachineView::sockets() const
@@ -91,6 +146,8 @@ QString StateMachineView::noteText() const
 void StateMachineView::refresh()
 {
     // The picker lists every socket at the cursor; TCP sockets first choice.
+    // A socket that does not exist at the cursor (going back before it was made) is kept as the
+    // choice, to be shown again once it exists; meanwhile the first TCP socket stands in.
     QString chosen = m_socket;
     if (!m_snapshot.socket(chosen)) {
         chosen.clear();
@@ -103,7 +160,7 @@ void StateMachineView::refresh()
         if (chosen.isEmpty() && !m_snapshot.sockets.isEmpty())
             chosen = m_snapshot.sockets.first().name;
     }
-    m_socket = chosen;
+    m_shown = chosen;
     {
         const QSignalBlocker blocker(m_picker);
         m_picker->clear();
@@ -114,10 +171,10 @@ void StateMachineView::refresh()
                                   (socket.type.isEmpty() ? tr("type unknown") : socket.type) + u')',
                               socket.name);
         }
-        m_picker->setCurrentIndex(m_picker->findData(m_socket));
+        m_picker->setCurrentIndex(m_picker->findData(m_shown));
         m_picker->setEnabled(m_picker->count() > 0);
     }
-    const SnapshotSocket *socket = m_snapshot.socket(m_socket);
+    const SnapshotSocket *socket = m_snapshot.socket(m_shown);
     if (!socket) {
         m_note->setText(
             tr("No socket yet: the diagram lights up once the kernel reports a TCP socket's state."));
