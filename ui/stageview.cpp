@@ -3,6 +3,8 @@
 #include "eventtext.h"
 #include "session.h"
 #include "sessionsnapshot.h"
+#include "stagecard.h"
+#include "stagelayout.h"
 #include "trace.h"
 #include "viewcontext.h"
 
@@ -21,36 +23,6 @@ QString duration(qint64 ns)
     if (ns < 1000000)
         return QString::number(ns / 1000) + QStringLiteral(" µs");
     return QString::number(double(ns) / 1e6, 'f', 1) + QStringLiteral(" ms");
-}
-
-QString typeWords(const QString &type, const QString &domain)
-{
-    QString words;
-    if (type == QLatin1String("SOCK_STREAM"))
-        words =
-            domain == QLatin1String("AF_UNIX") ? QStringLiteral("Unix stream") : QStringLiteral("TCP stream");
-    else if (type == QLatin1String("SOCK_DGRAM"))
-        words = domain == QLatin1String("AF_UNIX") ? QStringLiteral("Unix datagram")
-                                                   : QStringLiteral("UDP datagram");
-    else if (type == QLatin1String("SOCK_SEQPACKET"))
-        words = QStringLiteral("seqpacket");
-    else if (type == QLatin1String("SOCK_RAW"))
-        words = QStringLiteral("raw");
-    else
-        words = type;
-    return words;
-}
-
-QString queueWords(const SnapshotSocket &socket)
-{
-    QStringList parts;
-    if (socket.acceptQueue >= 0)
-        parts << QStringLiteral("accept queue %1/%2").arg(socket.acceptQueue).arg(socket.backlog);
-    if (socket.receiveQueue >= 0)
-        parts << QStringLiteral("recv-Q %1 B").arg(socket.receiveQueue);
-    if (socket.sendQueue >= 0)
-        parts << QStringLiteral("send-Q %1 B").arg(socket.sendQueue);
-    return parts.isEmpty() ? QStringLiteral("queues not reported") : parts.join(QStringLiteral(" · "));
 }
 
 } // namespace
@@ -163,90 +135,18 @@ void StageView::resizeEvent(QResizeEvent *event)
 
 void StageView::layoutStage()
 {
-    m_actorRects.clear();
-    m_socketRects.clear();
-    const SessionSnapshot &snapshot = m_context->snapshot();
-    const QFontMetricsF fm(font());
-    const qreal line = fm.height();
-    const qreal margin = line * 0.6;
-    const qreal timingHeight = line * 1.6;
-    const qreal kernelHeight = line * 4.8;
-    const QRectF area = QRectF(rect()).adjusted(margin, margin, -margin, -margin);
-    m_kernelRect =
-        QRectF(area.left(), area.bottom() - timingHeight - kernelHeight, area.width(), kernelHeight);
-    m_wireY = m_kernelRect.top() + line * 1.9;
-    const qsizetype count = qMax<qsizetype>(1, snapshot.actors.size());
-    const qreal gap = margin * 2;
-    const qreal width = (area.width() - gap * qreal(count - 1)) / qreal(count);
-    const qreal bottom = m_kernelRect.top() - margin;
-    for (qsizetype i = 0; i < snapshot.actors.size(); ++i) {
-        const SnapshotActor &actor = snapshot.actors.at(i);
-        const QRectF box(area.left() + qreal(i) * (width + gap), area.top(), width, bottom - area.top());
-        m_actorRects.insert(actor.id, box);
-        // Cards start below the status words, which wrap when the actor waits.
-        const QString status =
-            (actor.blockedStep >= 0 ? QStringLiteral("BLOCKED: ") : QString()) + actorStatus(actor.id);
-        const qreal statusHeight = fm.boundingRect(QRectF(0, 0, box.width() - line, line * 10),
-                                                   Qt::AlignLeft | Qt::TextWordWrap, status)
-                                       .height();
-        const qreal top = box.top() + line * 2.0 + qMax(line, statusHeight);
-        const qreal cardHeight = line * 4.4;
-        const qreal cardGap = margin * 0.7;
-        QStringList names;
-        for (const SnapshotSocket &socket : snapshot.sockets) {
-            // A queued connection that accept() took lives on as the accepted socket's card.
-            if (socket.actor == actor.id && socket.acceptedAs.isEmpty())
-                names << socket.name;
-        }
-        // Cards stack; when the box is too short for them (large type on a short screen) they
-        // stand side by side in as many columns as it takes.
-        const qsizetype rows =
-            qMax<qsizetype>(1, qsizetype((box.bottom() - margin - top + cardGap) / (cardHeight + cardGap)));
-        const qsizetype columns = qMax<qsizetype>(1, (names.size() + rows - 1) / rows);
-        const qreal cardWidth = (box.width() - 2 * margin - margin * qreal(columns - 1)) / qreal(columns);
-        for (qsizetype i = 0; i < names.size(); ++i) {
-            const qsizetype column = i / rows;
-            const qsizetype row = i % rows;
-            m_socketRects.insert(names.at(i),
-                                 QRectF(box.left() + margin + qreal(column) * (cardWidth + margin),
-                                        top + qreal(row) * (cardHeight + cardGap), cardWidth, cardHeight));
-        }
-    }
+    m_layout = StageLayout::compute(m_context->snapshot(), m_context->scenario(), font(), QRectF(rect()));
 }
 
 QStringList StageView::socketLines(const QString &name) const
 {
     const SnapshotSocket *socket = m_context->snapshot().socket(name);
-    if (!socket)
-        return {};
-    QStringList lines;
-    lines << socket->name + QStringLiteral("  fd ") +
-                 (socket->fd >= 0 ? QString::number(socket->fd) : QStringLiteral("–")) +
-                 QStringLiteral("  ") + typeWords(socket->type, socket->domain);
-    lines << (socket->local.isEmpty() ? QStringLiteral("no local address") : socket->local) +
-                 QStringLiteral(" → ") + (socket->peer.isEmpty() ? QStringLiteral("no peer") : socket->peer);
-    lines << queueWords(*socket);
-    QString state = socket->closed ? QStringLiteral("closed by the program") : QString();
-    if (!socket->state.isEmpty())
-        state = (state.isEmpty() ? QString() : state + QStringLiteral("; ")) + QStringLiteral("kernel: ") +
-                socket->state;
-    else if (!socket->closed)
-        state = QStringLiteral("state not reported");
-    lines << state;
-    return lines;
+    return socket ? stagecard::lines(*socket) : QStringList();
 }
 
 QString StageView::actorStatus(const QString &actorId) const
 {
-    const SnapshotActor *actor = m_context->snapshot().actor(actorId);
-    if (!actor)
-        return {};
-    const Scenario &scenario = m_context->scenario();
-    if (actor->blockedStep >= 0)
-        return QStringLiteral("waits in ") + actor->blockedCall + QStringLiteral("() for ") + actor->waitsFor;
-    if (actor->nextStep >= 0)
-        return QStringLiteral("next: ") + scenario.steps.at(actor->nextStep).call + QStringLiteral("()");
-    return QStringLiteral("done");
+    return StageLayout::actorStatus(m_context->snapshot(), m_context->scenario(), actorId);
 }
 
 QString StageView::timingText() const
@@ -318,8 +218,8 @@ StageView::Flight StageView::flightFor(const TraceEvent &event, const SessionSna
 
 QPointF StageView::wirePoint(const QString &socket, qreal fallbackX) const
 {
-    const QRectF card = m_socketRects.value(socket);
-    return {card.isEmpty() ? fallbackX : card.center().x(), m_wireY};
+    const QRectF card = m_layout.sockets.value(socket);
+    return {card.isEmpty() ? fallbackX : card.center().x(), m_layout.wireY};
 }
 
 void StageView::paintEvent(QPaintEvent *)
@@ -329,20 +229,23 @@ void StageView::paintEvent(QPaintEvent *)
     painter.fillRect(rect(), m_theme.stage);
     const SessionSnapshot &snapshot = m_context->snapshot();
     for (const SnapshotActor &actor : snapshot.actors)
-        paintProcess(painter, actor.id, m_actorRects.value(actor.id));
-    for (auto it = m_socketRects.cbegin(); it != m_socketRects.cend(); ++it)
-        paintSocket(painter, it.key(), it.value());
+        paintProcess(painter, actor.id, m_layout.actors.value(actor.id));
+    for (auto it = m_layout.sockets.cbegin(); it != m_layout.sockets.cend(); ++it) {
+        if (const SnapshotSocket *socket = snapshot.socket(it.key()))
+            stagecard::paint(painter, m_theme, font(), snapshot, *socket, it.value(),
+                             m_context->selectedSocket() == it.key());
+    }
     paintKernel(painter);
     if (!m_context->session()) {
         // The window is on screen before its session: say what is coming instead of a bare stage.
         painter.setPen(m_theme.mutedText);
-        painter.drawText(QRectF(rect()).adjusted(0, 0, 0, -(height() - m_kernelRect.top())), Qt::AlignCenter,
-                         QStringLiteral("Starting the sandbox…"));
+        painter.drawText(QRectF(rect()).adjusted(0, 0, 0, -(height() - m_layout.kernel.top())),
+                         Qt::AlignCenter, QStringLiteral("Starting the sandbox…"));
     }
 
     const QFontMetricsF fm(font());
-    const QRectF timing(m_kernelRect.left(), m_kernelRect.bottom() + fm.height() * 0.3, m_kernelRect.width(),
-                        fm.height() * 1.3);
+    const QRectF timing(m_layout.kernel.left(), m_layout.kernel.bottom() + fm.height() * 0.3,
+                        m_layout.kernel.width(), fm.height() * 1.3);
     painter.setPen(m_theme.text);
     painter.drawText(timing, Qt::AlignLeft | Qt::AlignVCenter,
                      fm.elidedText(timingText(), Qt::ElideRight, timing.width()));
@@ -355,7 +258,7 @@ void StageView::paintEvent(QPaintEvent *)
         painter.setPen(QPen(glow, 5));
         painter.setBrush(Qt::NoBrush);
         for (const QString &name : std::as_const(m_changedStates)) {
-            const QRectF card = m_socketRects.value(name);
+            const QRectF card = m_layout.sockets.value(name);
             if (!card.isEmpty())
                 painter.drawRoundedRect(card.adjusted(-4, -4, 4, 4), 6, 6);
         }
@@ -394,93 +297,26 @@ void StageView::paintProcess(QPainter &painter, const QString &actorId, const QR
     painter.drawText(statusRect, Qt::AlignLeft | Qt::AlignTop | Qt::TextWordWrap, status);
 }
 
-void StageView::paintSocket(QPainter &painter, const QString &name, const QRectF &card) const
-{
-    const SessionSnapshot &snapshot = m_context->snapshot();
-    const SnapshotSocket *socket = snapshot.socket(name);
-    if (!socket)
-        return;
-    const QFontMetricsF fm(font());
-    const qreal line = fm.height();
-    const bool selected = m_context->selectedSocket() == name;
-    QPen border(selected ? m_theme.accent : m_theme.socketBorder, selected ? 3 : 1);
-    if (socket->closed)
-        border.setStyle(Qt::DotLine);
-    painter.setPen(border);
-    painter.setBrush(m_theme.socket);
-    painter.drawRoundedRect(card, line * 0.25, line * 0.25);
-
-    const QStringList lines = socketLines(name);
-    const qreal x = card.left() + line * 0.4;
-    const qreal w = card.width() - line * 0.8;
-    // State badge at the top right: the kernel's word for the state, outlined when it changed in
-    // the current step (with the state it came from), so the change is told in text.
-    const bool changed = socket->stateSeq >= 0 && snapshot.stepEvents.contains(socket->stateSeq);
-    QString badge = socket->state.isEmpty() ? QString() : socket->state;
-    if (changed && !socket->previousState.isEmpty())
-        badge = socket->previousState + QStringLiteral(" → ") + socket->state;
-    qreal badgeWidth = 0;
-    if (!badge.isEmpty()) {
-        badgeWidth = fm.horizontalAdvance(badge) + line * 0.6;
-        const QRectF badgeRect(card.right() - badgeWidth - line * 0.3, card.top() + line * 0.2, badgeWidth,
-                               line);
-        painter.setPen(QPen(changed ? m_theme.highlight : m_theme.socketBorder, changed ? 2.5 : 1));
-        painter.setBrush(changed
-                             ? m_theme.highlight.lighter(m_theme.name == QLatin1String("light") ? 170 : 60)
-                             : m_theme.socket);
-        painter.drawRoundedRect(badgeRect, line * 0.5, line * 0.5);
-        painter.setPen(m_theme.text);
-        painter.drawText(badgeRect, Qt::AlignCenter, badge);
-    }
-    QFont bold = font();
-    bold.setBold(true);
-    for (qsizetype i = 0; i < lines.size(); ++i) {
-        const qreal top = card.top() + line * (0.2 + qreal(i));
-        const qreal width = i == 0 ? w - badgeWidth - line * 0.3 : w;
-        painter.setFont(i == 0 ? bold : font());
-        painter.setPen(i == 0 ? m_theme.text : m_theme.mutedText);
-        painter.drawText(QRectF(x, top, width, line), Qt::AlignLeft | Qt::AlignVCenter,
-                         fm.elidedText(lines.at(i), Qt::ElideRight, width));
-    }
-    painter.setFont(font());
-    // Queue fill: a bar under the queue words, only for figures the kernel reported.
-    if (socket->acceptQueue >= 0 && socket->backlog > 0) {
-        const QRectF bar(card.right() - line * 4.4, card.top() + line * 2.35, line * 4, line * 0.5);
-        painter.setPen(QPen(m_theme.socketBorder, 1));
-        painter.setBrush(Qt::NoBrush);
-        painter.drawRect(bar);
-        const qreal fill = qMin(1.0, qreal(socket->acceptQueue) / qreal(socket->backlog + 1));
-        painter.fillRect(QRectF(bar.left(), bar.top(), bar.width() * fill, bar.height()), m_theme.queueFill);
-    }
-    // A call waits on this socket: say so on the card too.
-    for (const SnapshotActor &actor : snapshot.actors) {
-        if (actor.blockedStep >= 0 && actor.blockedSocket == name) {
-            painter.setPen(QPen(m_theme.blocked, 2, Qt::DashLine));
-            painter.setBrush(Qt::NoBrush);
-            painter.drawRoundedRect(card.adjusted(-3, -3, 3, 3), line * 0.3, line * 0.3);
-        }
-    }
-}
-
 void StageView::paintKernel(QPainter &painter) const
 {
     const QFontMetricsF fm(font());
     const qreal line = fm.height();
     painter.setPen(QPen(m_theme.processBorder, 1));
     painter.setBrush(m_theme.kernel);
-    painter.drawRoundedRect(m_kernelRect, line * 0.4, line * 0.4);
+    painter.drawRoundedRect(m_layout.kernel, line * 0.4, line * 0.4);
     painter.setPen(m_theme.text);
     QFont bold = font();
     bold.setBold(true);
     painter.setFont(bold);
-    painter.drawText(
-        QRectF(m_kernelRect.left() + line * 0.5, m_kernelRect.top() + line * 0.2, m_kernelRect.width(), line),
-        Qt::AlignLeft | Qt::AlignVCenter, QStringLiteral("Kernel: network stack and the loopback wire (lo)"));
+    painter.drawText(QRectF(m_layout.kernel.left() + line * 0.5, m_layout.kernel.top() + line * 0.2,
+                            m_layout.kernel.width(), line),
+                     Qt::AlignLeft | Qt::AlignVCenter,
+                     QStringLiteral("Kernel: network stack and the loopback wire (lo)"));
     painter.setFont(font());
     painter.setPen(QPen(m_theme.wire, 2));
-    painter.drawLine(QPointF(m_kernelRect.left() + line, m_wireY),
-                     QPointF(m_kernelRect.right() - line, m_wireY));
-    for (auto it = m_socketRects.cbegin(); it != m_socketRects.cend(); ++it) {
+    painter.drawLine(QPointF(m_layout.kernel.left() + line, m_layout.wireY),
+                     QPointF(m_layout.kernel.right() - line, m_layout.wireY));
+    for (auto it = m_layout.sockets.cbegin(); it != m_layout.sockets.cend(); ++it) {
         const QPointF p = wirePoint(it.key(), 0);
         painter.setPen(QPen(m_theme.wire, 1, Qt::DotLine));
         painter.drawLine(QPointF(p.x(), it.value().bottom()), p);
@@ -511,8 +347,9 @@ void StageView::paintKernel(QPainter &painter) const
         text = QStringLiteral("No packets are shown: ") + m_context->modeDescription();
     else if (snapshot.currentCallSeq >= 0)
         text = QStringLiteral("No packet crossed the wire in this step.");
-    const QRectF textRect(m_kernelRect.left() + line * 0.5, m_wireY + line * 0.6, m_kernelRect.width() - line,
-                          m_kernelRect.bottom() - m_wireY - line * 0.7);
+    const QRectF textRect(m_layout.kernel.left() + line * 0.5, m_layout.wireY + line * 0.6,
+                          m_layout.kernel.width() - line,
+                          m_layout.kernel.bottom() - m_layout.wireY - line * 0.7);
     painter.setPen(m_theme.mutedText);
     painter.drawText(textRect, Qt::AlignLeft | Qt::AlignTop | Qt::TextWordWrap, text);
 }
@@ -521,12 +358,14 @@ void StageView::paintFlight(QPainter &painter, const Flight &flight, qreal progr
 {
     const QFontMetricsF fm(font());
     const qreal line = fm.height();
-    const QRectF fromCard = m_socketRects.value(flight.from);
-    const QRectF toCard = m_socketRects.value(flight.to);
-    const QPointF a = fromCard.isEmpty() ? QPointF(m_kernelRect.left() + line, m_wireY) : fromCard.center();
-    const QPointF d = toCard.isEmpty() ? QPointF(m_kernelRect.right() - line, m_wireY) : toCard.center();
-    const QPointF b(a.x(), m_wireY);
-    const QPointF c(d.x(), m_wireY);
+    const QRectF fromCard = m_layout.sockets.value(flight.from);
+    const QRectF toCard = m_layout.sockets.value(flight.to);
+    const QPointF a =
+        fromCard.isEmpty() ? QPointF(m_layout.kernel.left() + line, m_layout.wireY) : fromCard.center();
+    const QPointF d =
+        toCard.isEmpty() ? QPointF(m_layout.kernel.right() - line, m_layout.wireY) : toCard.center();
+    const QPointF b(a.x(), m_layout.wireY);
+    const QPointF c(d.x(), m_layout.wireY);
     const qreal l1 = std::abs(b.y() - a.y());
     const qreal l2 = std::abs(c.x() - b.x());
     const qreal l3 = std::abs(d.y() - c.y());
@@ -560,7 +399,7 @@ void StageView::paintFlight(QPainter &painter, const Flight &flight, qreal progr
 
 void StageView::mousePressEvent(QMouseEvent *event)
 {
-    for (auto it = m_socketRects.cbegin(); it != m_socketRects.cend(); ++it) {
+    for (auto it = m_layout.sockets.cbegin(); it != m_layout.sockets.cend(); ++it) {
         if (it.value().contains(event->position())) {
             m_context->selectSocket(it.key());
             return;

@@ -1,8 +1,8 @@
 #pragma once
 
+#include "stagelayout.h"
 #include "theme.h"
 
-#include <QHash>
 #include <QRectF>
 #include <QWidget>
 
@@ -28,9 +28,9 @@ public:
     /// Something is moving (a timer runs only then).
     bool isAnimating() const;
     /// Where the card of socket `name` is drawn (empty when it is not on the stage).
-    QRectF socketRect(const QString &name) const { return m_socketRects.value(name); }
+    QRectF socketRect(const QString &name) const { return m_layout.sockets.value(name); }
     /// Where the process box of `actor` is drawn.
-    QRectF actorRect(const QString &actor) const { return m_actorRects.value(actor); }
+    QRectF actorRect(const QString &actor) const { return m_layout.actors.value(actor); }
     /// The lines of text drawn for socket `name`, as a reader would see them.
     QStringList socketLines(const QString &name) const;
     /// The sentence under the wire: elapsed kernel time of the current step, or why no packets.
@@ -63,7 +63,6 @@ private:
     Flight flightFor(const TraceEvent &event, const SessionSnapshot &snapshot) const;
     QPointF wirePoint(const QString &socket, qreal fallbackX) const;
     void paintProcess(QPainter &painter, const QString &actorId, const QRectF &box) const;
-    void paintSocket(QPainter &painter, const QString &name, const QRectF &card) const;
     void paintKernel(QPainter &painter) const;
     void paintFlight(QPainter &painter, const Flight &flight, qreal progress) const;
 
@@ -74,8 +73,5 @@ private:
     QList<Flight> m_flights;     // what travels during the animation
     QStringList m_changedStates; // sockets whose state badge pulses during the animation
     qint64 m_previousCursor = 0;
-    QHash<QString, QRectF> m_actorRects;
-    QHash<QString, QRectF> m_socketRects;
-    QRectF m_kernelRect;
-    qreal m_wireY = 0;
+    StageLayout m_layout;
 };
