@@ -89,7 +89,6 @@ void ContrastStyle::drawPrimitive(PrimitiveElement element, const QStyleOption *
         outline(painter, option->rect, foreground(option));
         break;
     case PE_IndicatorCheckBox:
-    case PE_IndicatorItemViewItemCheck:
         outline(painter, option->rect, foreground(option), 1);
         break;
     case PE_IndicatorRadioButton: {
@@ -146,14 +145,6 @@ void ContrastStyle::drawComplexControl(ComplexControl control, const QStyleOptio
     default:
         break;
     }
-}
-
-void ContrastStyle::drawControl(ControlElement element, const QStyleOption *option, QPainter *painter,
-                                const QWidget *widget) const
-{
-    QProxyStyle::drawControl(element, option, painter, widget);
-    if (element == CE_ProgressBarGroove)
-        outline(painter, option->rect, mid(option));
 }
 
 void ContrastStyle::drawSlider(const QStyleOptionComplex *option, QPainter *painter,

@@ -5,10 +5,10 @@
 struct Theme;
 
 /// The high-contrast theme's style: the base style draws everything, and then the outlines it
-/// derives from the window colour (slider grooves and ticks, the frames of spin boxes, line edits,
-/// combo boxes and views, check boxes, scroll bar handles, tool bar separators) are drawn again in
-/// the palette's foreground or in a mid colour halfway to the window, so that on a black window
-/// every control shows where it is. Colours come from the palette the widget is drawn with, so a
+/// derives from the window colour (slider grooves, handles and ticks, the frames of spin boxes, line
+/// edits, combo boxes, buttons and views, check boxes, scroll bar handles, tool bar separators) are
+/// drawn again in the palette's foreground or in a mid colour halfway to the window, so that on a black
+/// window every control shows where it is. Colours come from the palette the widget is drawn with, so a
 /// dialog in the system's palette stays readable too.
 ///
 /// A style rather than a style sheet: a style sheet set on the window restyles every widget in it
@@ -31,8 +31,6 @@ public:
                        const QWidget *widget = nullptr) const override;
     void drawComplexControl(ComplexControl control, const QStyleOptionComplex *option, QPainter *painter,
                             const QWidget *widget = nullptr) const override;
-    void drawControl(ControlElement element, const QStyleOption *option, QPainter *painter,
-                     const QWidget *widget = nullptr) const override;
 
 private:
     void drawSlider(const QStyleOptionComplex *option, QPainter *painter, const QWidget *widget) const;
