@@ -122,12 +122,13 @@ Q_SIGNALS:
 private:
     friend class Actor;
     struct StepState;
+    enum StepStatus { Idle = 0, Running = 1, Blocked = 2, Returned = 3, Cancelled = 4 }; // m_status
 
     StepOutcome runStep(int index);
     void settle();
     void startActors();
     void stopActors();
-    // Called by actors on their threads.
+    // Called by actors on their threads (the recording side lives in sessionrecording.cpp).
     void callBlocked(Actor &actor, int step, const CallResult &result, short events);
     void kernelEntered(int step);
     /// Waits (until `deadline`) for every blocked call whose descriptor has become ready: the step

@@ -72,6 +72,7 @@ private:
     void followLoop();
     void observeTcp(const SessionSocket &socket, Known &known, Observed &now);
     void observeOther(const SessionSocket &socket, Known &known, Observed &now);
+    // The sock_diag follow-up of the sockets without a descriptor (stateprobediagnostics.cpp).
     enum class Diagnostics { None, Lookup, Dump };
     Diagnostics wantsDiagnostics(const QHash<QString, Observed> &round) const;
     void observeDiagnostics(QHash<QString, Observed> &round, Diagnostics how);
