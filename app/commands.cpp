@@ -213,8 +213,8 @@ int runInStep(const Scenario &scenario, codegen::Language language)
         return run.toolMissing() ? 2 : 1;
     }
     out() << "== " << scenario.title << " (" << scenario.id << "): " << scenario.actors.size() << ' '
-          << (language == codegen::Language::C ? "C" : "Python") << " programs in step, " << run.where()
-          << '\n';
+          << (language == codegen::Language::C ? "C" : "Python")
+          << (scenario.actors.size() == 1 ? " program" : " programs in step,") << ' ' << run.where() << '\n';
     out().flush();
     QEventLoop loop;
     QObject::connect(&run, &CodegenInStepRun::finished, &loop, &QEventLoop::quit);

@@ -14,6 +14,7 @@ class TestCliCode : public QObject
 {
     Q_OBJECT
 private Q_SLOTS:
+    void helpNamesInStepAndRun();
     void inStepPrintsTheTurnWaits_data();
     void inStepPrintsTheTurnWaits();
     void runMatchesTheEngine_data();
@@ -23,6 +24,18 @@ private Q_SLOTS:
     void missingToolExitsTwo_data();
     void missingToolExitsTwo();
 };
+
+void TestCliCode::helpNamesInStepAndRun()
+{
+    const auto result = runSocketscope({QStringLiteral("--help")});
+    QCOMPARE(result.exitCode, 0);
+    const QString help = QString::fromUtf8(result.err);
+    QVERIFY2(
+        help.contains(QStringLiteral("socketscope code ID|FILE --lang c|python [--actor NAME] [--in-step]")),
+        qPrintable(help));
+    QVERIFY2(help.contains(QStringLiteral("socketscope code ID|FILE --lang c|python --run")),
+             qPrintable(help));
+}
 
 void TestCliCode::inStepPrintsTheTurnWaits_data()
 {
