@@ -2,6 +2,7 @@
 // with the same outcomes as the engine, step by step, for every built-in scenario.
 
 #include "codegen.h"
+#include "codegeninsteprun.h"
 #include "codegenrunner.h"
 #include "sandboxclient.h"
 #include "scenarioloader.h"
@@ -44,40 +45,6 @@ private:
 };
 
 namespace {
-
-QString normalised(QString line)
-{
-    // Descriptors are each process's own numbers: compare that a call got one, not which.
-    static const QRegularExpression descriptor(QStringLiteral("^(step \\d+ (?:socket|accept)) = \\d+"));
-    return line.replace(descriptor, QStringLiteral("\\1 = fd"));
-}
-
-// An ICMP socket's bytes are not the same twice: the kernel picks a ping socket's identifier (and
-// so the checksum), and a raw socket also receives the IP header with its own identification.
-// Their results (lengths) are compared; their bytes are not.
-bool bytesVary(const Scenario &scenario, const ScenarioStep &step)
-{
-    if (step.socket.isEmpty())
-        return false;
-    for (const ScenarioStep &other : scenario.steps) {
-        if (other.creates == step.socket && other.call == QLatin1String("socket")) {
-            return other.args.value(QStringLiteral("type")).toString() == QLatin1String("SOCK_RAW") ||
-                   other.args.value(QStringLiteral("protocol")).toString() == QLatin1String("IPPROTO_ICMP");
-        }
-    }
-    return false;
-}
-
-QString comparable(const Scenario &scenario, int step, const QString &line)
-{
-    QString result = normalised(line);
-    if (bytesVary(scenario, scenario.steps.at(step))) {
-        const qsizetype data = result.indexOf(QStringLiteral(" data \""));
-        if (data >= 0)
-            result.truncate(data);
-    }
-    return result;
-}
 
 bool usesIcmp(const Scenario &scenario)
 {
@@ -174,22 +141,10 @@ QMap<int, QString> TestCodegenInStep::engineOutcomes(const Scenario &scenario)
 {
     if (m_engine.contains(scenario.id))
         return m_engine.value(scenario.id);
-    QMap<int, QString> outcomes;
     SessionSetup setup = setUpSession(scenario);
     if (!setup.session->runToEnd())
         qWarning("the engine departed from %s", qPrintable(scenario.id));
-    const Trace &trace = setup.session->trace();
-    for (qint64 i = 0; i < trace.size(); ++i) {
-        const CallInfo *call = trace.at(i).call();
-        if (!call || call->phase != CallInfo::Phase::Returned || call->step < 0)
-            continue;
-        const bool receives = call->call == QLatin1String("recv") ||
-                              call->call == QLatin1String("recvfrom") ||
-                              call->call == QLatin1String("process");
-        outcomes.insert(call->step,
-                        codegen::reportLine(call->step + 1, call->call, call->result, call->errnoName,
-                                            receives ? std::optional(call->data) : std::nullopt));
-    }
+    const QMap<int, QString> outcomes = CodegenInStepRun::engineReports(setup.session->trace());
     m_engine.insert(scenario.id, outcomes);
     return outcomes;
 }
@@ -293,9 +248,9 @@ void TestCodegenInStep::programsPerformTheSameCalls()
     QStringList differences;
     for (int step = 0; step < loaded.scenario.steps.size(); ++step) {
         const QString engine = expected.contains(step)
-                                   ? comparable(loaded.scenario, step, expected.value(step))
+                                   ? CodegenInStepRun::comparable(loaded.scenario, step, expected.value(step))
                                    : QStringLiteral("(no outcome)");
-        const QString program = actual.contains(step) ? comparable(loaded.scenario, step, actual.value(step))
+        const QString program = actual.contains(step) ? CodegenInStepRun::comparable(loaded.scenario, step, actual.value(step))
                                                       : QStringLiteral("(no outcome)");
         if (engine != program)
             differences << QStringLiteral("engine:  %1\nprogram: %2").arg(engine, program);
