@@ -112,12 +112,14 @@ int usage(const QString &error)
              "  socketscope list                          list the built-in scenarios\n"
              "  socketscope run ID|FILE [--trace OUT.json] [--pcap OUT.pcapng] [--host-loopback]\n"
              "  socketscope code ID|FILE --lang c|python [--actor NAME] [--in-step]\n"
-             "  socketscope code ID|FILE --lang c|python --run\n"
+             "  socketscope code ID|FILE --lang c|python --run [--host-loopback]\n"
              "\n"
              "code prints the program generated for each actor; --in-step prints the copies that wait\n"
              "for their turn (wait_for_turn) before each step; --run compiles (cc) or runs (python3)\n"
              "those copies, one process per actor in a sandbox of their own, in the scenario's order,\n"
-             "and compares each step with the engine's own run (exit 0: every step matched, 1: not).\n";
+             "and compares each step with the engine's own run (exit 0: every step matched, 1: not);\n"
+             "with --host-loopback they run on the host's loopback, where tcpdump or Wireshark can\n"
+             "watch them.\n";
     err().flush();
     return 2;
 }
@@ -204,9 +206,11 @@ int run(const QStringList &arguments)
 namespace {
 
 // The in-step programs as real processes, step by step beside the engine's run.
-int runInStep(const Scenario &scenario, codegen::Language language)
+int runInStep(const Scenario &scenario, codegen::Language language, bool hostLoopback)
 {
     CodegenInStepRun run(scenario, language);
+    if (hostLoopback)
+        run.useHostLoopback();
     if (const QString problem = run.prepare(); !problem.isEmpty()) {
         err() << "socketscope: " << problem << '\n';
         err().flush();
@@ -262,7 +266,8 @@ int runInStep(const Scenario &scenario, codegen::Language language)
 int code(const QStringList &arguments)
 {
     const Arguments parsed = parseArguments(arguments, {QStringLiteral("--lang"), QStringLiteral("--actor")},
-                                            {QStringLiteral("--in-step"), QStringLiteral("--run")});
+                                            {QStringLiteral("--in-step"), QStringLiteral("--run"),
+                                             QStringLiteral("--host-loopback")});
     if (!parsed.error.isEmpty())
         return usage(parsed.error);
     const QString &scenarioName = parsed.scenario;
@@ -285,6 +290,9 @@ int code(const QStringList &arguments)
     const bool runPrograms = parsed.flags.contains(QStringLiteral("--run"));
     if (inStep && runPrograms)
         return usage(QStringLiteral("--in-step prints the programs and --run runs them: choose one"));
+    const bool hostLoopback = parsed.flags.contains(QStringLiteral("--host-loopback"));
+    if (hostLoopback && !runPrograms)
+        return usage(QStringLiteral("--host-loopback says where --run runs the programs: it needs --run"));
     if (runPrograms && !actor.isEmpty())
         return usage(
             QStringLiteral("--run runs every actor's program in step with the others: leave out --actor"));
@@ -298,7 +306,7 @@ int code(const QStringList &arguments)
         return 2;
     }
     if (runPrograms)
-        return runInStep(loaded.scenario, *language);
+        return runInStep(loaded.scenario, *language, hostLoopback);
     const codegen::Options options{inStep};
     const QList<GeneratedProgram> programs =
         actor.isEmpty()

@@ -132,6 +132,11 @@ QString CodegenInStepRun::prepare()
 // that a plain user can run the programs there. Without it, the host's loopback.
 void CodegenInStepRun::prepareSandbox()
 {
+    if (m_hostLoopback) {
+        m_where = QStringLiteral("on the host's loopback (--host-loopback), where the host's tcpdump or "
+                                 "Wireshark can watch them");
+        return;
+    }
     const QString nsenter = QStandardPaths::findExecutable(QStringLiteral("nsenter"));
     if (nsenter.isEmpty()) {
         m_where = QStringLiteral("on the host's loopback (no nsenter to join a sandbox)");

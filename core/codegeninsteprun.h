@@ -37,6 +37,10 @@ public:
     CodegenInStepRun(Scenario scenario, codegen::Language language, QObject *parent = nullptr);
     ~CodegenInStepRun() override;
 
+    /// The programs run on the host's loopback rather than in a sandbox of their own, where the
+    /// host's tcpdump or Wireshark can watch them (the engine still runs in its sandbox). Before
+    /// prepare().
+    void useHostLoopback() { m_hostLoopback = true; }
     /// Runs the engine, finds the compiler or interpreter, writes (and compiles) the programs and
     /// prepares their sandbox. Empty when start() may be called; otherwise why not.
     QString prepare();
@@ -72,6 +76,7 @@ private:
 
     Scenario m_scenario;
     codegen::Language m_language;
+    bool m_hostLoopback = false;
     QTemporaryDir m_folder;
     QList<CodegenRunner::Program> m_programs;
     CodegenRunner::Options m_options;

@@ -8,6 +8,13 @@
 #include <QStandardPaths>
 #include <QTest>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+
 using testsupport::runSocketscope;
 
 class TestCliCode : public QObject
@@ -19,6 +26,7 @@ private Q_SLOTS:
     void inStepPrintsTheTurnWaits();
     void runMatchesTheEngine_data();
     void runMatchesTheEngine();
+    void aStepThatDiffersIsShownAndExitsOne();
     void badInputExitsTwo_data();
     void badInputExitsTwo();
     void missingToolExitsTwo_data();
@@ -33,7 +41,7 @@ void TestCliCode::helpNamesInStepAndRun()
     QVERIFY2(
         help.contains(QStringLiteral("socketscope code ID|FILE --lang c|python [--actor NAME] [--in-step]")),
         qPrintable(help));
-    QVERIFY2(help.contains(QStringLiteral("socketscope code ID|FILE --lang c|python --run")),
+    QVERIFY2(help.contains(QStringLiteral("socketscope code ID|FILE --lang c|python --run [--host-loopback]")),
              qPrintable(help));
 }
 
@@ -109,6 +117,42 @@ void TestCliCode::runMatchesTheEngine()
     QVERIFY(!out.contains(QStringLiteral("≠")));
 }
 
+// On the host's loopback the programs meet the host: with tcp-echo's port taken there, the
+// server's bind() fails where the engine's (in its own sandbox) did not, and the run says so.
+void TestCliCode::aStepThatDiffersIsShownAndExitsOne()
+{
+    if (QStandardPaths::findExecutable(QStringLiteral("cc")).isEmpty())
+        QSKIP("cc is not on this machine");
+    const int taken = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    QVERIFY(taken >= 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_port = htons(8080);
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    // Past a TIME_WAIT left by an earlier run; taken by something else already is as good.
+    const int one = 1;
+    QCOMPARE(::setsockopt(taken, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one), 0);
+    if (::bind(taken, reinterpret_cast<sockaddr *>(&address), sizeof address) == 0)
+        QCOMPARE(::listen(taken, 8), 0);
+    else
+        QCOMPARE(errno, EADDRINUSE);
+    const auto result = runSocketscope({QStringLiteral("code"), QStringLiteral("tcp-echo"), QStringLiteral("--lang"),
+                                        QStringLiteral("c"), QStringLiteral("--run"),
+                                        QStringLiteral("--host-loopback")},
+                                       120000);
+    ::close(taken);
+    const QString out = QString::fromUtf8(result.out);
+    QCOMPARE(result.exitCode, 1);
+    QVERIFY2(out.startsWith(QStringLiteral("== TCP echo")) &&
+                 out.section(u'\n', 0, 0).contains(QStringLiteral("on the host's loopback (--host-loopback)")),
+             qPrintable(out));
+    QVERIFY2(out.contains(QRegularExpression(
+                 QStringLiteral("\\[server\\] step 2 bind = -1 EADDRINUSE\\s+≠ [^\n]*step 2 bind = 0"))),
+             qPrintable(out + QString::fromUtf8(result.err)));
+    QVERIFY2(out.contains(QRegularExpression(QStringLiteral("\n== \\d+ of 14 steps did not match the engine's run\n$"))),
+             qPrintable(out));
+}
+
 void TestCliCode::badInputExitsTwo_data()
 {
     QTest::addColumn<QStringList>("arguments");
@@ -131,6 +175,10 @@ void TestCliCode::badInputExitsTwo_data()
         << QStringList{QStringLiteral("tcp-echo"), QStringLiteral("--lang"),  QStringLiteral("c"),
                        QStringLiteral("--run"),    QStringLiteral("--actor"), QStringLiteral("client")}
         << QStringLiteral("leave out --actor");
+    QTest::addRow("--host-loopback without --run")
+        << QStringList{QStringLiteral("tcp-echo"), QStringLiteral("--lang"), QStringLiteral("c"),
+                       QStringLiteral("--host-loopback")}
+        << QStringLiteral("it needs --run");
     QTest::addRow("unknown scenario")
         << QStringList{QStringLiteral("no-such-lesson"), QStringLiteral("--lang"), QStringLiteral("c"),
                        QStringLiteral("--run")}
