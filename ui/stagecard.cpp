@@ -40,16 +40,28 @@ QString queueWords(const SnapshotSocket &socket)
     return parts.isEmpty() ? QStringLiteral("queues not reported") : parts.join(QStringLiteral(" · "));
 }
 
+QString nameAndDescriptor(const SnapshotSocket &socket)
+{
+    return socket.name + QStringLiteral("  fd ") +
+           (socket.fd >= 0 ? QString::number(socket.fd) : QStringLiteral("–"));
+}
+
 } // namespace
 
 namespace stagecard {
 
+QString title(const SnapshotSocket &socket, const QFontMetricsF &bold, qreal width)
+{
+    const QString whole = nameAndDescriptor(socket) + QStringLiteral("  ") + typeWords(socket.type, socket.domain);
+    if (bold.horizontalAdvance(whole) <= width)
+        return whole;
+    return bold.elidedText(nameAndDescriptor(socket), Qt::ElideRight, width);
+}
+
 QStringList lines(const SnapshotSocket &socket)
 {
     QStringList lines;
-    lines << socket.name + QStringLiteral("  fd ") +
-                 (socket.fd >= 0 ? QString::number(socket.fd) : QStringLiteral("–")) + QStringLiteral("  ") +
-                 typeWords(socket.type, socket.domain);
+    lines << nameAndDescriptor(socket) + QStringLiteral("  ") + typeWords(socket.type, socket.domain);
     lines << (socket.local.isEmpty() ? QStringLiteral("no local address") : socket.local) +
                  QStringLiteral(" → ") + (socket.peer.isEmpty() ? QStringLiteral("no peer") : socket.peer);
     lines << queueWords(socket);
@@ -104,7 +116,8 @@ void paint(QPainter &painter, const Theme &theme, const QFont &font, const Sessi
         painter.setFont(i == 0 ? bold : font);
         painter.setPen(i == 0 ? theme.text : theme.mutedText);
         painter.drawText(QRectF(x, top, width, line), Qt::AlignLeft | Qt::AlignVCenter,
-                         fm.elidedText(text.at(i), Qt::ElideRight, width));
+                         i == 0 ? title(socket, QFontMetricsF(bold), width)
+                                : fm.elidedText(text.at(i), Qt::ElideRight, width));
     }
     painter.setFont(font);
     // Queue fill: a bar under the queue words, only for figures the kernel reported.

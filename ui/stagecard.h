@@ -3,6 +3,7 @@
 #include <QStringList>
 
 class QFont;
+class QFontMetricsF;
 class QPainter;
 class QRectF;
 struct SessionSnapshot;
@@ -16,6 +17,10 @@ namespace stagecard {
 
 /// The lines of text on the card, top to bottom, as a reader sees them.
 QStringList lines(const SnapshotSocket &socket);
+
+/// The card's first line as it fits in `width` beside the state badge, in the bold font `bold`
+/// measures: whole; without the type words (the socket table still has them); elided last.
+QString title(const SnapshotSocket &socket, const QFontMetricsF &bold, qreal width);
 
 /// Paints the card of `socket` into `card`; `snapshot` is the world it belongs to (for the current
 /// step's changes and the calls that wait on it).

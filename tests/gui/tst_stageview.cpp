@@ -1,12 +1,14 @@
 #include "stageview.h"
 
 #include "scenarioloader.h"
+#include "stagecard.h"
 #include "session.h"
 #include "sessionsetup.h"
 #include "sessionsnapshot.h"
 #include "trace.h"
 #include "viewcontext.h"
 
+#include <QFontMetricsF>
 #include <QImage>
 #include <QTest>
 
@@ -162,10 +164,46 @@ private Q_SLOTS:
         m_stage->setAnimationMs(0);
     }
 
+    // Beside a long badge ("LISTEN → CLOSED") the title gives up its type words before it is cut,
+    // and is measured in the bold font it is drawn in (measured in the plain one, it was cut
+    // without an ellipsis: "listener  fd 16  TCP str").
+    void cardTitleFitsBesideTheBadge_data()
+    {
+        QTest::addColumn<QString>("roomFor"); // the room: this text in bold, and a hair more
+        QTest::addColumn<QString>("expected");
+        const QString whole = QStringLiteral("listener  fd 16  TCP stream");
+        const QString short_ = QStringLiteral("listener  fd 16");
+        QTest::addRow("room for all") << whole << whole;
+        QTest::addRow("room for the name and descriptor") << short_ << short_;
+        QTest::addRow("room for less") << QStringLiteral("listen") << QString();
+    }
+
+    void cardTitleFitsBesideTheBadge()
+    {
+        QFETCH(QString, roomFor);
+        QFETCH(QString, expected);
+        SnapshotSocket socket;
+        socket.name = QStringLiteral("listener");
+        socket.fd = 16;
+        socket.type = QStringLiteral("SOCK_STREAM");
+        socket.domain = QStringLiteral("AF_INET");
+        QFont bold = m_stage->font();
+        bold.setBold(true);
+        const QFontMetricsF metrics(bold);
+        const qreal width = metrics.horizontalAdvance(roomFor) + 1;
+        const QString title = stagecard::title(socket, metrics, width);
+        QVERIFY2(metrics.horizontalAdvance(title) <= width, qPrintable(title));
+        if (!expected.isEmpty())
+            QCOMPARE(title, expected);
+        else
+            QVERIFY2(title.endsWith(QChar(0x2026)) && title.startsWith(QStringLiteral("li")), qPrintable(title));
+    }
+
 private:
     SessionSetup m_setup;
     std::unique_ptr<ViewContext> m_context;
     std::unique_ptr<StageView> m_stage;
+
 };
 
 QTEST_MAIN(TestStageView)
