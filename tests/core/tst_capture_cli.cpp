@@ -195,7 +195,10 @@ void TestCaptureCli::lastAckIsSeenWhenItsAckIsLost()
                                         QStringLiteral("--trace"), trace});
     QVERIFY2(result.exitCode == 0, result.err.constData());
     const QJsonObject json = readJson(trace);
-    verifyStates(statesOf(json), {QStringLiteral("conn:FIN_WAIT1"), QStringLiteral("conn:FIN_WAIT2"),
+    // conn's FIN_WAIT1 lasts until the client's kernel acknowledges the FIN, which it may do inside
+    // the close() call: the probe sees it in most runs (the issue asks for FIN_WAIT1 or 2), but a
+    // slow run (under a sanitizer) went from ESTABLISHED straight to FIN_WAIT2 in the trace.
+    verifyStates(statesOf(json), {QStringLiteral("conn:FIN_WAIT2"),
                                   QStringLiteral("client:CLOSE_WAIT"), QStringLiteral("client:LAST_ACK"),
                                   QStringLiteral("conn:TIME_WAIT")});
 }
