@@ -204,6 +204,14 @@ bool SequenceDiagram::moveSelection(int delta)
     if (row < 0 || row >= qsizetype(items.size()) || (selectedRow < 0 && items.empty()))
         return false;
     const qint64 seq = items[row].seq;
+    chooseEvent(seq);
+    ensureRowVisible(row);
+    return true;
+}
+
+// As a click does: the event is selected here and in the other views, and the cursor moves to it.
+void SequenceDiagram::chooseEvent(qint64 seq)
+{
     selectEvent(seq);
     if (m_context) {
         m_context->selectEvent(seq);
@@ -211,8 +219,6 @@ bool SequenceDiagram::moveSelection(int delta)
     } else if (m_trace) {
         m_trace->setCursor(seq + 1);
     }
-    ensureRowVisible(row);
-    return true;
 }
 
 void SequenceDiagram::ensureRowVisible(qsizetype row)
@@ -420,13 +426,7 @@ void SequenceDiagram::mousePressEvent(QMouseEvent *event)
     const qint64 seq = eventAt(QPoint(qMin(point.x(), g.width - g.strip - 1), point.y()));
     if (seq < 0)
         return;
-    selectEvent(seq);
-    if (m_context) {
-        m_context->selectEvent(seq);
-        m_context->setCursor(seq + 1);
-    } else if (m_trace) {
-        m_trace->setCursor(seq + 1);
-    }
+    chooseEvent(seq);
     Q_EMIT eventClicked(seq);
 }
 

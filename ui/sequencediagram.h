@@ -100,6 +100,7 @@ private:
     void updateScrollBars();
     void cursorMoved();
     void scrollFromStrip(int y);
+    void chooseEvent(qint64 seq);
     void ensureRowVisible(qsizetype row);
     void describeSelection();
 
