@@ -120,6 +120,34 @@ qint64 bulkTransfer(SandboxClient &sandbox, quint16 port, int mss, qint64 bytes)
     return received;
 }
 
+// A tap on the sandbox's lo, recording into a session of one socket: what the tests of the tap
+// alone start from. `tap` is null (and `error` says why) when it could not start.
+struct BareTap
+{
+    std::shared_ptr<SandboxClient> sandbox = SandboxClient::start();
+    std::unique_ptr<Session> session;
+    std::shared_ptr<PacketTap> tap;
+    QString error;
+
+    BareTap(const std::vector<sock_filter> &filter, size_t ringBytes = PacketRing::DefaultBytes)
+    {
+        if (!sandbox->isReady()) {
+            error = sandbox->error();
+            return;
+        }
+        session = std::make_unique<Session>(oneSocketScenario(), std::make_shared<SandboxSocketFactory>(sandbox));
+        int loopback = 0;
+        const int packetSocket = sandbox->createPacketSocket(&loopback);
+        if (packetSocket < 0) {
+            error = QStringLiteral("no packet socket");
+            return;
+        }
+        tap = PacketTap::start(*session, packetSocket, loopback, filter, &error, ringBytes);
+        if (tap)
+            session->attach(tap);
+    }
+};
+
 sockaddr_in6 loopback6(quint16 port)
 {
     sockaddr_in6 address{};
@@ -175,16 +203,11 @@ void TestPacketTap::portFilterKeepsTheScenarioTraffic_data()
 void TestPacketTap::portFilterKeepsTheScenarioTraffic()
 {
     QFETCH(bool, v6);
-    auto sandbox = SandboxClient::start();
-    QVERIFY(sandbox->isReady());
-    Session session(oneSocketScenario(), std::make_shared<SandboxSocketFactory>(sandbox));
-    int loopback = 0;
-    const int packetSocket = sandbox->createPacketSocket(&loopback);
-    QVERIFY(packetSocket >= 0);
-    QString error;
-    auto tap = PacketTap::start(session, packetSocket, loopback, packetfilter::ports({8080, 5353}), &error);
-    QVERIFY2(tap, qPrintable(error));
-    session.attach(tap);
+    BareTap bare(packetfilter::ports({8080, 5353}));
+    QVERIFY2(bare.tap, qPrintable(bare.error));
+    SandboxClient *sandbox = bare.sandbox.get();
+    Session &session = *bare.session;
+    PacketTap *tap = bare.tap.get();
 
     const int domain = v6 ? AF_INET6 : AF_INET;
     auto sendTo = [&](int fd, const void *data, size_t size, quint16 port) {
@@ -428,7 +451,6 @@ void TestPacketTap::traceHoldsWhatAnIndependentCaptureSees()
     ::close(sinkSocket);
 }
 
-QTEST_GUILESS_MAIN(TestPacketTap)
 // The headers-only program keeps and drops the same frames as the whole-frame one; only the
 // length it keeps changes.
 void TestPacketTap::snapLengthCutsOnlyWhatIsKept_data()
@@ -481,15 +503,11 @@ void TestPacketTap::aFloodKeepsEveryFrameCutToItsHeaders()
     QFETCH(qulonglong, ringBytes);
     QFETCH(int, mss);
     QFETCH(qint64, bytes);
-    auto sandbox = SandboxClient::start();
-    QVERIFY(sandbox->isReady());
-    Session session(oneSocketScenario(), std::make_shared<SandboxSocketFactory>(sandbox));
-    int loopback = 0;
-    QString error;
-    auto tap = PacketTap::start(session, sandbox->createPacketSocket(&loopback), loopback,
-                                packetfilter::allIp(), &error, size_t(ringBytes));
-    QVERIFY2(tap, qPrintable(error));
-    session.attach(tap);
+    BareTap bare(packetfilter::allIp(), size_t(ringBytes));
+    QVERIFY2(bare.tap, qPrintable(bare.error));
+    SandboxClient *sandbox = bare.sandbox.get();
+    Session &session = *bare.session;
+    PacketTap *tap = bare.tap.get();
 
     const int largestSegment = mss > 0 ? mss : 65536 - 20 - 32; // lo's MTU less IPv4 and TCP headers
     const qint64 Bytes = bytes;
@@ -553,15 +571,11 @@ void TestPacketTap::aFloodKeepsEveryFrameCutToItsHeaders()
 // ring thread wakes up: the kernel drops frames, and the trace says how many, as warnings.
 void TestPacketTap::framesTheKernelDroppedAreToldInTheTrace()
 {
-    auto sandbox = SandboxClient::start();
-    QVERIFY(sandbox->isReady());
-    Session session(oneSocketScenario(), std::make_shared<SandboxSocketFactory>(sandbox));
-    int loopback = 0;
-    QString error;
-    auto tap = PacketTap::start(session, sandbox->createPacketSocket(&loopback), loopback,
-                                packetfilter::allIp(), &error, 2 * PacketRing::BlockSize);
-    QVERIFY2(tap, qPrintable(error));
-    session.attach(tap);
+    BareTap bare(packetfilter::allIp(), 2 * PacketRing::BlockSize);
+    QVERIFY2(bare.tap, qPrintable(bare.error));
+    SandboxClient *sandbox = bare.sandbox.get();
+    Session &session = *bare.session;
+    PacketTap *tap = bare.tap.get();
     constexpr qint64 Bytes = qint64(256) << 20;
     QCOMPARE(bulkTransfer(*sandbox, 8091, 0, Bytes), Bytes);
     // Not settled() alone: a dropped segment may leave its ACK without the segment.
@@ -610,4 +624,5 @@ void TestPacketTap::builtInScenariosAreCapturedWhole()
         QVERIFY2(!packet.summary.contains(QLatin1String("captured ")), qPrintable(packet.summary));
 }
 
+QTEST_GUILESS_MAIN(TestPacketTap)
 #include "tst_packettap.moc"
