@@ -1,13 +1,13 @@
 #include "commands.h"
 
-#include "codegen.h"
-#include "codegeninsteprun.h"
-#include "eventtext.h"
-#include "pcapng.h"
-#include "scenarioloader.h"
-#include "session.h"
-#include "sessionsetup.h"
-#include "tracejson.h"
+#include "codegen/codegen.h"
+#include "codegen/run/codegeninsteprun.h"
+#include "engine/session.h"
+#include "export/pcapng.h"
+#include "export/tracejson.h"
+#include "projections/eventtext.h"
+#include "scenario/scenarioloader.h"
+#include "setup/sessionsetup.h"
 
 #include <QCoreApplication>
 #include <QEventLoop>
@@ -62,7 +62,8 @@ QString checkWritable(const QString &fileName)
     const QFileInfo info(fileName);
     const QFileInfo directory(info.absolutePath());
     if (!directory.isDir())
-        return QStringLiteral("cannot write %1: the folder %2 does not exist").arg(fileName, info.absolutePath());
+        return QStringLiteral("cannot write %1: the folder %2 does not exist")
+            .arg(fileName, info.absolutePath());
     if (!directory.isWritable() || (info.exists() && !info.isWritable()))
         return QStringLiteral("cannot write %1: permission denied").arg(fileName);
     return {};
@@ -128,7 +129,9 @@ int list()
 {
     for (const QString &id : ScenarioLoader::builtinIds()) {
         const ScenarioLoadResult loaded = ScenarioLoader::builtin(id);
-        out() << id << '\t' << (loaded.ok() ? loaded.scenario.title : QStringLiteral("(broken: ") + loaded.error.reason + u')')
+        out() << id << '\t'
+              << (loaded.ok() ? loaded.scenario.title
+                              : QStringLiteral("(broken: ") + loaded.error.reason + u')')
               << '\n';
     }
     out().flush();
@@ -137,8 +140,8 @@ int list()
 
 int run(const QStringList &arguments)
 {
-    const Arguments parsed =
-        parseArguments(arguments, {QStringLiteral("--trace"), QStringLiteral("--pcap")}, {QStringLiteral("--host-loopback")});
+    const Arguments parsed = parseArguments(arguments, {QStringLiteral("--trace"), QStringLiteral("--pcap")},
+                                            {QStringLiteral("--host-loopback")});
     if (!parsed.error.isEmpty())
         return usage(parsed.error);
     const QString &scenarioName = parsed.scenario;
@@ -167,9 +170,11 @@ int run(const QStringList &arguments)
     SessionSetup setup = setUpSession(loaded.scenario, options);
     Session &session = *setup.session;
     Printer printer(session.trace());
-    QObject::connect(&session.trace(), &Trace::eventAppended, &session.trace(), [&printer] { printer.flush(); },
-                     Qt::DirectConnection);
-    out() << "== " << loaded.scenario.title << " (" << loaded.scenario.id << ") — " << setup.description << '\n';
+    QObject::connect(
+        &session.trace(), &Trace::eventAppended, &session.trace(), [&printer] { printer.flush(); },
+        Qt::DirectConnection);
+    out() << "== " << loaded.scenario.title << " (" << loaded.scenario.id << ") — " << setup.description
+          << '\n';
     out().flush();
     const bool followed = session.runToEnd();
     printer.flush();
@@ -177,7 +182,8 @@ int run(const QStringList &arguments)
     int exitCode = 0;
     if (!traceFile.isEmpty()) {
         tracejson::Header header{loaded.scenario.id, setup.mode, setup.capture, setup.description};
-        if (const QString problem = tracejson::write(session.trace(), header, traceFile); !problem.isEmpty()) {
+        if (const QString problem = tracejson::write(session.trace(), header, traceFile);
+            !problem.isEmpty()) {
             err() << "socketscope: " << problem << '\n';
             exitCode = 2;
         }
@@ -265,9 +271,9 @@ int runInStep(const Scenario &scenario, codegen::Language language, bool hostLoo
 
 int code(const QStringList &arguments)
 {
-    const Arguments parsed = parseArguments(arguments, {QStringLiteral("--lang"), QStringLiteral("--actor")},
-                                            {QStringLiteral("--in-step"), QStringLiteral("--run"),
-                                             QStringLiteral("--host-loopback")});
+    const Arguments parsed = parseArguments(
+        arguments, {QStringLiteral("--lang"), QStringLiteral("--actor")},
+        {QStringLiteral("--in-step"), QStringLiteral("--run"), QStringLiteral("--host-loopback")});
     if (!parsed.error.isEmpty())
         return usage(parsed.error);
     const QString &scenarioName = parsed.scenario;
@@ -300,8 +306,8 @@ int code(const QStringList &arguments)
         QStringList known;
         for (const ScenarioActor &a : loaded.scenario.actors)
             known << a.id;
-        err() << "socketscope: scenario " << loaded.scenario.id << " has no actor " << actor << " (its actors: "
-              << known.join(QStringLiteral(", ")) << ")\n";
+        err() << "socketscope: scenario " << loaded.scenario.id << " has no actor " << actor
+              << " (its actors: " << known.join(QStringLiteral(", ")) << ")\n";
         err().flush();
         return 2;
     }

@@ -1,5 +1,5 @@
 #include "commands.h"
-#include "mainwindow.h"
+#include "window/mainwindow.h"
 
 #include <QApplication>
 #include <QCoreApplication>
@@ -16,7 +16,8 @@ int main(int argc, char *argv[])
         arguments << QString::fromLocal8Bit(argv[i]);
     const QString command = arguments.value(0);
 
-    if (command == QLatin1String("list") || command == QLatin1String("run") || command == QLatin1String("code")) {
+    if (command == QLatin1String("list") || command == QLatin1String("run") ||
+        command == QLatin1String("code")) {
         QCoreApplication app(argc, argv);
         QCoreApplication::setApplicationName(QStringLiteral("socketscope"));
         arguments.removeFirst();

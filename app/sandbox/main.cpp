@@ -6,7 +6,7 @@
 // Single-threaded on purpose: unshare(CLONE_NEWUSER) refuses a multi-threaded caller.
 // Usage (by SocketScope only): socketscope-sandbox PARENT_PID, control socket on descriptor 3.
 
-#include "sandboxprotocol.h"
+#include "engine/sandboxprotocol.h"
 
 #include <linux/ethtool.h>
 #include <linux/netlink.h>

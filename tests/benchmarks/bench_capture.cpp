@@ -11,9 +11,9 @@
 // bench_capture [RING_KIB [MSS [ROUNDS]]]: the ring's size (0 or none: the tap's own), to find how
 // small it may be; one kind of transfer only, with this MSS (0: lo's own); the rounds (default 5).
 
-#include "packettap.h"
-#include "sandboxclient.h"
-#include "session.h"
+#include "capture/packettap.h"
+#include "engine/sandboxclient.h"
+#include "engine/session.h"
 #include "testsupport.h"
 
 #include <QCoreApplication>
@@ -198,8 +198,8 @@ bool measure(const std::shared_ptr<SandboxClient> &shared, const Scenario &scena
     SandboxClient &sandbox = *shared;
     std::printf("bench_capture: %s: %lld MiB over TCP with MSS %s, %d rounds each, uid %d, ring %zu KiB\n",
                 kind.name, kind.bytes / (1024 * 1024),
-                kind.mss > 0 ? qPrintable(QString::number(kind.mss)) : "from lo's MTU", rounds, int(::getuid()),
-                ringBytes / 1024);
+                kind.mss > 0 ? qPrintable(QString::number(kind.mss)) : "from lo's MTU", rounds,
+                int(::getuid()), ringBytes / 1024);
     std::vector<double> withoutTap;
     std::vector<double> withTap;
     std::vector<double> ringOnly;
@@ -275,9 +275,8 @@ bool measure(const std::shared_ptr<SandboxClient> &shared, const Scenario &scena
             kind.ringOnly && !ringOnly.empty()
                 ? qPrintable(QStringLiteral(", ring nobody reads %1 MB/s").arg(ringOnly.back(), 0, 'f', 0))
                 : "",
-            withTap.back(), figures.received, figures.drops,
-            figures.recorded, figures.truncated, figures.floods, figures.copiedBlocks,
-            figures.backlogPeakBytes / 1024,
+            withTap.back(), figures.received, figures.drops, figures.recorded, figures.truncated,
+            figures.floods, figures.copiedBlocks, figures.backlogPeakBytes / 1024,
             double(figures.ringThreadCpuNs) / double(std::max<quint64>(1, figures.received)),
             double(figures.decoderThreadCpuNs) / 1e6, lag * 1000);
         packets = round == 0 ? figures.received : std::min(packets, figures.received);
@@ -287,17 +286,18 @@ bool measure(const std::shared_ptr<SandboxClient> &shared, const Scenario &scena
     }
     const double off = median(withoutTap);
     const double on = median(withTap);
-    std::printf(
-        "bench_capture: %s: median throughput (range) tap off %s MB/s, tap on %s MB/s, ratio %.2f (goal >= 0.90)\n",
-        kind.name, spread(withoutTap).constData(), spread(withTap).constData(), on / off);
+    std::printf("bench_capture: %s: median throughput (range) tap off %s MB/s, tap on %s MB/s, ratio %.2f "
+                "(goal >= 0.90)\n",
+                kind.name, spread(withoutTap).constData(), spread(withTap).constData(), on / off);
     std::printf("bench_capture: %s: median processor time during a transfer: tap off %.0f ms, tap on %.0f ms "
                 "(%+.0f ns per captured frame)\n",
                 kind.name, median(cpuOff), median(cpuOn),
                 (median(cpuOn) - median(cpuOff)) * 1e6 / double(std::max<quint64>(1, packets)));
     if (!ringOnly.empty())
-        std::printf("bench_capture: %s: the kernel's own copy of each frame's headers into a ring nobody reads: "
-                    "median (range) %s MB/s, ratio %.2f, processor time %.0f ms\n",
-                    kind.name, spread(ringOnly).constData(), median(ringOnly) / off, median(cpuRingOnly));
+        std::printf(
+            "bench_capture: %s: the kernel's own copy of each frame's headers into a ring nobody reads: "
+            "median (range) %s MB/s, ratio %.2f, processor time %.0f ms\n",
+            kind.name, spread(ringOnly).constData(), median(ringOnly) / off, median(cpuRingOnly));
     std::printf("bench_capture: %s: %llu packets per captured transfer (goal >= %llu), %llu dropped in all "
                 "rounds (goal 0), tap queue %d KiB\n",
                 kind.name, packets, MinimumPackets, drops, receiveBuffer / 1024);

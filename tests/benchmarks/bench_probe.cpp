@@ -1,9 +1,9 @@
 // The cost of one state probe (what runs after each step and on each captured packet) for ten
 // sockets: TCP_INFO and the queue ioctls on every descriptor, and sock_diag when some socket has
 // none. Prints the figures; the target is 50 µs per step.
+#include "engine/socketfactory.h"
 #include "privatenamespace.h"
-#include "socketfactory.h"
-#include "stateprobe.h"
+#include "probe/stateprobe.h"
 #include "testsupport.h"
 
 #include <QCoreApplication>

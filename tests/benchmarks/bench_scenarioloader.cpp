@@ -1,6 +1,6 @@
 // Cost of loading (parsing and validating) each built-in scenario, and of a large hand-written file:
 // loading happens before every run and every reset in the window, so it must stay far below a frame.
-#include "scenarioloader.h"
+#include "scenario/scenarioloader.h"
 
 #include <QCoreApplication>
 #include <QFile>

@@ -1,9 +1,9 @@
 // Prints the sequence diagram's figures: frame time with 100 and 100,000 events, the zoomed-out
 // overview of 100,000 events, and the cost of laying out one event.
 
-#include "sequencediagram.h"
-#include "sequencelayout.h"
-#include "trace.h"
+#include "projections/sequencelayout.h"
+#include "sequence/sequencediagram.h"
+#include "trace/trace.h"
 
 #include <QApplication>
 #include <QElapsedTimer>

@@ -1,5 +1,5 @@
 // Trace append cost per event, amortised, from 1,000 to 1,000,000 events (it must stay flat).
-#include "trace.h"
+#include "trace/trace.h"
 
 #include <QCoreApplication>
 #include <QTextStream>

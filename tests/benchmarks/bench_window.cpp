@@ -1,12 +1,12 @@
 // The classroom window's figures, printed side by side with a minimal Qt window on this machine:
 // start to first paint, ready to step (cold and warm), step key to the new state painted, memory
 // when ready, and timers and CPU while idle.
-#include "controlsbar.h"
-#include "mainwindow.h"
-#include "sessioncontroller.h"
-#include "sessionsnapshot.h"
-#include "stageview.h"
-#include "viewcontext.h"
+#include "common/viewcontext.h"
+#include "controls/controlsbar.h"
+#include "projections/sessionsnapshot.h"
+#include "setup/sessioncontroller.h"
+#include "stage/stageview.h"
+#include "window/mainwindow.h"
 
 #include <QApplication>
 #include <QDockWidget>

@@ -1,4 +1,4 @@
-#include "packetdecoder.h"
+#include "decode/packetdecoder.h"
 
 #include <cstddef>
 #include <cstdint>

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "socketfactory.h"
+#include "engine/socketfactory.h"
 
 #include <memory>
 

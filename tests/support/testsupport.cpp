@@ -1,7 +1,7 @@
 #include "testsupport.h"
 
-#include "scenarioloader.h"
-#include "trace.h"
+#include "scenario/scenarioloader.h"
+#include "trace/trace.h"
 
 #include <QDir>
 #include <QProcess>
@@ -39,8 +39,9 @@ Scenario makeScenario(const QStringList &actors, const QStringList &stepsJson)
     QStringList actorJson;
     for (const QString &actor : actors)
         actorJson << QStringLiteral("{\"id\": \"%1\"}").arg(actor);
-    const QString json = QStringLiteral("{\"id\": \"test\", \"title\": \"test\", \"actors\": [%1], \"steps\": [%2]}")
-                             .arg(actorJson.join(u", "), stepsJson.join(u", "));
+    const QString json =
+        QStringLiteral("{\"id\": \"test\", \"title\": \"test\", \"actors\": [%1], \"steps\": [%2]}")
+            .arg(actorJson.join(u", "), stepsJson.join(u", "));
     return scenarioFromJson(json.toUtf8());
 }
 
@@ -70,7 +71,9 @@ QList<CallOutcome> outcomesByStep(const Trace &trace, int steps)
 
 int openDescriptorCount()
 {
-    return int(QDir(QStringLiteral("/proc/self/fd")).entryList(QDir::NoDotAndDotDot | QDir::AllEntries | QDir::System).size());
+    return int(QDir(QStringLiteral("/proc/self/fd"))
+                   .entryList(QDir::NoDotAndDotDot | QDir::AllEntries | QDir::System)
+                   .size());
 }
 
 int threadCount()

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "scenario.h"
+#include "scenario/scenario.h"
 
 #include <QByteArray>
 #include <QString>
@@ -29,7 +29,7 @@ Scenario makeScenario(const QStringList &actors, const QStringList &stepsJson);
 struct CallOutcome
 {
     bool ran = false;
-    bool blocked = false;   // a Blocked event came first
+    bool blocked = false; // a Blocked event came first
     qint64 result = 0;
     QString errnoName;
     QByteArray data;

@@ -1,0 +1,451 @@
+// The C program of one actor. Kept close to what a student would write by hand: the calls of the
+// course, one block per step, and a line printed after each call so that a run can be checked.
+
+#include "codegen/codegenparts.h"
+#include "codegen/programwriter.h"
+#include "posix/dropfilter.h"
+#include "posix/symbols.h"
+
+namespace codegen {
+namespace {
+
+const QSet<QString> &cReserved()
+{
+    static const QSet<QString> names = {QStringLiteral("auto"),
+                                        QStringLiteral("break"),
+                                        QStringLiteral("case"),
+                                        QStringLiteral("char"),
+                                        QStringLiteral("const"),
+                                        QStringLiteral("continue"),
+                                        QStringLiteral("default"),
+                                        QStringLiteral("do"),
+                                        QStringLiteral("double"),
+                                        QStringLiteral("else"),
+                                        QStringLiteral("enum"),
+                                        QStringLiteral("extern"),
+                                        QStringLiteral("float"),
+                                        QStringLiteral("for"),
+                                        QStringLiteral("goto"),
+                                        QStringLiteral("if"),
+                                        QStringLiteral("int"),
+                                        QStringLiteral("long"),
+                                        QStringLiteral("register"),
+                                        QStringLiteral("return"),
+                                        QStringLiteral("short"),
+                                        QStringLiteral("signed"),
+                                        QStringLiteral("sizeof"),
+                                        QStringLiteral("static"),
+                                        QStringLiteral("struct"),
+                                        QStringLiteral("switch"),
+                                        QStringLiteral("typedef"),
+                                        QStringLiteral("union"),
+                                        QStringLiteral("unsigned"),
+                                        QStringLiteral("void"),
+                                        QStringLiteral("volatile"),
+                                        QStringLiteral("while"),
+                                        QStringLiteral("inline"),
+                                        QStringLiteral("restrict"),
+                                        QStringLiteral("bool"),
+                                        QStringLiteral("main"),
+                                        QStringLiteral("socket"),
+                                        QStringLiteral("bind"),
+                                        QStringLiteral("listen"),
+                                        QStringLiteral("accept"),
+                                        QStringLiteral("connect"),
+                                        QStringLiteral("send"),
+                                        QStringLiteral("recv"),
+                                        QStringLiteral("sendto"),
+                                        QStringLiteral("recvfrom"),
+                                        QStringLiteral("shutdown"),
+                                        QStringLiteral("close"),
+                                        QStringLiteral("fcntl"),
+                                        QStringLiteral("getsockname"),
+                                        QStringLiteral("getpeername"),
+                                        QStringLiteral("setsockopt"),
+                                        QStringLiteral("report"),
+                                        QStringLiteral("report_data"),
+                                        QStringLiteral("print_address"),
+                                        QStringLiteral("remember"),
+                                        QStringLiteral("received"),
+                                        QStringLiteral("received_length"),
+                                        QStringLiteral("sender"),
+                                        QStringLiteral("sender_length"),
+                                        QStringLiteral("result"),
+                                        QStringLiteral("address"),
+                                        QStringLiteral("length"),
+                                        QStringLiteral("peer"),
+                                        QStringLiteral("peer_length"),
+                                        QStringLiteral("message"),
+                                        QStringLiteral("message_length"),
+                                        QStringLiteral("buffer"),
+                                        QStringLiteral("flags"),
+                                        QStringLiteral("from"),
+                                        QStringLiteral("from_length"),
+                                        QStringLiteral("packet"),
+                                        QStringLiteral("packet_length"),
+                                        QStringLiteral("piece"),
+                                        QStringLiteral("value"),
+                                        QStringLiteral("filter"),
+                                        QStringLiteral("program"),
+                                        QStringLiteral("wait_for_turn"),
+                                        QStringLiteral("errno"),
+                                        QStringLiteral("icmp_echo_request"),
+                                        QStringLiteral("http_response"),
+                                        QStringLiteral("unlink"),
+                                        QStringLiteral("printf"),
+                                        QStringLiteral("free"),
+                                        QStringLiteral("malloc"),
+                                        QStringLiteral("i"),
+                                        QStringLiteral("stdin"),
+                                        QStringLiteral("stdout"),
+                                        QStringLiteral("stderr")};
+    return names;
+}
+
+QString cFlags(const ScenarioStep &step, bool noSignal)
+{
+    QStringList names = step.args.value(QStringLiteral("flags")).toStringList();
+    if (noSignal && !names.contains(QStringLiteral("MSG_NOSIGNAL")))
+        names << QStringLiteral("MSG_NOSIGNAL");
+    return names.isEmpty() ? QStringLiteral("0") : names.join(QStringLiteral(" | "));
+}
+
+QString cDomain(const Scenario &scenario, const ScenarioStep &step)
+{
+    const QString domain = scenario.domainOf(step.socket);
+    return domain.isEmpty() ? QStringLiteral("AF_INET") : domain;
+}
+
+// Declares `address` and `length` for the step's address argument.
+void writeAddress(ProgramWriter &w, const QString &domain, const ScenarioStep &step)
+{
+    const QString text = step.args.value(QStringLiteral("address")).toString();
+    const int port = step.args.value(QStringLiteral("port")).toInt();
+    if (domain == QLatin1String("AF_UNIX")) {
+        w.line(QStringLiteral("struct sockaddr_un address;"));
+        w.line(QStringLiteral("memset(&address, 0, sizeof address);"));
+        w.line(QStringLiteral("address.sun_family = AF_UNIX;"));
+        if (text.startsWith(u'@')) {
+            const QByteArray name = text.mid(1).toUtf8();
+            w.line(QStringLiteral("/* '@' names the abstract namespace: a leading zero byte, no file. */"));
+            w.line(QStringLiteral("memcpy(address.sun_path + 1, %1, %2);")
+                       .arg(ProgramWriter::cString(name))
+                       .arg(name.size()));
+            w.line(QStringLiteral("socklen_t length = offsetof(struct sockaddr_un, sun_path) + 1 + %1;")
+                       .arg(name.size()));
+        } else {
+            w.line(QStringLiteral(
+                "/* A path in the current folder (the app uses the session's own folder). */"));
+            w.line(
+                QStringLiteral("strcpy(address.sun_path, %1);").arg(ProgramWriter::cString(text.toUtf8())));
+            w.line(QStringLiteral(
+                "socklen_t length = offsetof(struct sockaddr_un, sun_path) + strlen(address.sun_path) + 1;"));
+        }
+        return;
+    }
+    const bool six = domain == QLatin1String("AF_INET6");
+    const QString s = six ? QStringLiteral("sin6") : QStringLiteral("sin");
+    w.line(QStringLiteral("struct sockaddr_%1 address;")
+               .arg(six ? QStringLiteral("in6") : QStringLiteral("in")));
+    w.line(QStringLiteral("memset(&address, 0, sizeof address);"));
+    w.line(QStringLiteral("address.%1_family = %2;").arg(s, domain));
+    w.line(QStringLiteral("address.%1_port = htons(%2);").arg(s).arg(port));
+    w.line(QStringLiteral("inet_pton(%1, \"%2\", &address.%3_addr);").arg(domain, text, s));
+    w.line(QStringLiteral("socklen_t length = sizeof address;"));
+}
+
+// Declares `message` and `message_length`: the bytes a sending step puts on the wire.
+void writePayload(ProgramWriter &w, const ScenarioStep &step)
+{
+    const std::optional<QByteArray> literal = literalPayload(step);
+    const int repeat = step.args.value(QStringLiteral("repeat"), 1).toInt();
+    QString source = QStringLiteral("received");
+    QString sourceLength = QStringLiteral("received_length");
+    if (literal) {
+        w.line(QStringLiteral("const char piece[] = %1;").arg(ProgramWriter::cString(*literal)));
+        source = QStringLiteral("piece");
+        sourceLength = QStringLiteral("(sizeof piece - 1)");
+    }
+    if (repeat > 1) {
+        w.line(QStringLiteral("/* The same bytes %1 times over, in one call. */").arg(repeat));
+        w.line(QStringLiteral("size_t message_length = %1 * %2;").arg(sourceLength).arg(repeat));
+        w.line(QStringLiteral("char *message = malloc(message_length + 1);"));
+        w.line(QStringLiteral("for (size_t i = 0; i < %1; ++i)").arg(repeat));
+        w.line(QStringLiteral("    memcpy(message + i * %1, %2, %1);").arg(sourceLength, source));
+    } else {
+        w.line(QStringLiteral("const char *message = %1;").arg(source));
+        w.line(QStringLiteral("size_t message_length = %1;").arg(sourceLength));
+    }
+    if (step.args.contains(QStringLiteral("icmp"))) {
+        w.line(QStringLiteral("size_t packet_length = 0;"));
+        w.line(QStringLiteral(
+                   "unsigned char *packet = icmp_echo_request(message, message_length, %1, &packet_length);")
+                   .arg(step.args.value(QStringLiteral("sequence"), 1).toInt()));
+    }
+}
+
+void writeFreePayload(ProgramWriter &w, const ScenarioStep &step)
+{
+    if (step.args.contains(QStringLiteral("icmp")))
+        w.line(QStringLiteral("free(packet);"));
+    if (step.args.value(QStringLiteral("repeat"), 1).toInt() > 1)
+        w.line(QStringLiteral("free(message);"));
+}
+
+void writeStep(ProgramWriter &w, const Scenario &scenario, int index, const QHash<QString, QString> &names)
+{
+    const ScenarioStep &step = scenario.steps.at(index);
+    const int number = index + 1;
+    const QString &call = step.call;
+    const QString fd = names.value(step.socket, QStringLiteral("-1"));
+    const QString report = QStringLiteral("report(%1, \"%2\", result);").arg(number).arg(call);
+    const QString domain = cDomain(scenario, step);
+    const QVariantMap &args = step.args;
+
+    if (call == QLatin1String("socket")) {
+        const QString created = names.value(step.creates);
+        w.line(QStringLiteral("%1 = socket(%2, %3, %4);")
+                   .arg(created, args.value(QStringLiteral("domain")).toString(),
+                        args.value(QStringLiteral("type")).toString(),
+                        args.value(QStringLiteral("protocol"), QStringLiteral("0")).toString()));
+        w.line(QStringLiteral("report(%1, \"socket\", %2);").arg(number).arg(created));
+        return;
+    }
+    w.line(QStringLiteral("{"));
+    w.indent();
+    if (call == QLatin1String("bind") || call == QLatin1String("connect")) {
+        writeAddress(w, domain, step);
+        if (call == QLatin1String("bind") && domain == QLatin1String("AF_UNIX") &&
+            !args.value(QStringLiteral("address")).toString().startsWith(u'@')) {
+            w.line(QStringLiteral(
+                "unlink(address.sun_path); /* a file left by an earlier run would be EADDRINUSE */"));
+        }
+        w.line(QStringLiteral("int result = %1(%2, (struct sockaddr *)&address, length);").arg(call, fd));
+        w.line(report);
+    } else if (call == QLatin1String("listen")) {
+        w.line(QStringLiteral("int result = listen(%1, %2);")
+                   .arg(fd)
+                   .arg(args.value(QStringLiteral("backlog")).toInt()));
+        w.line(report);
+    } else if (call == QLatin1String("accept")) {
+        const QString created = names.value(step.creates);
+        w.line(QStringLiteral("struct sockaddr_storage peer;"));
+        w.line(QStringLiteral("socklen_t peer_length = sizeof peer;"));
+        w.line(QStringLiteral("%1 = accept(%2, (struct sockaddr *)&peer, &peer_length);").arg(created, fd));
+        w.line(QStringLiteral("report(%1, \"accept\", %2);").arg(number).arg(created));
+        w.line(QStringLiteral("if (%1 >= 0)").arg(created));
+        w.line(QStringLiteral("    print_address(\"from\", &peer, peer_length);"));
+    } else if (call == QLatin1String("send") || call == QLatin1String("sendto")) {
+        writePayload(w, step);
+        const bool icmp = args.contains(QStringLiteral("icmp"));
+        const QString bytes =
+            icmp ? QStringLiteral("packet, packet_length") : QStringLiteral("message, message_length");
+        const QString flags = cFlags(step, true);
+        w.line(QStringLiteral("/* MSG_NOSIGNAL: a send on a closed connection fails with EPIPE instead of "
+                              "ending the program. */"));
+        if (call == QLatin1String("send")) {
+            w.line(QStringLiteral("ssize_t result = send(%1, %2, %3);").arg(fd, bytes, flags));
+        } else if (args.value(QStringLiteral("reply")).toBool()) {
+            w.line(QStringLiteral("/* Answer to the address the last recvfrom() reported. */"));
+            w.line(QStringLiteral("ssize_t result = sendto(%1, %2, %3, sender_length ? (struct sockaddr "
+                                  "*)&sender : NULL, sender_length);")
+                       .arg(fd, bytes, flags));
+        } else if (args.contains(QStringLiteral("address"))) {
+            writeAddress(w, domain, step);
+            w.line(QStringLiteral("ssize_t result = sendto(%1, %2, %3, (struct sockaddr *)&address, length);")
+                       .arg(fd, bytes, flags));
+        } else {
+            w.line(QStringLiteral("ssize_t result = sendto(%1, %2, %3, NULL, 0);").arg(fd, bytes, flags));
+        }
+        w.line(report);
+        writeFreePayload(w, step);
+    } else if (call == QLatin1String("recv") || call == QLatin1String("recvfrom")) {
+        const int length = args.value(QStringLiteral("length"), 1024).toInt();
+        const bool peek =
+            args.value(QStringLiteral("flags")).toStringList().contains(QStringLiteral("MSG_PEEK"));
+        const bool onHeap = length > 65536;
+        if (onHeap)
+            w.line(QStringLiteral("char *buffer = malloc(%1);").arg(length));
+        else
+            w.line(QStringLiteral("char buffer[%1];").arg(length));
+        if (call == QLatin1String("recv")) {
+            w.line(QStringLiteral("ssize_t result = recv(%1, buffer, %2, %3);")
+                       .arg(fd)
+                       .arg(length)
+                       .arg(cFlags(step, false)));
+        } else {
+            w.line(QStringLiteral("struct sockaddr_storage from;"));
+            w.line(QStringLiteral("socklen_t from_length = sizeof from;"));
+            w.line(
+                QStringLiteral(
+                    "ssize_t result = recvfrom(%1, buffer, %2, %3, (struct sockaddr *)&from, &from_length);")
+                    .arg(fd)
+                    .arg(length)
+                    .arg(cFlags(step, false)));
+        }
+        w.line(QStringLiteral("/* With MSG_TRUNC the result may be longer than the buffer. */"));
+        w.line(QStringLiteral("size_t kept = result < 0 ? 0 : (size_t)result < %1 ? (size_t)result : %1;")
+                   .arg(length));
+        w.line(QStringLiteral("report_data(%1, \"%2\", result, buffer, kept);").arg(number).arg(call));
+        if (!peek) {
+            w.line(QStringLiteral("if (result >= 0)"));
+            w.line(QStringLiteral("    remember(buffer, kept);"));
+        }
+        if (call == QLatin1String("recvfrom")) {
+            w.line(QStringLiteral("if (result >= 0 && from_length > 0) {"));
+            w.line(QStringLiteral("    memcpy(&sender, &from, from_length);"));
+            w.line(QStringLiteral("    sender_length = from_length;"));
+            w.line(QStringLiteral("    print_address(\"from\", &from, from_length);"));
+            w.line(QStringLiteral("}"));
+        }
+        if (onHeap)
+            w.line(QStringLiteral("free(buffer);"));
+    } else if (call == QLatin1String("shutdown")) {
+        w.line(QStringLiteral("int result = shutdown(%1, %2);")
+                   .arg(fd, args.value(QStringLiteral("how")).toString()));
+        w.line(report);
+    } else if (call == QLatin1String("close")) {
+        w.line(QStringLiteral("int result = close(%1);").arg(fd));
+        w.line(report);
+    } else if (call == QLatin1String("getsockname") || call == QLatin1String("getpeername")) {
+        w.line(QStringLiteral("struct sockaddr_storage address;"));
+        w.line(QStringLiteral("socklen_t length = sizeof address;"));
+        w.line(QStringLiteral("int result = %1(%2, (struct sockaddr *)&address, &length);").arg(call, fd));
+        w.line(report);
+        w.line(QStringLiteral("if (result == 0)"));
+        w.line(QStringLiteral("    print_address(\"address\", &address, length);"));
+    } else if (call == QLatin1String("setsockopt")) {
+        const QString option = args.value(QStringLiteral("option")).toString();
+        const auto known = symbols::socketOption(option);
+        const QString level = known ? QLatin1String(known->levelName) : QStringLiteral("SOL_SOCKET");
+        const int value = args.value(QStringLiteral("value")).toInt();
+        if (option == QLatin1String("SO_LINGER")) {
+            w.line(
+                QStringLiteral("/* SO_LINGER takes a struct: on, and how many seconds close() may wait. */"));
+            w.line(QStringLiteral("struct linger value = {1, %1};").arg(value));
+        } else if (option == QLatin1String("SO_ATTACH_FILTER")) {
+            w.line(QStringLiteral("/* A classic BPF socket filter, run by the kernel on every packet that "
+                                  "arrives for this"));
+            w.line(QStringLiteral(" * socket: it keeps a packet or drops it (here %1%), before the socket "
+                                  "sees it. */")
+                       .arg(value));
+            w.line(QStringLiteral("struct sock_filter filter[] = {"));
+            for (const QString &instruction : dropfilter::cSource(value))
+                w.line(QStringLiteral("    ") + instruction);
+            w.line(QStringLiteral("};"));
+            w.line(QStringLiteral("struct sock_fprog value = {sizeof filter / sizeof filter[0], filter};"));
+        } else {
+            w.line(QStringLiteral("int value = %1;").arg(value));
+        }
+        w.line(QStringLiteral("int result = setsockopt(%1, %2, %3, &value, sizeof value);")
+                   .arg(fd, level, option));
+        w.line(report);
+    } else if (call == QLatin1String("fcntl")) {
+        const bool on = args.value(QStringLiteral("O_NONBLOCK"), true).toBool();
+        w.line(QStringLiteral("int flags = fcntl(%1, F_GETFL);").arg(fd));
+        w.line(QStringLiteral("if (flags >= 0)"));
+        w.line(
+            QStringLiteral("    flags = fcntl(%1, F_SETFL, %2);")
+                .arg(fd, on ? QStringLiteral("flags | O_NONBLOCK") : QStringLiteral("flags & ~O_NONBLOCK")));
+        w.line(QStringLiteral("int result = flags < 0 ? -1 : 0;"));
+        w.line(report);
+    } else if (call == QLatin1String("process")) {
+        const QString transform = args.value(QStringLiteral("transform")).toString();
+        w.line(QStringLiteral("/* No system call: the program works on the bytes it received. */"));
+        if (transform == QLatin1String("uppercase")) {
+            w.line(QStringLiteral("for (size_t i = 0; i < received_length; ++i)"));
+            w.line(QStringLiteral("    received[i] = (char)toupper((unsigned char)received[i]);"));
+        } else if (transform == QLatin1String("reverse")) {
+            w.line(QStringLiteral("for (size_t i = 0; i < received_length / 2; ++i) {"));
+            w.line(QStringLiteral("    char c = received[i];"));
+            w.line(QStringLiteral("    received[i] = received[received_length - 1 - i];"));
+            w.line(QStringLiteral("    received[received_length - 1 - i] = c;"));
+            w.line(QStringLiteral("}"));
+        } else {
+            w.line(QStringLiteral("http_response();"));
+        }
+        w.line(
+            QStringLiteral("report_data(%1, \"process\", (long)received_length, received, received_length);")
+                .arg(number));
+    } else {
+        w.line(QStringLiteral("/* %1 is not a call this generator knows. */").arg(call));
+    }
+    w.dedent();
+    w.line(QStringLiteral("}"));
+}
+
+} // namespace
+
+void writeC(const Scenario &scenario, const QString &actor, const Options &options, ProgramWriter &w)
+{
+    const ProgramNeeds needs = needsOf(scenario, actor);
+    const ScenarioActor *info = scenario.actor(actor);
+    const QString title = info && !info->title.isEmpty() ? info->title : actor;
+    const QString file = identifier(actor, {}) + QStringLiteral(".c");
+    w.line(QStringLiteral("/* SocketScope: the %1 of \"%2\" (%3).")
+               .arg(title.toLower(), scenario.title, scenario.id));
+    w.line(QStringLiteral(" * Generated from the scenario's steps: each block below is one call the %1 made,")
+               .arg(title.toLower()));
+    w.line(QStringLiteral(" * with the narration of that step. After each call the program prints a line"));
+    w.line(QStringLiteral(" * \"step N call = result\" (and the errno's name when the call failed)."));
+    w.line(QStringLiteral(" *"));
+    w.line(QStringLiteral(" * Build and run:  cc -Wall -Wextra -o %1 %2 && ./%1")
+               .arg(identifier(actor, {}), file));
+    if (options.inStep) {
+        w.line(
+            QStringLiteral(" * This copy runs in step with the other actors' programs: before each step it"));
+        w.line(QStringLiteral(" * waits for the step's number on standard input, which the runner writes."));
+    }
+    w.line(QStringLiteral(" */"));
+    w.lines({QStringLiteral("#define _GNU_SOURCE"), QStringLiteral("#include <arpa/inet.h>"),
+             QStringLiteral("#include <ctype.h>"), QStringLiteral("#include <errno.h>"),
+             QStringLiteral("#include <fcntl.h>")});
+    if (needs.socketFilter)
+        w.line(QStringLiteral("#include <linux/filter.h>"));
+    w.lines({QStringLiteral("#include <netinet/in.h>"),
+             QStringLiteral("#include <netinet/tcp.h>"),
+             QStringLiteral("#include <stddef.h>"),
+             QStringLiteral("#include <stdio.h>"),
+             QStringLiteral("#include <stdlib.h>"),
+             QStringLiteral("#include <string.h>"),
+             QStringLiteral("#include <sys/socket.h>"),
+             QStringLiteral("#include <sys/un.h>"),
+             QStringLiteral("#include <unistd.h>"),
+             {}});
+    writeCHelpers(needs, options, w);
+    w.line(QStringLiteral("int main(void)"));
+    w.line(QStringLiteral("{"));
+    w.indent();
+    QHash<QString, QString> names;
+    QSet<QString> taken = cReserved();
+    for (const QString &socket : needs.sockets) {
+        const QString name = identifier(socket, taken);
+        taken.insert(name);
+        names.insert(socket, name);
+        w.line(QStringLiteral("int %1 = -1; /* the descriptor of the socket \"%2\" */").arg(name, socket));
+    }
+    if (needs.steps.isEmpty())
+        w.line(QStringLiteral("/* The %1 makes no call in this scenario. */").arg(title.toLower()));
+    for (const int index : needs.steps) {
+        const ScenarioStep &step = scenario.steps.at(index);
+        w.line();
+        w.beginStep(index);
+        w.line(QStringLiteral("/* Step %1: %2").arg(index + 1).arg(stepHeading(step)));
+        for (const QString &text : ProgramWriter::wrap(step.narration, 92))
+            w.line(QStringLiteral(" * ") +
+                   QString(text).replace(QStringLiteral("*/"), QStringLiteral("* /")));
+        w.line(QStringLiteral(" */"));
+        if (options.inStep)
+            w.line(QStringLiteral("wait_for_turn(%1);").arg(index + 1));
+        writeStep(w, scenario, index, names);
+        w.endStep();
+    }
+    w.line();
+    if (options.inStep)
+        w.line(QStringLiteral("wait_for_turn(0); /* the sockets stay open until the others are done */"));
+    w.line(QStringLiteral("return 0;"));
+    w.dedent();
+    w.line(QStringLiteral("}"));
+}
+
+} // namespace codegen

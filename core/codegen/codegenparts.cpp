@@ -1,0 +1,90 @@
+#include "codegen/codegenparts.h"
+
+namespace codegen {
+
+ProgramNeeds needsOf(const Scenario &scenario, const QString &actor)
+{
+    ProgramNeeds needs;
+    for (int i = 0; i < scenario.steps.size(); ++i) {
+        const ScenarioStep &step = scenario.steps.at(i);
+        if (step.actor != actor)
+            continue;
+        needs.steps << i;
+        for (const QString &name : {step.creates, step.socket}) {
+            if (!name.isEmpty() && !needs.sockets.contains(name))
+                needs.sockets << name;
+        }
+        const QString &call = step.call;
+        if (call == QLatin1String("recv") || call == QLatin1String("recvfrom")) {
+            needs.memory = needs.receivesData = true;
+        }
+        if (call == QLatin1String("recvfrom"))
+            needs.sender = needs.printsAddress = true;
+        if (call == QLatin1String("accept") || call == QLatin1String("getsockname") ||
+            call == QLatin1String("getpeername"))
+            needs.printsAddress = true;
+        if (call == QLatin1String("process")) {
+            needs.memory = needs.receivesData = true;
+            if (step.args.value(QStringLiteral("transform")).toString() == QLatin1String("http-response"))
+                needs.httpResponse = true;
+        }
+        if (step.args.value(QStringLiteral("echo")).toBool())
+            needs.memory = true;
+        if (step.args.value(QStringLiteral("reply")).toBool())
+            needs.sender = true;
+        if (step.args.contains(QStringLiteral("icmp")))
+            needs.icmp = true;
+        if (call == QLatin1String("setsockopt")) {
+            const QString option = step.args.value(QStringLiteral("option")).toString();
+            if (option == QLatin1String("SO_ATTACH_FILTER"))
+                needs.socketFilter = needs.filterOption = true;
+            if (option == QLatin1String("SO_DETACH_FILTER"))
+                needs.filterOption = true;
+        }
+    }
+    return needs;
+}
+
+QString identifier(const QString &name, const QSet<QString> &reserved)
+{
+    QString result;
+    for (const QChar c : name)
+        result += (c.isLetterOrNumber() && c.unicode() < 128) || c == u'_' ? c : u'_';
+    if (result.isEmpty() || result.front().isDigit())
+        result.prepend(u'_');
+    if (reserved.contains(result))
+        result += QStringLiteral("_fd");
+    return result;
+}
+
+std::optional<QByteArray> literalPayload(const ScenarioStep &step)
+{
+    if (step.args.contains(QStringLiteral("data")))
+        return step.args.value(QStringLiteral("data")).toString().toUtf8();
+    if (step.args.contains(QStringLiteral("data_hex")))
+        return QByteArray::fromHex(step.args.value(QStringLiteral("data_hex")).toString().toLatin1());
+    if (step.args.value(QStringLiteral("echo")).toBool())
+        return std::nullopt;
+    return QByteArray();
+}
+
+QString stepHeading(const ScenarioStep &step)
+{
+    QStringList parts;
+    if (!step.socket.isEmpty())
+        parts << step.socket;
+    const QString address = step.args.value(QStringLiteral("address")).toString();
+    if (!address.isEmpty()) {
+        const QVariant port = step.args.value(QStringLiteral("port"));
+        parts << (port.isValid() ? address + u':' + port.toString() : address);
+    }
+    for (const QString &key :
+         {QStringLiteral("backlog"), QStringLiteral("how"), QStringLiteral("option"),
+          QStringLiteral("transform"), QStringLiteral("domain"), QStringLiteral("type")}) {
+        if (step.args.contains(key))
+            parts << step.args.value(key).toString();
+    }
+    return step.call + u'(' + parts.join(QStringLiteral(", ")) + u')';
+}
+
+} // namespace codegen

@@ -1,0 +1,38 @@
+#include "scenario/scenario.h"
+
+const ScenarioActor *Scenario::actor(const QString &id) const
+{
+    for (const ScenarioActor &a : actors) {
+        if (a.id == id)
+            return &a;
+    }
+    return nullptr;
+}
+
+namespace {
+const ScenarioStep *creatorOf(const Scenario &scenario, const QString &socket)
+{
+    for (const ScenarioStep &step : scenario.steps) {
+        if (step.creates == socket && step.call == QLatin1String("socket"))
+            return &step;
+    }
+    // An accepted socket has the listener's family and type.
+    for (const ScenarioStep &step : scenario.steps) {
+        if (step.creates == socket && step.call == QLatin1String("accept"))
+            return creatorOf(scenario, step.socket);
+    }
+    return nullptr;
+}
+} // namespace
+
+QString Scenario::domainOf(const QString &socket) const
+{
+    const ScenarioStep *step = creatorOf(*this, socket);
+    return step ? step->args.value(QStringLiteral("domain")).toString() : QString();
+}
+
+QString Scenario::typeOf(const QString &socket) const
+{
+    const ScenarioStep *step = creatorOf(*this, socket);
+    return step ? step->args.value(QStringLiteral("type")).toString() : QString();
+}

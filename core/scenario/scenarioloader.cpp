@@ -1,0 +1,262 @@
+#include "scenario/scenarioloader.h"
+
+#include "scenario/jsoncheck.h"
+#include "scenario/stepvalidator.h"
+
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QHash>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QJsonParseError>
+
+QString ScenarioError::toString() const
+{
+    QString where = file;
+    if (line > 0)
+        where += u':' + QString::number(line) + u':' + QString::number(column);
+    if (!path.isEmpty())
+        where += QStringLiteral(": at ") + path;
+    return where + QStringLiteral(": ") + reason;
+}
+
+namespace ScenarioLoader {
+namespace {
+
+using jsoncheck::fail;
+
+const QStringList Levels = {QStringLiteral("first steps"), QStringLiteral("intermediate"),
+                            QStringLiteral("advanced")};
+
+void readHeader(const QJsonObject &root, Scenario &scenario)
+{
+    jsoncheck::rejectUnknownKeys(root,
+                                 {QStringLiteral("$schema"), QStringLiteral("id"), QStringLiteral("title"),
+                                  QStringLiteral("summary"), QStringLiteral("level"), QStringLiteral("tags"),
+                                  QStringLiteral("actors"), QStringLiteral("steps")},
+                                 QStringLiteral("$"));
+    jsoncheck::string(root, QStringLiteral("$schema"), QStringLiteral("$"), false);
+    scenario.id = jsoncheck::string(root, QStringLiteral("id"), QStringLiteral("$"), true);
+    if (!jsoncheck::isIdentifier(scenario.id))
+        fail(QStringLiteral("$.id"),
+             QStringLiteral("\"%1\" is not a valid id (lowercase letters, digits, '-' and '_')")
+                 .arg(scenario.id));
+    scenario.title = jsoncheck::string(root, QStringLiteral("title"), QStringLiteral("$"), true);
+    scenario.summary = jsoncheck::string(root, QStringLiteral("summary"), QStringLiteral("$"), false);
+    scenario.level = jsoncheck::string(root, QStringLiteral("level"), QStringLiteral("$"), false);
+    if (root.contains(QLatin1String("level")) && !Levels.contains(scenario.level))
+        fail(QStringLiteral("$.level"), QStringLiteral("unknown level \"%1\" (expected one of: %2)")
+                                            .arg(scenario.level, Levels.join(u", ")));
+    if (root.contains(QLatin1String("tags"))) {
+        if (!root.value(QLatin1String("tags")).isArray())
+            fail(QStringLiteral("$.tags"), QStringLiteral("must be an array of strings"));
+        const QJsonArray tags = root.value(QLatin1String("tags")).toArray();
+        for (qsizetype i = 0; i < tags.size(); ++i) {
+            if (!tags.at(i).isString())
+                fail(QStringLiteral("$.tags[%1]").arg(i), QStringLiteral("must be a string"));
+            scenario.tags << tags.at(i).toString();
+        }
+    }
+}
+
+void readActors(const QJsonObject &root, Scenario &scenario)
+{
+    const QJsonValue actorsValue = root.value(QLatin1String("actors"));
+    if (!actorsValue.isArray() || actorsValue.toArray().isEmpty())
+        fail(QStringLiteral("$.actors"), QStringLiteral("must be a non-empty array of actors"));
+    const QJsonArray actors = actorsValue.toArray();
+    for (qsizetype i = 0; i < actors.size(); ++i) {
+        const QString path = QStringLiteral("$.actors[%1]").arg(i);
+        if (!actors.at(i).isObject())
+            fail(path, QStringLiteral("must be an object such as {\"id\": \"server\"}"));
+        const QJsonObject object = actors.at(i).toObject();
+        jsoncheck::rejectUnknownKeys(object, {QStringLiteral("id"), QStringLiteral("title")}, path);
+        ScenarioActor actor;
+        actor.id = jsoncheck::string(object, QStringLiteral("id"), path, true);
+        if (!jsoncheck::isIdentifier(actor.id))
+            fail(path + QStringLiteral(".id"),
+                 QStringLiteral("\"%1\" is not a valid actor id").arg(actor.id));
+        if (scenario.actor(actor.id))
+            fail(path + QStringLiteral(".id"), QStringLiteral("duplicate actor id \"%1\"").arg(actor.id));
+        actor.title = jsoncheck::string(object, QStringLiteral("title"), path, false);
+        if (actor.title.isEmpty())
+            actor.title = actor.id.at(0).toUpper() + actor.id.mid(1);
+        scenario.actors << actor;
+    }
+}
+
+Scenario validate(const QJsonObject &root)
+{
+    Scenario scenario;
+    readHeader(root, scenario);
+    readActors(root, scenario);
+    const QJsonValue stepsValue = root.value(QLatin1String("steps"));
+    if (!stepsValue.isArray() || stepsValue.toArray().isEmpty())
+        fail(QStringLiteral("$.steps"), QStringLiteral("must be a non-empty array of steps"));
+    const QJsonArray steps = stepsValue.toArray();
+    StepValidator validator(scenario, steps);
+    for (qsizetype i = 0; i < steps.size(); ++i) {
+        if (!steps.at(i).isObject())
+            fail(QStringLiteral("$.steps[%1]").arg(i),
+                 QStringLiteral("must be an object, not %1").arg(jsoncheck::typeName(steps.at(i))));
+        scenario.steps << validator.validate(steps.at(i).toObject(), i);
+    }
+    return scenario;
+}
+
+// QJsonParseError gives a byte offset; a teacher's editor counts characters, so UTF-8 continuation
+// bytes do not move the column.
+QPair<int, int> lineAndColumn(const QByteArray &text, qsizetype offset)
+{
+    int line = 1;
+    int column = 1;
+    for (qsizetype i = 0; i < offset && i < text.size(); ++i) {
+        if (text.at(i) == '\n') {
+            ++line;
+            column = 1;
+        } else if ((quint8(text.at(i)) & 0xc0) != 0x80) {
+            ++column;
+        }
+    }
+    return {line, column};
+}
+
+// Qt's messages ("unterminated object") name the parser's state; a teacher needs the character to
+// add or remove.
+QString parseProblem(const QJsonParseError &error)
+{
+    switch (error.error) {
+    case QJsonParseError::UnterminatedObject:
+        return QStringLiteral("a ',' or '}' is missing (keys and text need double quotes)");
+    case QJsonParseError::MissingNameSeparator:
+        return QStringLiteral("a ':' is missing after a key");
+    case QJsonParseError::UnterminatedArray:
+        return QStringLiteral("a ',' or ']' is missing");
+    case QJsonParseError::MissingValueSeparator:
+        return QStringLiteral("a ',' is missing between two values");
+    case QJsonParseError::IllegalValue:
+        return QStringLiteral("this is not a JSON value (text needs double quotes; true, false and null are "
+                              "lowercase)");
+    case QJsonParseError::MissingObject:
+        return QStringLiteral("a value is missing after a comma (JSON allows no comma before '}' or ']')");
+    case QJsonParseError::GarbageAtEnd:
+        return QStringLiteral("there is more text after the scenario's closing '}'");
+    case QJsonParseError::UnterminatedString:
+        return QStringLiteral("a string is not closed");
+    case QJsonParseError::IllegalUTF8String:
+        return QStringLiteral("the text is not UTF-8");
+    default:
+        return error.errorString();
+    }
+}
+
+// A string left open runs to the end of the file, where the parser notices it; the mistake is on
+// the line where the string meets a line break, which JSON never allows inside a string.
+qsizetype openStringAtLineEnd(const QByteArray &text)
+{
+    bool inString = false;
+    for (qsizetype i = 0; i < text.size(); ++i) {
+        const char c = text.at(i);
+        if (!inString) {
+            inString = c == '"';
+        } else if (c == '\\') {
+            ++i;
+        } else if (c == '"') {
+            inString = false;
+        } else if (c == '\n') {
+            return i;
+        }
+    }
+    return -1;
+}
+
+} // namespace
+
+ScenarioLoadResult parse(const QByteArray &json, const QString &source)
+{
+    ScenarioLoadResult result;
+    result.error.file = source;
+    QJsonParseError parseError;
+    const QJsonDocument document = QJsonDocument::fromJson(json, &parseError);
+    if (parseError.error != QJsonParseError::NoError) {
+        const qsizetype openString = openStringAtLineEnd(json);
+        const bool stringLeftOpen = parseError.error == QJsonParseError::UnterminatedString &&
+                                    openString >= 0 && openString < parseError.offset;
+        const auto [line, column] = lineAndColumn(json, stringLeftOpen ? openString : parseError.offset);
+        result.error.line = line;
+        result.error.column = column;
+        result.error.reason =
+            QStringLiteral("the text is not valid JSON: ") +
+            (stringLeftOpen ? QStringLiteral("a string is not closed before the end of the line")
+                            : parseProblem(parseError));
+        return result;
+    }
+    if (!document.isObject()) {
+        result.error.path = QStringLiteral("$");
+        result.error.reason = QStringLiteral("a scenario must be a JSON object");
+        return result;
+    }
+    try {
+        result.scenario = validate(document.object());
+        result.scenario.source = source;
+    } catch (const jsoncheck::Failure &failure) {
+        result.error.path = failure.path;
+        result.error.reason = failure.reason;
+    }
+    return result;
+}
+
+ScenarioLoadResult loadFile(const QString &fileName)
+{
+    QFile file(fileName);
+    if (!file.open(QIODevice::ReadOnly)) {
+        ScenarioLoadResult result;
+        result.error.file = fileName;
+        result.error.reason = QStringLiteral("cannot read the file: ") + file.errorString();
+        return result;
+    }
+    return parse(file.readAll(), fileName);
+}
+
+QStringList builtinIds()
+{
+    QFile index(QStringLiteral(":/scenarios/index.txt"));
+    QStringList ids;
+    if (index.open(QIODevice::ReadOnly)) {
+        for (const QByteArray &line : index.readAll().split('\n')) {
+            const QString id = QString::fromUtf8(line.trimmed());
+            if (!id.isEmpty() && !id.startsWith(u'#'))
+                ids << id;
+        }
+    }
+    return ids;
+}
+
+ScenarioLoadResult builtin(const QString &id)
+{
+    const QString resource = QStringLiteral(":/scenarios/%1.json").arg(id);
+    if (!jsoncheck::isIdentifier(id) || !QFile::exists(resource)) {
+        ScenarioLoadResult result;
+        result.error.file = id;
+        result.error.reason = QStringLiteral("no built-in scenario has this id (see 'socketscope list')");
+        return result;
+    }
+    return loadFile(resource);
+}
+
+ScenarioLoadResult load(const QString &idOrFile)
+{
+    if (QFileInfo(idOrFile).isFile())
+        return loadFile(idOrFile);
+    if (idOrFile.endsWith(QLatin1String(".json")) || idOrFile.contains(u'/')) {
+        ScenarioLoadResult result;
+        result.error.file = idOrFile;
+        result.error.reason = QStringLiteral("no such file");
+        return result;
+    }
+    return builtin(idOrFile);
+}
+
+} // namespace ScenarioLoader

@@ -1,0 +1,111 @@
+#include "setup/sessioncontroller.h"
+
+#include <QThread>
+
+SessionController::SessionController(SessionSetupOptions options, QObject *parent)
+    : QObject(parent)
+    , m_options(options)
+    , m_thread(new QThread(this))
+    , m_worker(new QObject)
+{
+    m_thread->setObjectName(QStringLiteral("session"));
+    m_worker->moveToThread(m_thread);
+    connect(m_thread, &QThread::finished, m_worker, &QObject::deleteLater);
+    m_thread->start();
+}
+
+SessionController::~SessionController()
+{
+    if (m_session)
+        m_session->cancel();
+    // The session was made on the session thread and its actors answer to it: end it there.
+    Session *session = m_session.release();
+    QMetaObject::invokeMethod(
+        m_worker, [session] { delete session; }, Qt::QueuedConnection);
+    m_thread->quit();
+    m_thread->wait();
+}
+
+void SessionController::setBusy(bool busy)
+{
+    if (busy == m_busy)
+        return;
+    m_busy = busy;
+    Q_EMIT busyChanged(busy);
+}
+
+void SessionController::start(const Scenario &scenario)
+{
+    const quint64 generation = ++m_generation;
+    if (m_session)
+        m_session->cancel();
+    setBusy(true);
+    const SessionSetupOptions options = m_options;
+    QMetaObject::invokeMethod(
+        m_worker,
+        [this, scenario, options, generation] {
+            auto setup = std::make_shared<SessionSetup>(setUpSession(scenario, options));
+            QMetaObject::invokeMethod(
+                this,
+                [this, setup, generation] {
+                    if (generation != m_generation) {
+                        Session *stale = setup->session.release();
+                        QMetaObject::invokeMethod(
+                            m_worker, [stale] { delete stale; }, Qt::QueuedConnection);
+                        return;
+                    }
+                    Session *old = m_session.release();
+                    m_session = std::move(setup->session);
+                    m_setup = std::move(*setup);
+                    setBusy(false);
+                    Q_EMIT sessionReady(m_session.get());
+                    if (old)
+                        QMetaObject::invokeMethod(
+                            m_worker, [old] { delete old; }, Qt::QueuedConnection);
+                },
+                Qt::QueuedConnection);
+        },
+        Qt::QueuedConnection);
+}
+
+void SessionController::reset()
+{
+    if (m_session)
+        start(m_session->scenario());
+}
+
+bool SessionController::step()
+{
+    return runStep({});
+}
+
+bool SessionController::stepActor(const QString &actor)
+{
+    return runStep(actor);
+}
+
+bool SessionController::runStep(const QString &actor)
+{
+    if (m_busy || !m_session)
+        return false;
+    setBusy(true);
+    Q_EMIT stepStarted();
+    Session *session = m_session.get();
+    const quint64 generation = m_generation;
+    QMetaObject::invokeMethod(
+        m_worker,
+        [this, session, actor, generation] {
+            const StepOutcome outcome = actor.isEmpty() ? session->step() : session->stepActor(actor);
+            QMetaObject::invokeMethod(
+                this,
+                [this, outcome, generation] {
+                    if (generation != m_generation)
+                        return;
+                    setBusy(false);
+                    Q_EMIT stepFinished(outcome);
+                },
+                Qt::QueuedConnection);
+        },
+        Qt::QueuedConnection);
+    return true;
+}

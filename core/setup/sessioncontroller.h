@@ -1,0 +1,60 @@
+#pragma once
+
+#include "engine/session.h"
+#include "scenario/scenario.h"
+#include "setup/sessionsetup.h"
+
+#include <QObject>
+
+#include <memory>
+
+class QThread;
+
+/// Runs a Session on its own thread so that the thread that asks for steps never waits.
+///
+/// The session is set up, stepped and destroyed on the controller's thread; every request returns
+/// at once and its outcome comes back as a signal on the thread that owns the controller. A new
+/// session (start(), reset()) replaces the old one only after sessionReady was delivered, so a view
+/// never holds a pointer into a trace that is gone.
+class SessionController : public QObject
+{
+    Q_OBJECT
+public:
+    explicit SessionController(SessionSetupOptions options = {}, QObject *parent = nullptr);
+    ~SessionController() override;
+
+    /// The session being stepped (owned by the controller), null until the first sessionReady.
+    Session *session() const { return m_session.get(); }
+    const SessionSetup &setup() const { return m_setup; }
+    /// A step or a setup is running on the session thread.
+    bool isBusy() const { return m_busy; }
+
+    /// Sets up a new session for `scenario`; the current one is cancelled and, once the new one is
+    /// ready, destroyed.
+    void start(const Scenario &scenario);
+    /// Starts the current scenario anew.
+    void reset();
+    /// The next step in script order. Ignored (returns false) while busy or without a session.
+    bool step();
+    /// The next step of `actor`.
+    bool stepActor(const QString &actor);
+
+Q_SIGNALS:
+    /// A new session is ready to step; the previous one (if any) is destroyed right after.
+    void sessionReady(Session *session);
+    void stepStarted();
+    void stepFinished(const StepOutcome &outcome);
+    void busyChanged(bool busy);
+
+private:
+    void setBusy(bool busy);
+    bool runStep(const QString &actor);
+
+    SessionSetupOptions m_options;
+    QThread *m_thread = nullptr;
+    QObject *m_worker = nullptr; // lives on m_thread: the target of queued requests
+    std::unique_ptr<Session> m_session;
+    SessionSetup m_setup; // mode, capture, description of m_session (session moved out)
+    bool m_busy = false;
+    quint64 m_generation = 0; // drops outcomes of a session that was replaced
+};

@@ -1,0 +1,74 @@
+#pragma once
+
+#include "trace/traceevent.h"
+
+#include <QObject>
+
+#include <array>
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+
+/// The append-only event log of one session: the single source of truth for every view.
+///
+/// Any thread may append; appends are serialised and numbered. Readers on any thread see a
+/// consistent prefix without taking a lock: events live in fixed chunks that never move, and the
+/// count is published only after an event is complete. The cursor selects "now" for the views.
+class Trace : public QObject
+{
+    Q_OBJECT
+public:
+    explicit Trace(QObject *parent = nullptr);
+    ~Trace() override;
+
+    /// Appends `event`, stamping its seq and (when zero) its time. Returns the seq. Thread-safe.
+    qint64 append(TraceEvent event);
+
+    /// Number of events published so far. Thread-safe.
+    qint64 size() const { return m_size.load(std::memory_order_acquire); }
+    /// The event with sequence number `seq` (0 <= seq < size()). Thread-safe.
+    const TraceEvent &at(qint64 seq) const;
+
+    /// Nanoseconds since the trace was started (steady clock).
+    qint64 nowNs() const;
+
+    /// Blocks until no event was appended for `quiet`, or `limit` passed, or wake() was called.
+    /// Returns true when the trace went quiet.
+    bool waitForQuiet(std::chrono::microseconds quiet, std::chrono::microseconds limit);
+    /// Blocks until size() > `seq` or `limit` passed. Returns true when it grew.
+    bool waitForGrowth(qint64 seq, std::chrono::microseconds limit);
+    void wake();
+    /// Counts as an append for waitForQuiet(): something happened that is not in the trace yet.
+    void touch();
+
+    /// Drops every event (a new session starts). Only while nobody appends.
+    void clear();
+
+    qint64 cursor() const { return m_cursor; }
+    /// Moves "now" to `cursor` (0 = before the first event, size() = the live end).
+    void setCursor(qint64 cursor);
+
+Q_SIGNALS:
+    /// Emitted from the appending thread; connect queued to reach another thread.
+    void eventAppended(qint64 seq);
+    void cursorChanged(qint64 cursor);
+    void cleared();
+
+private:
+    static constexpr int ChunkBits = 12;
+    static constexpr qint64 ChunkSize = qint64(1) << ChunkBits;
+    static constexpr qint64 MaxChunks = 1 << 14; // 67 million events
+    using Chunk = std::array<TraceEvent, ChunkSize>;
+
+    std::unique_ptr<std::atomic<Chunk *>[]> m_chunks;
+    std::atomic<qint64> m_size{0};
+    qint64 m_cursor = 0;
+    std::chrono::steady_clock::time_point m_start;
+
+    std::mutex m_appendMutex;
+    std::condition_variable m_appended;
+    std::atomic<qint64> m_lastAppendNs{0};
+    bool m_woken = false;
+};
