@@ -16,6 +16,12 @@
 
 namespace {
 
+// NLMSG_DATA without the macro's C-style cast: the payload that follows a message's header.
+const void *messagePayload(const nlmsghdr *header)
+{
+    return reinterpret_cast<const char *>(header) + NLMSG_HDRLEN;
+}
+
 // The TCP states as linux/tcp_states.h numbers them.
 constexpr const char *StateNames[] = {"",          "ESTABLISHED", "SYN_SENT", "SYN_RECV",   "FIN_WAIT1",
                                       "FIN_WAIT2", "TIME_WAIT",   "CLOSED",   "CLOSE_WAIT", "LAST_ACK",
@@ -113,7 +119,7 @@ template <typename Handler> bool SockDiag::receiveAnswer(Handler &&handler)
             if (header->nlmsg_type == NLMSG_DONE)
                 return true;
             if (header->nlmsg_type == NLMSG_ERROR) {
-                const auto *error = static_cast<const nlmsgerr *>(NLMSG_DATA(header));
+                const auto *error = static_cast<const nlmsgerr *>(messagePayload(header));
                 m_lastError = header->nlmsg_len >= NLMSG_LENGTH(sizeof *error) ? -error->error : EIO;
                 // Drain to DONE is not needed: an error ends a dump.
                 return false;
@@ -163,7 +169,7 @@ std::optional<QList<DiagSocket>> SockDiag::tcpSockets(int family, const QList<qu
     const bool ok = receiveAnswer([&](const nlmsghdr *header) {
         if (header->nlmsg_type == SOCK_DIAG_BY_FAMILY &&
             header->nlmsg_len >= NLMSG_LENGTH(sizeof(inet_diag_msg)))
-            sockets << fromMessage(NLMSG_DATA(header));
+            sockets << fromMessage(messagePayload(header));
     });
     if (!ok)
         return std::nullopt;
@@ -231,7 +237,7 @@ bool SockDiag::tcpSocket(const QString &local, const QString &peer, std::optiona
         if (header->nlmsg_type != SOCK_DIAG_BY_FAMILY ||
             header->nlmsg_len < NLMSG_LENGTH(sizeof(inet_diag_msg)))
             return false;
-        *found = fromMessage(NLMSG_DATA(header));
+        *found = fromMessage(messagePayload(header));
         return true;
     });
     if (ok)
@@ -267,7 +273,7 @@ std::optional<QList<UnixDiagSocket>> SockDiag::unixSockets()
         if (header->nlmsg_type != SOCK_DIAG_BY_FAMILY ||
             header->nlmsg_len < NLMSG_LENGTH(sizeof(unix_diag_msg)))
             return;
-        const auto *message = static_cast<const unix_diag_msg *>(NLMSG_DATA(header));
+        const auto *message = static_cast<const unix_diag_msg *>(messagePayload(header));
         UnixDiagSocket socket;
         socket.inode = message->udiag_ino;
         socket.state = message->udiag_state;

@@ -1,9 +1,9 @@
 #include "scenario/scenario.h"
 
-const ScenarioActor *Scenario::actor(const QString &id) const
+const ScenarioActor *Scenario::actor(const QString &actorId) const
 {
     for (const ScenarioActor &a : actors) {
-        if (a.id == id)
+        if (a.id == actorId)
             return &a;
     }
     return nullptr;

@@ -51,7 +51,7 @@ struct Scenario
     QList<ScenarioStep> steps;
     QString source; // file name or ":/scenarios/…" resource
 
-    const ScenarioActor *actor(const QString &id) const;
+    const ScenarioActor *actor(const QString &actorId) const;
     /// The domain (AF_INET, AF_INET6, AF_UNIX) of the socket named `socket`, from the step that
     /// created it; empty when unknown.
     QString domainOf(const QString &socket) const;
