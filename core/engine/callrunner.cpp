@@ -6,6 +6,7 @@
 #include "posix/dropfilter.h"
 #include "posix/socketaddress.h"
 #include "posix/symbols.h"
+#include "scenario/httppage.h"
 
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -167,14 +168,8 @@ QByteArray processBytes(const QString &transform, const QByteArray &input)
         return reversed;
     }
     if (transform == QLatin1String("http-response")) {
-        // The request line names the page: "GET /index.html HTTP/1.1".
-        const QList<QByteArray> requestLine = input.left(input.indexOf('\n')).trimmed().split(' ');
-        const QByteArray path = requestLine.size() >= 2 ? requestLine.at(1) : QByteArray("/");
-        const QByteArray body = "<!DOCTYPE html>\n<html><head><title>SocketScope</title></head>\n"
-                                "<body><h1>Hello from the server</h1><p>You asked for " +
-                                QString::fromUtf8(path).toHtmlEscaped().toUtf8() + "</p></body></html>\n";
-        return "HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: " +
-               QByteArray::number(body.size()) + "\r\nConnection: close\r\n\r\n" + body;
+        // The page of scenario/httppage, which the generated programs' http_response() fills alike.
+        return httpResponse(input);
     }
     return input;
 }
