@@ -118,8 +118,6 @@ void summarize(PacketInfo &packet)
             if (!options.isEmpty())
                 parts << options;
         }
-    } else if (packet.proto == QLatin1String("UDP")) {
-        parts << QStringLiteral("len=%1").arg(packet.len);
     } else if (packet.proto.startsWith(QLatin1String("ICMP"))) {
         parts << packet.flags;
         if (net && net->bytes.has(net->transport, 8)) {
@@ -137,7 +135,7 @@ void summarize(PacketInfo &packet)
             }
         }
     } else {
-        parts << QStringLiteral("len=%1").arg(packet.len);
+        parts << QStringLiteral("len=%1").arg(packet.len); // UDP, and what has no header fields to show
     }
     packet.summary = parts.join(u' ');
 }

@@ -52,8 +52,7 @@ namespace stagecard {
 
 QString title(const SnapshotSocket &socket, const QFontMetricsF &bold, qreal width)
 {
-    const QString whole =
-        nameAndDescriptor(socket) + QStringLiteral("  ") + typeWords(socket.type, socket.domain);
+    QString whole = nameAndDescriptor(socket) + QStringLiteral("  ") + typeWords(socket.type, socket.domain);
     if (bold.horizontalAdvance(whole) <= width)
         return whole;
     return bold.elidedText(nameAndDescriptor(socket), Qt::ElideRight, width);

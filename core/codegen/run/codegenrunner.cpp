@@ -2,7 +2,8 @@
 
 #include <QProcess>
 
-CodegenRunner::CodegenRunner(Scenario scenario, QList<Program> programs, Options options, QObject *parent)
+CodegenRunner::CodegenRunner(Scenario scenario, const QList<Program> &programs, Options options,
+                             QObject *parent)
     : QObject(parent)
     , m_scenario(std::move(scenario))
     , m_options(std::move(options))

@@ -53,7 +53,8 @@ public:
         std::chrono::milliseconds blockedWaitLimit{std::chrono::milliseconds(8000)};
     };
 
-    CodegenRunner(Scenario scenario, QList<Program> programs, Options options, QObject *parent = nullptr);
+    CodegenRunner(Scenario scenario, const QList<Program> &programs, Options options,
+                  QObject *parent = nullptr);
     ~CodegenRunner() override;
 
     void start();
