@@ -76,7 +76,15 @@ private:
     enum class Diagnostics { None, Lookup, Dump };
     Diagnostics wantsDiagnostics(const QHash<QString, Observed> &round) const;
     void observeDiagnostics(QHash<QString, Observed> &round, Diagnostics how);
+    bool dumpTcpSockets(const QHash<QString, Observed> &round, QList<DiagSocket> &entries);
     std::optional<QList<DiagSocket>> lookUpKnownTuples(const QHash<QString, Observed> &round);
+    QString ghostName(const DiagSocket &entry, const QHash<QString, Observed> &round) const;
+    QHash<QString, Observed> observeGhosts(QHash<QString, Observed> &round,
+                                           const QList<DiagSocket> &entries) const;
+    void retireGone(QHash<QString, Observed> &round, QHash<QString, Observed> ghosts);
+    std::optional<QueueInfo> takenFromQueue(const QString &name, const Observed &last,
+                                            const QHash<QString, Observed> &round) const;
+    static Observed closedAfter(const QString &name, const Observed &last);
     void recordChanges(const QHash<QString, Observed> &round);
     void recordUnixTransfer(const CallInfo &call, const QHash<QString, Observed> &round);
 

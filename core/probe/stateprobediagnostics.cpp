@@ -65,97 +65,106 @@ void StateProbe::observeDiagnostics(QHash<QString, Observed> &round, Diagnostics
 {
     QList<DiagSocket> entries;
     bool complete = true;
-    if (how == Diagnostics::Dump) {
-        for (const int family : {AF_INET, AF_INET6}) {
-            if (family == AF_INET6 && !m_hasInet6)
-                continue;
-            if (const auto dumped = m_diag.tcpSockets(family, m_ports.values()))
-                entries << *dumped;
-            else
-                complete = false;
-        }
-        if (complete) {
-            for (auto it = round.cbegin(); it != round.cend(); ++it) {
-                if (it->source == TcpInfo && it->state == Listen)
-                    m_dumpedAcceptQueue.insert(it.key(), qMax(0, it->queue.acceptQueue));
-            }
-        }
-    } else if (const auto found = lookUpKnownTuples(round)) {
+    if (how == Diagnostics::Dump)
+        complete = dumpTcpSockets(round, entries);
+    else if (const auto found = lookUpKnownTuples(round))
         entries = *found;
-    } else {
+    else
         complete = false;
-    }
-    QHash<QString, Observed> ghosts;
-    {
-        for (const DiagSocket &entry : std::as_const(entries)) {
-            if (entry.state == TcpListenState)
-                continue;
-            QString name = m_tupleName.value(tupleKey(entry.local, entry.peer));
-            if (!name.isEmpty()) {
-                const auto it = round.constFind(name);
-                // While a descriptor reports a live state it says more than sock_diag can.
-                if (it != round.cend() && it->source == TcpInfo && it->state != Closed)
-                    continue;
-            } else {
-                for (auto it = round.cbegin(); it != round.cend(); ++it) {
-                    if (it->source == TcpInfo && it->state == Listen &&
-                        portOf(it->local) == entry.localPort &&
-                        (it->local == entry.local || isWildcard(it->local)))
-                        name = it.key() + QStringLiteral(":queued ") + entry.peer;
-                }
-                if (name.isEmpty())
-                    continue; // not a socket of this session
-            }
-            Observed ghost;
-            ghost.state = tcpStateName(entry.state);
-            ghost.source = SockDiagSource;
-            ghost.local = entry.local;
-            ghost.peer = entry.peer;
-            ghost.expiresMs = entry.expiresMs;
-            ghost.queue.socket = name;
-            if (entry.state != 6) { // TIME_WAIT holds no data
-                ghost.queue.receiveQueue = int(entry.receiveQueue);
-                ghost.queue.sendQueue = int(entry.sendQueue);
-            }
-            round.insert(name, ghost);
-            ghosts.insert(name, ghost);
-        }
-    }
+    QHash<QString, Observed> ghosts = observeGhosts(round, entries);
+    // What an incomplete answer lacks is not known to be gone.
     if (!complete)
         return;
     m_closedSinceDump = false;
-    // What sock_diag showed before and shows no more has left the kernel (or, for a queued
-    // connection, was taken by accept()).
+    retireGone(round, std::move(ghosts));
+}
+
+// Returns whether every family answered; `entries` holds those that did.
+bool StateProbe::dumpTcpSockets(const QHash<QString, Observed> &round, QList<DiagSocket> &entries)
+{
+    bool complete = true;
+    for (const int family : {AF_INET, AF_INET6}) {
+        if (family == AF_INET6 && !m_hasInet6)
+            continue;
+        if (const auto dumped = m_diag.tcpSockets(family, m_ports.values()))
+            entries << *dumped;
+        else
+            complete = false;
+    }
+    if (complete) {
+        for (auto it = round.cbegin(); it != round.cend(); ++it) {
+            if (it->source == TcpInfo && it->state == Listen)
+                m_dumpedAcceptQueue.insert(it.key(), qMax(0, it->queue.acceptQueue));
+        }
+    }
+    return complete;
+}
+
+QString StateProbe::ghostName(const DiagSocket &entry, const QHash<QString, Observed> &round) const
+{
+    QString name = m_tupleName.value(tupleKey(entry.local, entry.peer));
+    if (!name.isEmpty()) {
+        const auto it = round.constFind(name);
+        // While a descriptor reports a live state it says more than sock_diag can.
+        if (it != round.cend() && it->source == TcpInfo && it->state != Closed)
+            return {};
+        return name;
+    }
+    for (auto it = round.cbegin(); it != round.cend(); ++it) {
+        if (it->source == TcpInfo && it->state == Listen && portOf(it->local) == entry.localPort &&
+            (it->local == entry.local || isWildcard(it->local)))
+            name = it.key() + QStringLiteral(":queued ") + entry.peer;
+    }
+    return name; // empty: not a socket of this session
+}
+
+QHash<QString, StateProbe::Observed> StateProbe::observeGhosts(QHash<QString, Observed> &round,
+                                                               const QList<DiagSocket> &entries) const
+{
+    QHash<QString, Observed> ghosts;
+    for (const DiagSocket &entry : entries) {
+        if (entry.state == TcpListenState)
+            continue;
+        const QString name = ghostName(entry, round);
+        if (name.isEmpty())
+            continue;
+        Observed ghost;
+        ghost.state = tcpStateName(entry.state);
+        ghost.source = SockDiagSource;
+        ghost.local = entry.local;
+        ghost.peer = entry.peer;
+        ghost.expiresMs = entry.expiresMs;
+        ghost.queue.socket = name;
+        if (entry.state != 6) { // TIME_WAIT holds no data
+            ghost.queue.receiveQueue = int(entry.receiveQueue);
+            ghost.queue.sendQueue = int(entry.sendQueue);
+        }
+        round.insert(name, ghost);
+        ghosts.insert(name, ghost);
+    }
+    return ghosts;
+}
+
+// What sock_diag showed before and shows no more has left the kernel (or, for a queued
+// connection, was taken by accept()).
+void StateProbe::retireGone(QHash<QString, Observed> &round, QHash<QString, Observed> ghosts)
+{
     QSet<QString> missed;
     auto gone = [&](const QString &name, const Observed &last) {
-        Observed after = last;
-        const QString owner = m_tupleName.value(tupleKey(last.local, last.peer));
-        const bool accepted =
-            name.contains(QLatin1String(":queued ")) && !owner.isEmpty() && round.contains(owner);
+        const std::optional<QueueInfo> taken = takenFromQueue(name, last, round);
         // A connection passing from one kernel structure to another (an orphan that becomes a
         // TIME_WAIT entry) can slip past one lookup: it is gone when two probes in a row miss it.
-        if (!accepted && !m_missedOnce.contains(name)) {
+        if (!taken && !m_missedOnce.contains(name)) {
             missed.insert(name);
             if (m_ghosts.contains(name))
                 ghosts.insert(name, m_ghosts.value(name));
             return;
         }
-        if (accepted) {
-            // Not a change of state: the same connection now has a descriptor, and is followed
-            // under the accepted socket's name. The listener's queue says so.
-            QueueInfo taken;
-            taken.socket = name.section(QStringLiteral(":queued "), 0, 0);
-            taken.taken = name;
-            taken.takenAs = owner;
-            m_taken << taken;
+        if (taken) {
+            m_taken << *taken;
             return;
         }
-        after.state = Closed;
-        after.source = SockDiagSource;
-        after.expiresMs = -1;
-        after.queue = QueueInfo{};
-        after.queue.socket = name;
-        round.insert(name, after);
+        round.insert(name, closedAfter(name, last));
     };
     for (auto it = m_ghosts.cbegin(); it != m_ghosts.cend(); ++it) {
         if (!ghosts.contains(it.key()) &&
@@ -169,6 +178,33 @@ void StateProbe::observeDiagnostics(QHash<QString, Observed> &round, Diagnostics
             !ghosts.contains(socket.name) && !m_ghosts.contains(socket.name))
             gone(socket.name, known.last);
     }
-    m_ghosts = ghosts;
+    m_ghosts = std::move(ghosts);
     m_missedOnce = missed;
+}
+
+// A queued connection that sock_diag shows no more, while the socket its 4-tuple names is in
+// this round, was taken by accept(). Not a change of state: the same connection now has a
+// descriptor, and is followed under the accepted socket's name. The listener's queue says so.
+std::optional<QueueInfo> StateProbe::takenFromQueue(const QString &name, const Observed &last,
+                                                    const QHash<QString, Observed> &round) const
+{
+    const QString owner = m_tupleName.value(tupleKey(last.local, last.peer));
+    if (!name.contains(QLatin1String(":queued ")) || owner.isEmpty() || !round.contains(owner))
+        return std::nullopt;
+    QueueInfo taken;
+    taken.socket = name.section(QStringLiteral(":queued "), 0, 0);
+    taken.taken = name;
+    taken.takenAs = owner;
+    return taken;
+}
+
+StateProbe::Observed StateProbe::closedAfter(const QString &name, const Observed &last)
+{
+    Observed after = last;
+    after.state = Closed;
+    after.source = SockDiagSource;
+    after.expiresMs = -1;
+    after.queue = QueueInfo{};
+    after.queue.socket = name;
+    return after;
 }

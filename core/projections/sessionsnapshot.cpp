@@ -106,6 +106,70 @@ void applyCall(SessionSnapshot &snapshot, const Scenario &scenario, const TraceE
     }
 }
 
+// A step's first call starts it: the events from there on are the current step's.
+void startStep(SessionSnapshot &snapshot, QList<bool> &started, const CallInfo &call, qint64 seq)
+{
+    if (call.step < 0 || call.step >= started.size() || started[call.step])
+        return;
+    started[call.step] = true;
+    ++snapshot.stepsStarted;
+    snapshot.currentStep = call.step;
+    snapshot.currentCallSeq = seq;
+    snapshot.stepEvents.clear();
+    for (SnapshotActor &actor : snapshot.actors) {
+        if (actor.id == call.actor)
+            actor.lastStep = call.step;
+    }
+}
+
+void applyState(SessionSnapshot &snapshot, const Scenario &scenario, const StateInfo &state, qint64 seq)
+{
+    SnapshotSocket &socket = socketNamed(snapshot, scenario, state.socket, seq);
+    socket.previousState = state.from.isEmpty() ? socket.state : state.from;
+    socket.state = state.to;
+    socket.stateSeq = seq;
+    if (!state.local.isEmpty())
+        socket.local = state.local;
+    if (!state.peer.isEmpty())
+        socket.peer = state.peer;
+}
+
+// A figure of -1 was not measured: the one reported before it stands.
+void applyQueue(SessionSnapshot &snapshot, const Scenario &scenario, const QueueInfo &queue, qint64 seq)
+{
+    SnapshotSocket &socket = socketNamed(snapshot, scenario, queue.socket, seq);
+    if (queue.acceptQueue >= 0)
+        socket.acceptQueue = queue.acceptQueue;
+    if (queue.backlog >= 0)
+        socket.backlog = queue.backlog;
+    if (queue.receiveQueue >= 0)
+        socket.receiveQueue = queue.receiveQueue;
+    if (queue.sendQueue >= 0)
+        socket.sendQueue = queue.sendQueue;
+    socket.queueSeq = seq;
+    if (!queue.taken.isEmpty())
+        socketNamed(snapshot, scenario, queue.taken, seq).acceptedAs = queue.takenAs;
+}
+
+// The first step not started, of the whole script and of each actor.
+void findNextSteps(SessionSnapshot &snapshot, const Scenario &scenario, const QList<bool> &started)
+{
+    for (int i = 0; i < started.size(); ++i) {
+        if (!started[i]) {
+            snapshot.nextStep = i;
+            break;
+        }
+    }
+    for (SnapshotActor &actor : snapshot.actors) {
+        for (int i = 0; i < started.size(); ++i) {
+            if (!started[i] && scenario.steps.at(i).actor == actor.id) {
+                actor.nextStep = i;
+                break;
+            }
+        }
+    }
+}
+
 } // namespace
 
 const SnapshotActor *SessionSnapshot::actor(const QString &id) const
@@ -149,53 +213,19 @@ SessionSnapshot SessionSnapshot::compute(const Scenario &scenario, const Trace &
     for (qint64 seq = 0; seq < snapshot.cursor; ++seq) {
         const TraceEvent &event = trace.at(seq);
         switch (event.kind()) {
-        case TraceEvent::Kind::Call: {
-            const CallInfo &call = *event.call();
-            if (call.step >= 0 && call.step < started.size() && !started[call.step]) {
-                started[call.step] = true;
-                ++snapshot.stepsStarted;
-                snapshot.currentStep = call.step;
-                snapshot.currentCallSeq = seq;
-                snapshot.stepEvents.clear();
-                for (SnapshotActor &actor : snapshot.actors) {
-                    if (actor.id == call.actor)
-                        actor.lastStep = call.step;
-                }
-            }
-            applyCall(snapshot, scenario, event, call);
+        case TraceEvent::Kind::Call:
+            startStep(snapshot, started, *event.call(), seq);
+            applyCall(snapshot, scenario, event, *event.call());
             break;
-        }
         case TraceEvent::Kind::Packet:
             snapshot.lastPacketSeq = seq;
             break;
-        case TraceEvent::Kind::State: {
-            const StateInfo &state = *event.state();
-            SnapshotSocket &socket = socketNamed(snapshot, scenario, state.socket, seq);
-            socket.previousState = state.from.isEmpty() ? socket.state : state.from;
-            socket.state = state.to;
-            socket.stateSeq = seq;
-            if (!state.local.isEmpty())
-                socket.local = state.local;
-            if (!state.peer.isEmpty())
-                socket.peer = state.peer;
+        case TraceEvent::Kind::State:
+            applyState(snapshot, scenario, *event.state(), seq);
             break;
-        }
-        case TraceEvent::Kind::Queue: {
-            const QueueInfo &queue = *event.queue();
-            SnapshotSocket &socket = socketNamed(snapshot, scenario, queue.socket, seq);
-            if (queue.acceptQueue >= 0)
-                socket.acceptQueue = queue.acceptQueue;
-            if (queue.backlog >= 0)
-                socket.backlog = queue.backlog;
-            if (queue.receiveQueue >= 0)
-                socket.receiveQueue = queue.receiveQueue;
-            if (queue.sendQueue >= 0)
-                socket.sendQueue = queue.sendQueue;
-            socket.queueSeq = seq;
-            if (!queue.taken.isEmpty())
-                socketNamed(snapshot, scenario, queue.taken, seq).acceptedAs = queue.takenAs;
+        case TraceEvent::Kind::Queue:
+            applyQueue(snapshot, scenario, *event.queue(), seq);
             break;
-        }
         case TraceEvent::Kind::Transfer:
         case TraceEvent::Kind::Note:
             break;
@@ -203,20 +233,7 @@ SessionSnapshot SessionSnapshot::compute(const Scenario &scenario, const Trace &
         if (snapshot.currentCallSeq >= 0)
             snapshot.stepEvents.append(seq);
     }
-    for (int i = 0; i < started.size(); ++i) {
-        if (!started[i]) {
-            snapshot.nextStep = i;
-            break;
-        }
-    }
-    for (SnapshotActor &actor : snapshot.actors) {
-        for (int i = 0; i < started.size(); ++i) {
-            if (!started[i] && scenario.steps.at(i).actor == actor.id) {
-                actor.nextStep = i;
-                break;
-            }
-        }
-    }
+    findNextSteps(snapshot, scenario, started);
     return snapshot;
 }
 

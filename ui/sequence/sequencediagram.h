@@ -92,6 +92,7 @@ private:
     Geometry geometryFor(const QSize &size, double zoom) const;
     qsizetype shownRows() const;
     void paintRows(QPainter &painter, const Geometry &g, double top, qsizetype first, qsizetype last);
+    void paintRowMarks(QPainter &painter, const Geometry &g, double top, qsizetype first, qsizetype last);
     void paintOverview(QPainter &painter, const Geometry &g, double top);
     void paintHeader(QPainter &painter, const Geometry &g);
     void paintPacket(QPainter &painter, const Geometry &g, const SequenceLayout::Item &item, double y,

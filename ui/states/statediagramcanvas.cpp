@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <optional>
 
 namespace {
 
@@ -68,6 +69,152 @@ QPolygonF arrowHead(const QPainterPath &path, double size)
     const double angle = std::atan2(tangent.y(), tangent.x());
     return QPolygonF({end, end - QPointF(std::cos(angle - 0.4) * size, std::sin(angle - 0.4) * size),
                       end - QPointF(std::cos(angle + 0.4) * size, std::sin(angle + 0.4) * size)});
+}
+
+// Every state in a box of `size`, at its place in `area`.
+QHash<QString, QRectF> boxesIn(const QRectF &area, const QSizeF &size)
+{
+    QHash<QString, QRectF> boxes;
+    for (const QString &state : tcpstatemachine::states()) {
+        const QPointF p = positionOf(state);
+        const QPointF centre(area.left() + p.x() * area.width(), area.top() + p.y() * area.height());
+        boxes.insert(state, QRectF(centre.x() - size.width() / 2, centre.y() - size.height() / 2,
+                                   size.width(), size.height()));
+    }
+    return boxes;
+}
+
+bool anyTouching(const QHash<QString, QRectF> &boxes)
+{
+    bool touching = false;
+    for (auto a = boxes.cbegin(); a != boxes.cend() && !touching; ++a) {
+        for (auto b = std::next(a); b != boxes.cend() && !touching; ++b)
+            touching = a.value().adjusted(-3, -3, 3, 3).intersects(b.value());
+    }
+    return touching;
+}
+
+// The curve of a transition from box `a` to box `b`.
+QPainterPath curveOf(const tcpstatemachine::Transition &transition, const QRectF &a, const QRectF &b,
+                     const QRectF &bounds, const QRectF &area)
+{
+    QPointF start;
+    QPointF end;
+    QPointF control;
+    if (transition.from == QLatin1String("TIME_WAIT") && transition.to == QLatin1String("CLOSED")) {
+        // Round the left edge, outside every other state.
+        start = QPointF(a.left(), a.center().y());
+        end = QPointF(b.left(), b.center().y());
+        control = QPointF(bounds.left() - area.width() * 0.25, (start.y() + end.y()) / 2);
+    } else {
+        const QPointF d = b.center() - a.center();
+        const double length = std::hypot(d.x(), d.y());
+        const QPointF unitNormal = length > 0 ? QPointF(-d.y(), d.x()) / length : QPointF();
+        // At least a few pixels, so that an edge and its way back (CLOSED ⇄ LISTEN) stay apart.
+        control = (a.center() + b.center()) / 2 +
+                  unitNormal * qMax(22.0, length * bendOf(transition.from, transition.to));
+        start = borderPoint(a, control);
+        end = borderPoint(b, control);
+    }
+    QPainterPath path;
+    path.moveTo(start);
+    path.quadTo(control, end);
+    return path;
+}
+
+// Where a label went: `placed` is false when it found no free place and sits over its curve.
+struct Placement
+{
+    QRectF rect;
+    QPointF anchor;
+    bool leader = false;
+    bool placed = false;
+};
+
+// The places a label may take: inside the widget, clear of the states, of "◀ now" and of the labels
+// placed before it.
+class FreeSpace
+{
+public:
+    FreeSpace(const QRectF &bounds, const QHash<QString, QRectF> &boxes, const QRectF &nowMark)
+        : m_bounds(bounds)
+    {
+        for (const QRectF &box : boxes)
+            m_taken << box.adjusted(-2, -2, 2, 2);
+        if (!nowMark.isEmpty())
+            m_taken << nowMark;
+    }
+
+    void take(const QRectF &rect) { m_taken << rect; }
+
+    bool isFree(const QRectF &rect) const
+    {
+        if (!m_bounds.contains(rect))
+            return false;
+        return std::none_of(m_taken.cbegin(), m_taken.cend(),
+                            [&](const QRectF &t) { return t.intersects(rect); });
+    }
+
+    // The first free place along the curve, from its middle outwards, on it or a little to a side.
+    std::optional<Placement> alongCurve(const QPainterPath &path, const QSizeF &size) const
+    {
+        static constexpr double Along[] = {0.5, 0.42, 0.58, 0.34, 0.66, 0.26, 0.74, 0.18, 0.82};
+        static constexpr int Aside[] = {0, 1, -1, 2, -2, 3, -3};
+        for (double t : Along) {
+            const QPointF at = path.pointAtPercent(t);
+            const double angle = qDegreesToRadians(path.angleAtPercent(t));
+            const QPointF normal(std::sin(angle), std::cos(angle));
+            for (int k : Aside) {
+                QRectF rect(QPointF(0, 0), size);
+                rect.moveCenter(at + normal * (k * size.height() * 0.8));
+                if (isFree(rect))
+                    return Placement{rect, at, false, true};
+            }
+        }
+        return std::nullopt;
+    }
+
+    // The free place nearest `anchor`, the first found of equals.
+    std::optional<QRectF> nearest(const QPointF &anchor, const QSizeF &size) const
+    {
+        const double step = qMax(2.0, size.height() / 2);
+        double best = std::numeric_limits<double>::max();
+        std::optional<QRectF> found;
+        for (double y = m_bounds.top(); y + size.height() <= m_bounds.bottom(); y += step) {
+            for (double x = m_bounds.left(); x + size.width() <= m_bounds.right(); x += step) {
+                const QRectF rect(QPointF(x, y), size);
+                const QPointF d = rect.center() - anchor;
+                const double distance = d.x() * d.x() + d.y() * d.y();
+                if (distance < best && isFree(rect)) {
+                    best = distance;
+                    found = rect;
+                }
+            }
+        }
+        return found;
+    }
+
+private:
+    QRectF m_bounds;
+    QList<QRectF> m_taken;
+};
+
+Placement placeLabel(const FreeSpace &space, const QPainterPath &path, const QSizeF &size)
+{
+    if (const std::optional<Placement> along = space.alongCurve(path, size))
+        return *along;
+    Placement place;
+    place.anchor = path.pointAtPercent(0.5);
+    // Nowhere along the curve: the free place nearest its middle, joined by a leader line.
+    if (const std::optional<QRectF> nearby = space.nearest(place.anchor, size)) {
+        place.rect = *nearby;
+        place.leader = true;
+        place.placed = true;
+        return place;
+    }
+    place.rect = QRectF(QPointF(0, 0), size);
+    place.rect.moveCenter(place.anchor);
+    return place;
 }
 
 } // namespace
@@ -137,76 +284,12 @@ const StateDiagramCanvas::Layout &StateDiagramCanvas::layout() const
 
 void StateDiagramCanvas::buildLayout(Layout &l) const
 {
-    // The states' type shrinks until no two states touch: the whole diagram fits a small dock.
-    l.boxFont = l.font;
     const QRectF bounds(QPointF(0, 0), QSizeF(l.size));
-    QRectF area;
-    for (;;) {
-        const QFontMetricsF metrics(l.boxFont);
-        const double widest = metrics.horizontalAdvance(QStringLiteral("SYN_RECEIVED"));
-        // Room on the left for the way back from TIME_WAIT, round the outside.
-        const double side = widest / 2 + metrics.height() * 2.5;
-        area = bounds.adjusted(side, metrics.height(), -side, -metrics.height());
-        l.boxes.clear();
-        for (const QString &state : tcpstatemachine::states()) {
-            const QPointF p = positionOf(state);
-            const double w = widest + metrics.height() + 2;
-            const double h = metrics.height() * 1.7;
-            const QPointF centre(area.left() + p.x() * area.width(), area.top() + p.y() * area.height());
-            l.boxes.insert(state, QRectF(centre.x() - w / 2, centre.y() - h / 2, w, h));
-        }
-        bool touching = false;
-        for (auto a = l.boxes.cbegin(); a != l.boxes.cend() && !touching; ++a) {
-            for (auto b = std::next(a); b != l.boxes.cend() && !touching; ++b)
-                touching = a.value().adjusted(-3, -3, 3, 3).intersects(b.value());
-        }
-        if (!touching || pointSizeOf(l.boxFont) <= 5.5)
-            break;
-        l.boxFont = scaled(l.boxFont, 0.9);
-    }
-
+    const QRectF area = placeBoxes(l, bounds);
     const tcpstatemachine::Transition *lastEdge = tcpstatemachine::find(l.from, l.state);
-    for (const tcpstatemachine::Transition &transition : tcpstatemachine::transitions()) {
-        const QRectF a = l.boxes.value(transition.from);
-        const QRectF b = l.boxes.value(transition.to);
-        Edge edge;
-        edge.transition = &transition;
-        edge.last = lastEdge == &transition;
-        QPointF start;
-        QPointF end;
-        QPointF control;
-        if (transition.from == QLatin1String("TIME_WAIT") && transition.to == QLatin1String("CLOSED")) {
-            // Round the left edge, outside every other state.
-            start = QPointF(a.left(), a.center().y());
-            end = QPointF(b.left(), b.center().y());
-            control = QPointF(bounds.left() - area.width() * 0.25, (start.y() + end.y()) / 2);
-        } else {
-            const QPointF d = b.center() - a.center();
-            const double length = std::hypot(d.x(), d.y());
-            const QPointF unitNormal = length > 0 ? QPointF(-d.y(), d.x()) / length : QPointF();
-            // At least a few pixels, so that an edge and its way back (CLOSED ⇄ LISTEN) stay apart.
-            control = (a.center() + b.center()) / 2 +
-                      unitNormal * qMax(22.0, length * bendOf(transition.from, transition.to));
-            start = borderPoint(a, control);
-            end = borderPoint(b, control);
-        }
-        edge.path.moveTo(start);
-        edge.path.quadTo(control, end);
-        edge.head = arrowHead(edge.path, edge.last ? 12 : 8);
-        l.edges.append(edge);
-    }
-
-    if (l.boxes.contains(l.state)) {
-        // "◀ now" on the right of the lit state, or on its left when the right has no room.
-        const QRectF box = l.boxes.value(l.state);
-        QFont boldFont = l.boxFont;
-        boldFont.setBold(true);
-        const QFontMetricsF bold(boldFont);
-        const QSizeF mark(bold.horizontalAdvance(tr("◀ now")) + 8, bold.height());
-        l.nowMark = QRectF(QPointF(box.right() + 4, box.center().y() - mark.height() / 2), mark);
-        if (l.nowMark.right() > bounds.right())
-            l.nowMark.moveRight(box.left() - 4);
-    }
+    placeEdges(l, bounds, area, lastEdge);
+    if (l.boxes.contains(l.state))
+        placeNowMark(l, bounds);
     if (!l.from.isEmpty() && !l.state.isEmpty() && !lastEdge && l.from != l.state &&
         l.boxes.contains(l.from) && l.boxes.contains(l.state))
         l.observedText = tr("observed: %1 → %2").arg(l.from, l.state);
@@ -221,22 +304,54 @@ void StateDiagramCanvas::buildLayout(Layout &l) const
     }
 }
 
+QRectF StateDiagramCanvas::placeBoxes(Layout &l, const QRectF &bounds) const
+{
+    // The states' type shrinks until no two states touch: the whole diagram fits a small dock.
+    l.boxFont = l.font;
+    for (;;) {
+        const QFontMetricsF metrics(l.boxFont);
+        const double widest = metrics.horizontalAdvance(QStringLiteral("SYN_RECEIVED"));
+        // Room on the left for the way back from TIME_WAIT, round the outside.
+        const double side = widest / 2 + metrics.height() * 2.5;
+        const QRectF area = bounds.adjusted(side, metrics.height(), -side, -metrics.height());
+        l.boxes = boxesIn(area, QSizeF(widest + metrics.height() + 2, metrics.height() * 1.7));
+        if (!anyTouching(l.boxes) || pointSizeOf(l.boxFont) <= 5.5)
+            return area;
+        l.boxFont = scaled(l.boxFont, 0.9);
+    }
+}
+
+void StateDiagramCanvas::placeEdges(Layout &l, const QRectF &bounds, const QRectF &area,
+                                    const tcpstatemachine::Transition *lastEdge) const
+{
+    for (const tcpstatemachine::Transition &transition : tcpstatemachine::transitions()) {
+        Edge edge;
+        edge.transition = &transition;
+        edge.last = lastEdge == &transition;
+        edge.path =
+            curveOf(transition, l.boxes.value(transition.from), l.boxes.value(transition.to), bounds, area);
+        edge.head = arrowHead(edge.path, edge.last ? 12 : 8);
+        l.edges.append(edge);
+    }
+}
+
+// "◀ now" on the right of the lit state, or on its left when the right has no room.
+void StateDiagramCanvas::placeNowMark(Layout &l, const QRectF &bounds) const
+{
+    const QRectF box = l.boxes.value(l.state);
+    QFont boldFont = l.boxFont;
+    boldFont.setBold(true);
+    const QFontMetricsF bold(boldFont);
+    const QSizeF mark(bold.horizontalAdvance(tr("◀ now")) + 8, bold.height());
+    l.nowMark = QRectF(QPointF(box.right() + 4, box.center().y() - mark.height() / 2), mark);
+    if (l.nowMark.right() > bounds.right())
+        l.nowMark.moveRight(box.left() - 4);
+}
+
 bool StateDiagramCanvas::placeLabels(Layout &l) const
 {
     l.labels.clear();
-    const QRectF bounds = QRectF(QPointF(0, 0), QSizeF(l.size)).adjusted(1, 1, -1, -1);
-    QList<QRectF> taken;
-    for (const QRectF &box : std::as_const(l.boxes))
-        taken << box.adjusted(-2, -2, 2, 2);
-    if (!l.nowMark.isEmpty())
-        taken << l.nowMark;
-    auto isFree = [&](const QRectF &rect) {
-        if (!bounds.contains(rect))
-            return false;
-        return std::none_of(taken.cbegin(), taken.cend(),
-                            [&](const QRectF &t) { return t.intersects(rect); });
-    };
-
+    FreeSpace space(QRectF(QPointF(0, 0), QSizeF(l.size)).adjusted(1, 1, -1, -1), l.boxes, l.nowMark);
     struct Wanted
     {
         QString text;
@@ -257,56 +372,15 @@ bool StateDiagramCanvas::placeLabels(Layout &l) const
             wanted.append({edge.transition->label, edge.path, false});
     }
 
-    static constexpr double Along[] = {0.5, 0.42, 0.58, 0.34, 0.66, 0.26, 0.74, 0.18, 0.82};
-    static constexpr int Aside[] = {0, 1, -1, 2, -2, 3, -3};
     bool all = true;
     for (const Wanted &w : std::as_const(wanted)) {
         const QFontMetricsF metrics(w.last ? l.lastFont : l.labelFont);
         const QSizeF size(metrics.horizontalAdvance(w.text) + 8, metrics.height() + 2);
-        Label label{w.text, {}, w.path.pointAtPercent(0.5), w.last, false};
-        bool placed = false;
-        for (double t : Along) {
-            const QPointF at = w.path.pointAtPercent(t);
-            const double angle = qDegreesToRadians(w.path.angleAtPercent(t));
-            const QPointF normal(std::sin(angle), std::cos(angle));
-            for (int k : Aside) {
-                QRectF rect(QPointF(0, 0), size);
-                rect.moveCenter(at + normal * (k * size.height() * 0.8));
-                if (isFree(rect)) {
-                    label.rect = rect;
-                    label.anchor = at;
-                    placed = true;
-                    break;
-                }
-            }
-            if (placed)
-                break;
-        }
-        if (!placed) {
-            // Nowhere along the curve: the free place nearest its middle, joined by a leader line.
-            const double step = qMax(2.0, size.height() / 2);
-            double best = std::numeric_limits<double>::max();
-            for (double y = bounds.top(); y + size.height() <= bounds.bottom(); y += step) {
-                for (double x = bounds.left(); x + size.width() <= bounds.right(); x += step) {
-                    const QRectF rect(QPointF(x, y), size);
-                    const QPointF d = rect.center() - label.anchor;
-                    const double distance = d.x() * d.x() + d.y() * d.y();
-                    if (distance < best && isFree(rect)) {
-                        best = distance;
-                        label.rect = rect;
-                        placed = true;
-                    }
-                }
-            }
-            label.leader = placed;
-        }
-        if (!placed) {
+        const Placement place = placeLabel(space, w.path, size);
+        if (!place.placed)
             all = false;
-            label.rect = QRectF(QPointF(0, 0), size);
-            label.rect.moveCenter(label.anchor);
-        }
-        taken << label.rect;
-        l.labels.append(label);
+        space.take(place.rect);
+        l.labels.append(Label{w.text, place.rect, place.anchor, w.last, place.leader});
     }
     return all;
 }

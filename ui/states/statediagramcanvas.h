@@ -75,6 +75,11 @@ private:
 
     const Layout &layout() const;
     void buildLayout(Layout &layout) const;
+    // The parts of buildLayout, in its order: each needs what the ones before it placed.
+    QRectF placeBoxes(Layout &layout, const QRectF &bounds) const; // returns the states' area
+    void placeEdges(Layout &layout, const QRectF &bounds, const QRectF &area,
+                    const tcpstatemachine::Transition *lastEdge) const;
+    void placeNowMark(Layout &layout, const QRectF &bounds) const;
     bool placeLabels(Layout &layout) const;
 
     QString m_state;
