@@ -155,7 +155,7 @@ QString NarrationView::headline() const
         return scenario.title + QStringLiteral(" — press Space to take the first step");
     const ScenarioStep &step = scenario.steps.at(snapshot.currentStep);
     const ScenarioActor *actor = scenario.actor(step.actor);
-    QString call = step.call + QStringLiteral("()");
+    QString call = callName(step.call) + QStringLiteral("()");
     if (m_context->trace() && snapshot.currentCallSeq >= 0) {
         if (const CallInfo *info = m_context->trace()->at(snapshot.currentCallSeq).call())
             call = eventtext::callSignature(*info);
