@@ -67,3 +67,8 @@ bool receivesData(Call call)
 {
     return call == Call::Recv || call == Call::RecvFrom;
 }
+
+bool givesProgramBytes(Call call)
+{
+    return receivesData(call) || call == Call::Process;
+}

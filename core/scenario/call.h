@@ -39,3 +39,6 @@ std::optional<Call> callFromName(QStringView name);
 bool sendsData(Call call);
 /// The call takes bytes from the socket's receive queue (recv, recvfrom).
 bool receivesData(Call call);
+/// The program holds bytes after the call: those it received (recv, recvfrom) or made of them
+/// (process).
+bool givesProgramBytes(Call call);

@@ -54,7 +54,7 @@ QMap<int, QString> CodegenInStepRun::engineReports(const Trace &trace)
             continue;
         // The programs print the bytes of the calls that receive them, as report_data() does.
         const std::optional<Call> made = callFromName(call->call);
-        const bool receives = made && (receivesData(*made) || *made == Call::Process);
+        const bool receives = made && givesProgramBytes(*made);
         reports.insert(call->step,
                        codegen::reportLine(call->step + 1, call->call, call->result, call->errnoName,
                                            receives ? std::optional(call->data) : std::nullopt));
