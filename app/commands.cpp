@@ -200,7 +200,7 @@ int run(const QStringList &arguments)
         err() << "socketscope: the run departed from the scenario:\n";
         for (const auto &[step, reason] : session.departures())
             err() << "  step " << step + 1 << " (" << loaded.scenario.steps.at(step).actor << ' '
-                  << loaded.scenario.steps.at(step).call << "): " << reason << '\n';
+                  << callName(loaded.scenario.steps.at(step).call) << "): " << reason << '\n';
         err().flush();
         return exitCode ? exitCode : 1;
     }

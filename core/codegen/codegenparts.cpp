@@ -1,6 +1,51 @@
 #include "codegen/codegenparts.h"
 
 namespace codegen {
+namespace {
+
+// What the step's call asks the program to declare before its steps.
+void addCallNeeds(ProgramNeeds &needs, const ScenarioStep &step)
+{
+    switch (step.call) {
+    case Call::RecvFrom:
+        needs.sender = needs.printsAddress = true;
+        needs.memory = needs.receivesData = true;
+        break;
+    case Call::Recv:
+        needs.memory = needs.receivesData = true;
+        break;
+    case Call::Accept:
+    case Call::GetSockName:
+    case Call::GetPeerName:
+        needs.printsAddress = true;
+        break;
+    case Call::Process:
+        needs.memory = needs.receivesData = true;
+        if (step.args.value(QStringLiteral("transform")).toString() == QLatin1String("http-response"))
+            needs.httpResponse = true;
+        break;
+    case Call::SetSockOpt: {
+        const QString option = step.args.value(QStringLiteral("option")).toString();
+        if (option == QLatin1String("SO_ATTACH_FILTER"))
+            needs.socketFilter = needs.filterOption = true;
+        if (option == QLatin1String("SO_DETACH_FILTER"))
+            needs.filterOption = true;
+        break;
+    }
+    case Call::Socket:
+    case Call::Bind:
+    case Call::Listen:
+    case Call::Connect:
+    case Call::Send:
+    case Call::SendTo:
+    case Call::Shutdown:
+    case Call::Close:
+    case Call::Fcntl:
+        break;
+    }
+}
+
+} // namespace
 
 ProgramNeeds needsOf(const Scenario &scenario, const QString &actor)
 {
@@ -14,33 +59,13 @@ ProgramNeeds needsOf(const Scenario &scenario, const QString &actor)
             if (!name.isEmpty() && !needs.sockets.contains(name))
                 needs.sockets << name;
         }
-        const QString &call = step.call;
-        if (call == QLatin1String("recv") || call == QLatin1String("recvfrom")) {
-            needs.memory = needs.receivesData = true;
-        }
-        if (call == QLatin1String("recvfrom"))
-            needs.sender = needs.printsAddress = true;
-        if (call == QLatin1String("accept") || call == QLatin1String("getsockname") ||
-            call == QLatin1String("getpeername"))
-            needs.printsAddress = true;
-        if (call == QLatin1String("process")) {
-            needs.memory = needs.receivesData = true;
-            if (step.args.value(QStringLiteral("transform")).toString() == QLatin1String("http-response"))
-                needs.httpResponse = true;
-        }
+        addCallNeeds(needs, step);
         if (step.args.value(QStringLiteral("echo")).toBool())
             needs.memory = true;
         if (step.args.value(QStringLiteral("reply")).toBool())
             needs.sender = true;
         if (step.args.contains(QStringLiteral("icmp")))
             needs.icmp = true;
-        if (call == QLatin1String("setsockopt")) {
-            const QString option = step.args.value(QStringLiteral("option")).toString();
-            if (option == QLatin1String("SO_ATTACH_FILTER"))
-                needs.socketFilter = needs.filterOption = true;
-            if (option == QLatin1String("SO_DETACH_FILTER"))
-                needs.filterOption = true;
-        }
     }
     return needs;
 }
@@ -84,7 +109,7 @@ QString stepHeading(const ScenarioStep &step)
         if (step.args.contains(key))
             parts << step.args.value(key).toString();
     }
-    return step.call + u'(' + parts.join(QStringLiteral(", ")) + u')';
+    return callName(step.call) + u'(' + parts.join(QStringLiteral(", ")) + u')';
 }
 
 } // namespace codegen

@@ -5,6 +5,7 @@
 #include "codegen/codegen.h"
 #include "scenario/scenario.h"
 
+#include <QHash>
 #include <QList>
 #include <QSet>
 #include <QString>
@@ -40,6 +41,10 @@ std::optional<QByteArray> literalPayload(const ScenarioStep &step);
 QString stepHeading(const ScenarioStep &step);
 
 void writeC(const Scenario &scenario, const QString &actor, const Options &options, ProgramWriter &writer);
+/// The block of step `index` (its heading and narration written already); `names` are the C variables
+/// of the sockets.
+void writeCStep(ProgramWriter &writer, const Scenario &scenario, int index,
+                const QHash<QString, QString> &names);
 /// report(), report_data(), print_address(), remember(), … as far as `needs` asks for them.
 void writeCHelpers(const ProgramNeeds &needs, const Options &options, ProgramWriter &writer);
 void writePython(const Scenario &scenario, const QString &actor, const Options &options,

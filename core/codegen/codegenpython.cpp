@@ -123,166 +123,251 @@ void writePayload(ProgramWriter &w, const ScenarioStep &step)
                    .arg(step.args.value(QStringLiteral("sequence"), 1).toInt()));
 }
 
-// The statements of a step, inside its try block; `report` is the line that reports success.
+// One step's call in the making: the writer, the step, and the Python names it uses.
+struct StepCode
+{
+    ProgramWriter &w;
+    const ScenarioStep &step;
+    int number = 0;     // the step's number as the program prints it
+    QString sock;       // the variable of the step's socket
+    QString domain;     // of the step's socket
+    QString reportZero; // the line that reports success of a call that returns nothing
+    QString call;       // the call's name, as the socket module spells it
+    QString created;    // the variable of the socket the call creates
+
+    QVariant arg(const QString &name, const QVariant &fallback = {}) const
+    {
+        return step.args.value(name, fallback);
+    }
+};
+
+void writeSocket(StepCode &c)
+{
+    c.w.line(QStringLiteral("%1 = socket.socket(%2, %3, %4)")
+                 .arg(c.created, pyConstant(c.arg(QStringLiteral("domain")).toString()),
+                      pyConstant(c.arg(QStringLiteral("type")).toString()),
+                      pyConstant(c.arg(QStringLiteral("protocol"), QStringLiteral("0")).toString())));
+    c.w.line(QStringLiteral("report(%1, \"socket\", %2.fileno())").arg(c.number).arg(c.created));
+}
+
+void writeBindOrConnect(StepCode &c)
+{
+    if (c.step.call == Call::Bind && c.domain == QLatin1String("AF_UNIX") &&
+        !c.arg(QStringLiteral("address")).toString().startsWith(u'@')) {
+        c.w.line(QStringLiteral("if os.path.exists(%1):  # a file left by an earlier run would be EADDRINUSE")
+                     .arg(pyAddress(c.domain, c.step)));
+        c.w.line(QStringLiteral("    os.unlink(%1)").arg(pyAddress(c.domain, c.step)));
+    }
+    c.w.line(QStringLiteral("%1.%2(%3)").arg(c.sock, c.call, pyAddress(c.domain, c.step)));
+    c.w.line(c.reportZero);
+}
+
+void writeListen(StepCode &c)
+{
+    c.w.line(QStringLiteral("%1.listen(%2)").arg(c.sock).arg(c.arg(QStringLiteral("backlog")).toInt()));
+    c.w.line(c.reportZero);
+}
+
+void writeAccept(StepCode &c)
+{
+    c.w.line(QStringLiteral("%1, peer = %2.accept()").arg(c.created, c.sock));
+    c.w.line(QStringLiteral("report(%1, \"accept\", %2.fileno())").arg(c.number).arg(c.created));
+    c.w.line(QStringLiteral("print(\"  from\", format_address(peer), flush=True)"));
+}
+
+// send and sendto.
+void writeSend(StepCode &c)
+{
+    ProgramWriter &w = c.w;
+    writePayload(w, c.step);
+    const QString flags = pyFlags(c.step, true);
+    w.line(QStringLiteral(
+        "# MSG_NOSIGNAL: a send on a closed connection fails with EPIPE instead of a signal."));
+    if (c.step.call == Call::Send) {
+        w.line(QStringLiteral("result = %1.send(message, %2)").arg(c.sock, flags));
+    } else if (c.arg(QStringLiteral("reply")).toBool()) {
+        w.line(QStringLiteral("# Answer to the address the last recvfrom() reported."));
+        w.line(QStringLiteral(
+                   "result = %1.sendto(message, %2, sender) if sender is not None else %1.send(message, %2)")
+                   .arg(c.sock, flags));
+    } else if (c.step.args.contains(QStringLiteral("address"))) {
+        w.line(QStringLiteral("result = %1.sendto(message, %2, %3)")
+                   .arg(c.sock, flags, pyAddress(c.domain, c.step)));
+    } else {
+        w.line(QStringLiteral("result = %1.send(message, %2)").arg(c.sock, flags));
+    }
+    w.line(QStringLiteral("report(%1, \"%2\", result)").arg(c.number).arg(c.call));
+}
+
+// recv and recvfrom.
+void writeReceive(StepCode &c)
+{
+    ProgramWriter &w = c.w;
+    const int length = c.arg(QStringLiteral("length"), 1024).toInt();
+    const QStringList flagNames = c.arg(QStringLiteral("flags")).toStringList();
+    if (c.step.call == Call::Recv)
+        w.line(QStringLiteral("data = %1.recv(%2, %3)").arg(c.sock).arg(length).arg(pyFlags(c.step, false)));
+    else
+        w.line(QStringLiteral("data, peer = %1.recvfrom(%2, %3)")
+                   .arg(c.sock)
+                   .arg(length)
+                   .arg(pyFlags(c.step, false)));
+    if (flagNames.contains(QStringLiteral("MSG_TRUNC"))) {
+        w.line(QStringLiteral("# With MSG_TRUNC the length is the whole message's; the buffer kept only %1 "
+                              "bytes of it.")
+                   .arg(length));
+        w.line(QStringLiteral("result = len(data)"));
+        w.line(QStringLiteral("data = data[:%1]").arg(length));
+        w.line(QStringLiteral("report(%1, \"%2\", result, data)").arg(c.number).arg(c.call));
+    } else {
+        w.line(QStringLiteral("report(%1, \"%2\", len(data), data)").arg(c.number).arg(c.call));
+    }
+    if (!flagNames.contains(QStringLiteral("MSG_PEEK")))
+        w.line(QStringLiteral("received = data"));
+    if (c.step.call == Call::RecvFrom) {
+        w.line(QStringLiteral("if peer:"));
+        w.line(QStringLiteral("    sender = peer"));
+        w.line(QStringLiteral("    print(\"  from\", format_address(peer), flush=True)"));
+    }
+}
+
+void writeShutdown(StepCode &c)
+{
+    c.w.line(QStringLiteral("%1.shutdown(socket.%2)").arg(c.sock, c.arg(QStringLiteral("how")).toString()));
+    c.w.line(c.reportZero);
+}
+
+void writeClose(StepCode &c)
+{
+    c.w.line(QStringLiteral("%1.close()").arg(c.sock));
+    c.w.line(c.reportZero);
+}
+
+// getsockname and getpeername.
+void writeAddressQuery(StepCode &c)
+{
+    c.w.line(QStringLiteral("address = %1.%2()").arg(c.sock, c.call));
+    c.w.line(c.reportZero);
+    c.w.line(QStringLiteral("print(\"  address\", format_address(address), flush=True)"));
+}
+
+// The filter's instructions as a Python list, each with the C source it stands for.
+void writeSocketFilter(ProgramWriter &w, const QString &sock, int value)
+{
+    w.line(QStringLiteral("# A classic BPF socket filter, run by the kernel on every packet that arrives "
+                          "for this"));
+    w.line(QStringLiteral("# socket: it keeps a packet or drops it (here %1%), before the socket sees it.")
+               .arg(value));
+    w.line(QStringLiteral("# Each instruction: (code, jump if true, jump if false, constant)."));
+    w.line(QStringLiteral("code, program = socket_filter(["));
+    const std::vector<sock_filter> instructions = dropfilter::program(value);
+    const QStringList sources = dropfilter::cSource(value);
+    for (size_t i = 0; i < instructions.size(); ++i) {
+        const sock_filter &f = instructions.at(i);
+        QString source = i < size_t(sources.size()) ? sources.at(qsizetype(i)) : QString();
+        source.remove(QStringLiteral("/* ")).remove(QStringLiteral(" */"));
+        w.line(QStringLiteral("    (0x%1, %2, %3, 0x%4),  # %5")
+                   .arg(f.code, 2, 16, QLatin1Char('0'))
+                   .arg(f.jt)
+                   .arg(f.jf)
+                   .arg(f.k, 0, 16)
+                   .arg(source));
+    }
+    w.line(QStringLiteral("])"));
+    w.line(QStringLiteral("%1.setsockopt(socket.SOL_SOCKET, SO_ATTACH_FILTER, program)").arg(sock));
+}
+
+void writeSetSockOpt(StepCode &c)
+{
+    ProgramWriter &w = c.w;
+    const QString option = c.arg(QStringLiteral("option")).toString();
+    const auto known = symbols::socketOption(option);
+    const QString level = known ? QLatin1String(known->levelName) : QStringLiteral("SOL_SOCKET");
+    const int value = c.arg(QStringLiteral("value")).toInt();
+    if (option == QLatin1String("SO_LINGER")) {
+        w.line(QStringLiteral("# SO_LINGER takes a struct: on, and how many seconds close() may wait."));
+        w.line(QStringLiteral("%1.setsockopt(socket.%2, socket.%3, struct.pack(\"ii\", 1, %4))")
+                   .arg(c.sock, level, option)
+                   .arg(value));
+    } else if (option == QLatin1String("SO_ATTACH_FILTER")) {
+        writeSocketFilter(w, c.sock, value);
+    } else if (option == QLatin1String("SO_DETACH_FILTER")) {
+        w.line(
+            QStringLiteral("%1.setsockopt(socket.SOL_SOCKET, SO_DETACH_FILTER, %2)").arg(c.sock).arg(value));
+    } else {
+        w.line(
+            QStringLiteral("%1.setsockopt(socket.%2, socket.%3, %4)").arg(c.sock, level, option).arg(value));
+    }
+    w.line(c.reportZero);
+}
+
+void writeFcntl(StepCode &c)
+{
+    const bool on = c.arg(QStringLiteral("O_NONBLOCK"), true).toBool();
+    c.w.line(QStringLiteral("flags = fcntl.fcntl(%1.fileno(), fcntl.F_GETFL)").arg(c.sock));
+    c.w.line(QStringLiteral("fcntl.fcntl(%1.fileno(), fcntl.F_SETFL, %2)")
+                 .arg(c.sock, on ? QStringLiteral("flags | os.O_NONBLOCK")
+                                 : QStringLiteral("flags & ~os.O_NONBLOCK")));
+    c.w.line(c.reportZero);
+}
+
+void writeProcess(StepCode &c)
+{
+    const QString transform = c.arg(QStringLiteral("transform")).toString();
+    c.w.line(QStringLiteral("# No system call: the program works on the bytes it received."));
+    if (transform == QLatin1String("uppercase"))
+        c.w.line(QStringLiteral("received = received.upper()"));
+    else if (transform == QLatin1String("reverse"))
+        c.w.line(QStringLiteral("received = received[::-1]"));
+    else
+        c.w.line(QStringLiteral("received = http_response(received)"));
+    c.w.line(QStringLiteral("report(%1, \"process\", len(received), received)").arg(c.number));
+}
+
+// The statements of a step, inside its try block.
 void writeCall(ProgramWriter &w, const Scenario &scenario, int index, const QHash<QString, QString> &names)
 {
     const ScenarioStep &step = scenario.steps.at(index);
     const int number = index + 1;
-    const QString &call = step.call;
-    const QString sock = names.value(step.socket, QStringLiteral("None"));
-    const QString domain =
-        scenario.domainOf(step.socket).isEmpty() ? QStringLiteral("AF_INET") : scenario.domainOf(step.socket);
-    const QVariantMap &args = step.args;
-    const QString reportZero = QStringLiteral("report(%1, \"%2\", 0)").arg(number).arg(call);
-
-    if (call == QLatin1String("socket")) {
-        const QString created = names.value(step.creates);
-        w.line(QStringLiteral("%1 = socket.socket(%2, %3, %4)")
-                   .arg(created, pyConstant(args.value(QStringLiteral("domain")).toString()),
-                        pyConstant(args.value(QStringLiteral("type")).toString()),
-                        pyConstant(args.value(QStringLiteral("protocol"), QStringLiteral("0")).toString())));
-        w.line(QStringLiteral("report(%1, \"socket\", %2.fileno())").arg(number).arg(created));
-    } else if (call == QLatin1String("bind") || call == QLatin1String("connect")) {
-        if (call == QLatin1String("bind") && domain == QLatin1String("AF_UNIX") &&
-            !args.value(QStringLiteral("address")).toString().startsWith(u'@')) {
-            w.line(
-                QStringLiteral("if os.path.exists(%1):  # a file left by an earlier run would be EADDRINUSE")
-                    .arg(pyAddress(domain, step)));
-            w.line(QStringLiteral("    os.unlink(%1)").arg(pyAddress(domain, step)));
-        }
-        w.line(QStringLiteral("%1.%2(%3)").arg(sock, call, pyAddress(domain, step)));
-        w.line(reportZero);
-    } else if (call == QLatin1String("listen")) {
-        w.line(QStringLiteral("%1.listen(%2)").arg(sock).arg(args.value(QStringLiteral("backlog")).toInt()));
-        w.line(reportZero);
-    } else if (call == QLatin1String("accept")) {
-        const QString created = names.value(step.creates);
-        w.line(QStringLiteral("%1, peer = %2.accept()").arg(created, sock));
-        w.line(QStringLiteral("report(%1, \"accept\", %2.fileno())").arg(number).arg(created));
-        w.line(QStringLiteral("print(\"  from\", format_address(peer), flush=True)"));
-    } else if (call == QLatin1String("send") || call == QLatin1String("sendto")) {
-        writePayload(w, step);
-        const QString flags = pyFlags(step, true);
-        w.line(QStringLiteral(
-            "# MSG_NOSIGNAL: a send on a closed connection fails with EPIPE instead of a signal."));
-        if (call == QLatin1String("send")) {
-            w.line(QStringLiteral("result = %1.send(message, %2)").arg(sock, flags));
-        } else if (args.value(QStringLiteral("reply")).toBool()) {
-            w.line(QStringLiteral("# Answer to the address the last recvfrom() reported."));
-            w.line(
-                QStringLiteral(
-                    "result = %1.sendto(message, %2, sender) if sender is not None else %1.send(message, %2)")
-                    .arg(sock, flags));
-        } else if (args.contains(QStringLiteral("address"))) {
-            w.line(QStringLiteral("result = %1.sendto(message, %2, %3)")
-                       .arg(sock, flags, pyAddress(domain, step)));
-        } else {
-            w.line(QStringLiteral("result = %1.send(message, %2)").arg(sock, flags));
-        }
-        w.line(QStringLiteral("report(%1, \"%2\", result)").arg(number).arg(call));
-    } else if (call == QLatin1String("recv") || call == QLatin1String("recvfrom")) {
-        const int length = args.value(QStringLiteral("length"), 1024).toInt();
-        const bool peek =
-            args.value(QStringLiteral("flags")).toStringList().contains(QStringLiteral("MSG_PEEK"));
-        if (call == QLatin1String("recv"))
-            w.line(QStringLiteral("data = %1.recv(%2, %3)").arg(sock).arg(length).arg(pyFlags(step, false)));
-        else
-            w.line(QStringLiteral("data, peer = %1.recvfrom(%2, %3)")
-                       .arg(sock)
-                       .arg(length)
-                       .arg(pyFlags(step, false)));
-        if (args.value(QStringLiteral("flags")).toStringList().contains(QStringLiteral("MSG_TRUNC"))) {
-            w.line(
-                QStringLiteral("# With MSG_TRUNC the length is the whole message's; the buffer kept only %1 "
-                               "bytes of it.")
-                    .arg(length));
-            w.line(QStringLiteral("result = len(data)"));
-            w.line(QStringLiteral("data = data[:%1]").arg(length));
-            w.line(QStringLiteral("report(%1, \"%2\", result, data)").arg(number).arg(call));
-        } else {
-            w.line(QStringLiteral("report(%1, \"%2\", len(data), data)").arg(number).arg(call));
-        }
-        if (!peek)
-            w.line(QStringLiteral("received = data"));
-        if (call == QLatin1String("recvfrom")) {
-            w.line(QStringLiteral("if peer:"));
-            w.line(QStringLiteral("    sender = peer"));
-            w.line(QStringLiteral("    print(\"  from\", format_address(peer), flush=True)"));
-        }
-    } else if (call == QLatin1String("shutdown")) {
-        w.line(
-            QStringLiteral("%1.shutdown(socket.%2)").arg(sock, args.value(QStringLiteral("how")).toString()));
-        w.line(reportZero);
-    } else if (call == QLatin1String("close")) {
-        w.line(QStringLiteral("%1.close()").arg(sock));
-        w.line(reportZero);
-    } else if (call == QLatin1String("getsockname") || call == QLatin1String("getpeername")) {
-        w.line(QStringLiteral("address = %1.%2()").arg(sock, call));
-        w.line(reportZero);
-        w.line(QStringLiteral("print(\"  address\", format_address(address), flush=True)"));
-    } else if (call == QLatin1String("setsockopt")) {
-        const QString option = args.value(QStringLiteral("option")).toString();
-        const auto known = symbols::socketOption(option);
-        const QString level = known ? QLatin1String(known->levelName) : QStringLiteral("SOL_SOCKET");
-        const int value = args.value(QStringLiteral("value")).toInt();
-        if (option == QLatin1String("SO_LINGER")) {
-            w.line(QStringLiteral("# SO_LINGER takes a struct: on, and how many seconds close() may wait."));
-            w.line(QStringLiteral("%1.setsockopt(socket.%2, socket.%3, struct.pack(\"ii\", 1, %4))")
-                       .arg(sock, level, option)
-                       .arg(value));
-        } else if (option == QLatin1String("SO_ATTACH_FILTER")) {
-            w.line(QStringLiteral(
-                "# A classic BPF socket filter, run by the kernel on every packet that arrives "
-                "for this"));
-            w.line(QStringLiteral(
-                       "# socket: it keeps a packet or drops it (here %1%), before the socket sees it.")
-                       .arg(value));
-            w.line(QStringLiteral("# Each instruction: (code, jump if true, jump if false, constant)."));
-            w.line(QStringLiteral("code, program = socket_filter(["));
-            const std::vector<sock_filter> instructions = dropfilter::program(value);
-            const QStringList sources = dropfilter::cSource(value);
-            for (size_t i = 0; i < instructions.size(); ++i) {
-                const sock_filter &f = instructions.at(i);
-                QString source = i < size_t(sources.size()) ? sources.at(qsizetype(i)) : QString();
-                source.remove(QStringLiteral("/* ")).remove(QStringLiteral(" */"));
-                w.line(QStringLiteral("    (0x%1, %2, %3, 0x%4),  # %5")
-                           .arg(f.code, 2, 16, QLatin1Char('0'))
-                           .arg(f.jt)
-                           .arg(f.jf)
-                           .arg(f.k, 0, 16)
-                           .arg(source));
-            }
-            w.line(QStringLiteral("])"));
-            w.line(QStringLiteral("%1.setsockopt(socket.SOL_SOCKET, SO_ATTACH_FILTER, program)").arg(sock));
-        } else if (option == QLatin1String("SO_DETACH_FILTER")) {
-            w.line(QStringLiteral("%1.setsockopt(socket.SOL_SOCKET, SO_DETACH_FILTER, %2)")
-                       .arg(sock)
-                       .arg(value));
-        } else {
-            w.line(QStringLiteral("%1.setsockopt(socket.%2, socket.%3, %4)")
-                       .arg(sock, level, option)
-                       .arg(value));
-        }
-        w.line(reportZero);
-    } else if (call == QLatin1String("fcntl")) {
-        const bool on = args.value(QStringLiteral("O_NONBLOCK"), true).toBool();
-        w.line(QStringLiteral("flags = fcntl.fcntl(%1.fileno(), fcntl.F_GETFL)").arg(sock));
-        w.line(QStringLiteral("fcntl.fcntl(%1.fileno(), fcntl.F_SETFL, %2)")
-                   .arg(sock, on ? QStringLiteral("flags | os.O_NONBLOCK")
-                                 : QStringLiteral("flags & ~os.O_NONBLOCK")));
-        w.line(reportZero);
-    } else if (call == QLatin1String("process")) {
-        const QString transform = args.value(QStringLiteral("transform")).toString();
-        w.line(QStringLiteral("# No system call: the program works on the bytes it received."));
-        if (transform == QLatin1String("uppercase"))
-            w.line(QStringLiteral("received = received.upper()"));
-        else if (transform == QLatin1String("reverse"))
-            w.line(QStringLiteral("received = received[::-1]"));
-        else
-            w.line(QStringLiteral("received = http_response(received)"));
-        w.line(QStringLiteral("report(%1, \"process\", len(received), received)").arg(number));
-    } else {
-        w.line(QStringLiteral("pass  # %1 is not a call this generator knows").arg(call));
+    const QString call = callName(step.call);
+    const QString domain = scenario.domainOf(step.socket);
+    StepCode c{.w = w,
+               .step = step,
+               .number = number,
+               .sock = names.value(step.socket, QStringLiteral("None")),
+               .domain = domain.isEmpty() ? QStringLiteral("AF_INET") : domain,
+               .reportZero = QStringLiteral("report(%1, \"%2\", 0)").arg(number).arg(call),
+               .call = call,
+               .created = names.value(step.creates)};
+    switch (step.call) {
+    case Call::Socket:
+        return writeSocket(c);
+    case Call::Bind:
+    case Call::Connect:
+        return writeBindOrConnect(c);
+    case Call::Listen:
+        return writeListen(c);
+    case Call::Accept:
+        return writeAccept(c);
+    case Call::Send:
+    case Call::SendTo:
+        return writeSend(c);
+    case Call::Recv:
+    case Call::RecvFrom:
+        return writeReceive(c);
+    case Call::Shutdown:
+        return writeShutdown(c);
+    case Call::Close:
+        return writeClose(c);
+    case Call::GetSockName:
+    case Call::GetPeerName:
+        return writeAddressQuery(c);
+    case Call::SetSockOpt:
+        return writeSetSockOpt(c);
+    case Call::Fcntl:
+        return writeFcntl(c);
+    case Call::Process:
+        return writeProcess(c);
     }
 }
 
@@ -343,7 +428,7 @@ void writePython(const Scenario &scenario, const QString &actor, const Options &
         writeCall(w, scenario, index, names);
         w.dedent();
         w.line(QStringLiteral("except OSError as error:"));
-        w.line(QStringLiteral("    failed(%1, \"%2\", error)").arg(index + 1).arg(step.call));
+        w.line(QStringLiteral("    failed(%1, \"%2\", error)").arg(index + 1).arg(callName(step.call)));
         w.endStep();
     }
     if (options.inStep) {

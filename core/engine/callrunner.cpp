@@ -1,5 +1,6 @@
 #include "engine/callrunner.h"
 
+#include "engine/icmpecho.h"
 #include "engine/socketfactory.h"
 #include "engine/sockettable.h"
 #include "posix/addresspolicy.h"
@@ -10,7 +11,6 @@
 
 #include <fcntl.h>
 #include <netinet/in.h>
-#include <netinet/ip_icmp.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -75,64 +75,6 @@ SocketAddress addressFromArgs(const ScenarioStep &step, int domain, const CallCo
                                step.args.value(QStringLiteral("port")).toInt(), context.unixDirectory);
 }
 
-quint16 internetChecksum(const QByteArray &bytes)
-{
-    quint32 sum = 0;
-    for (qsizetype i = 0; i + 1 < bytes.size(); i += 2)
-        sum += (quint8(bytes.at(i)) << 8) | quint8(bytes.at(i + 1));
-    if (bytes.size() % 2)
-        sum += quint8(bytes.back()) << 8;
-    while (sum >> 16)
-        sum = (sum & 0xffff) + (sum >> 16);
-    return quint16(~sum);
-}
-
-// An ICMP echo request: type 8, code 0, checksum, identifier, sequence number, payload.
-QByteArray icmpEchoRequest(const QByteArray &payload, quint16 identifier, quint16 sequence)
-{
-    QByteArray packet(8, '\0');
-    packet[0] = char(ICMP_ECHO);
-    packet[4] = char(identifier >> 8);
-    packet[5] = char(identifier & 0xff);
-    packet[6] = char(sequence >> 8);
-    packet[7] = char(sequence & 0xff);
-    packet += payload;
-    const quint16 checksum = internetChecksum(packet);
-    packet[2] = char(checksum >> 8);
-    packet[3] = char(checksum & 0xff);
-    return packet;
-}
-
-// What an ICMP socket received, in words. A raw socket gets the IP header in front of the ICMP
-// message; a ping socket (SOCK_DGRAM, IPPROTO_ICMP) gets the ICMP message alone.
-QString icmpReceived(const QByteArray &data, bool withIpHeader)
-{
-    const auto byte = [&](qsizetype i) { return i < data.size() ? quint8(data.at(i)) : quint8(0); };
-    qsizetype at = 0;
-    QString text;
-    if (withIpHeader) {
-        at = (byte(0) & 0x0f) * 4;
-        if ((byte(0) >> 4) != 4 || at < 20 || data.size() < at)
-            return QStringLiteral("; not an IPv4 datagram");
-        text = QStringLiteral("; an IPv4 header (%1 bytes) first, then").arg(at);
-    } else {
-        text = QStringLiteral("; the ICMP message alone (no IP header):");
-    }
-    if (data.size() < at + 8)
-        return text + QStringLiteral(" a truncated ICMP header");
-    const int type = byte(at);
-    const QString word = type == ICMP_ECHOREPLY      ? QStringLiteral("echo-reply")
-                         : type == ICMP_ECHO         ? QStringLiteral("echo-request")
-                         : type == ICMP_DEST_UNREACH ? QStringLiteral("destination-unreachable")
-                                                     : QStringLiteral("type %1").arg(type);
-    text += u' ' + word + QStringLiteral(" code %1").arg(byte(at + 1));
-    if (type == ICMP_ECHOREPLY || type == ICMP_ECHO)
-        text += QStringLiteral(" id=0x%1 seq=%2")
-                    .arg(byte(at + 4) << 8 | byte(at + 5), 4, 16, QLatin1Char('0'))
-                    .arg(byte(at + 6) << 8 | byte(at + 7));
-    return text + QStringLiteral(", %1 data bytes").arg(data.size() - at - 8);
-}
-
 void fillAddresses(CallResult &result, int fd, const CallContext &context)
 {
     if (fd < 0)
@@ -174,232 +116,349 @@ QByteArray processBytes(const QString &transform, const QByteArray &input)
     return input;
 }
 
-CallResult performCall(const ScenarioStep &step, CallContext &context)
+namespace {
+
+// One call on its way through the kernel: the step, the socket it names, and the clock around the
+// system call itself.
+struct Invocation
 {
+    const ScenarioStep &step;
+    CallContext &context;
+    std::optional<SessionSocket> socket;
+    int fd = -1;
+    int domain = 0;
     CallResult result;
-    const QString &call = step.call;
-    const std::optional<SessionSocket> socket =
-        step.socket.isEmpty() ? std::nullopt : context.sockets->find(step.socket);
-    const int fd = socket ? socket->fd : -1;
-    const int domain = socket ? socket->domain : 0;
-    result.fd = fd;
     qint64 started = 0;
-    auto enter = [&] {
+
+    Invocation(const ScenarioStep &s, CallContext &c)
+        : step(s)
+        , context(c)
+        , socket(s.socket.isEmpty() ? std::nullopt : c.sockets->find(s.socket))
+        , fd(socket ? socket->fd : -1)
+        , domain(socket ? socket->domain : 0)
+    {
+        result.fd = fd;
+    }
+
+    QVariant arg(const QString &name, const QVariant &fallback = {}) const
+    {
+        return step.args.value(name, fallback);
+    }
+    void enter()
+    {
         if (context.enteringKernel)
             context.enteringKernel();
         started = monotonicNs();
-    };
-    auto leave = [&](qint64 value) {
+    }
+    void leave(qint64 value)
+    {
         result.durationNs = monotonicNs() - started;
         result.result = value;
         result.error = value < 0 ? errno : 0;
-    };
+    }
+    // Waits for the socket to become ready; false when the session was cancelled meanwhile.
+    bool waitFor(short events, int callFlags)
+    {
+        if (waitUntilReady(fd, events, callFlags, context, result) == Wait::Ready)
+            return true;
+        result.cancelled = true;
+        return false;
+    }
+};
 
-    if (call == QLatin1String("socket")) {
-        const int d = symbols::domain(step.args.value(QStringLiteral("domain")).toString()).value_or(-1);
-        const int t = symbols::socketType(step.args.value(QStringLiteral("type")).toString()).value_or(-1);
-        const int p =
-            symbols::protocol(step.args.value(QStringLiteral("protocol"), QStringLiteral("0")).toString())
-                .value_or(0);
-        enter();
-        const int created = context.factory->createSocket(d, t, p);
-        result.durationNs = monotonicNs() - started;
-        result.result = created >= 0 ? created : -1;
-        result.error = created >= 0 ? 0 : -created;
-        if (created >= 0) {
-            context.sockets->add({step.creates, step.actor, created, created, d, t, p, false});
-            result.created = step.creates;
-            result.fd = created;
-        }
-        return result;
+// The loopback policy, checked by the engine itself right before the system call, whatever the
+// loader let through. An empty string means the call may go ahead.
+
+// A stream socket that is not bound to loopback (its bind failed, say) would be bound to every
+// interface by listen(): on the host that is the real network.
+QString listenRefusal(const Invocation &call)
+{
+    if ((call.domain != AF_INET && call.domain != AF_INET6) || call.socket->type != SOCK_STREAM ||
+        call.fd < 0)
+        return {};
+    SocketAddress local;
+    local.length = sizeof local.storage;
+    if (::getsockname(call.fd, local.data(), &local.length) != 0 ||
+        addresspolicy::isLoopback(local.data(), local.length))
+        return {};
+    return QStringLiteral("listen() was not called: the socket is bound to %1, not to a loopback "
+                          "address, so it would take connections from the network")
+        .arg(local.toString());
+}
+
+QString sendRefusal(Call call, const SocketAddress &to, const CallContext &context)
+{
+    if (!to.isValid() || addresspolicy::isLoopback(to.data(), to.length))
+        return {};
+    return QStringLiteral("%1() was not called: %2 is not a loopback address, and nothing a "
+                          "scenario sends may leave this machine")
+        .arg(callName(call), to.toString(context.unixDirectory));
+}
+
+void callSocket(Invocation &call)
+{
+    const int d = symbols::domain(call.arg(QStringLiteral("domain")).toString()).value_or(-1);
+    const int t = symbols::socketType(call.arg(QStringLiteral("type")).toString()).value_or(-1);
+    const int p =
+        symbols::protocol(call.arg(QStringLiteral("protocol"), QStringLiteral("0")).toString()).value_or(0);
+    call.enter();
+    // The factory returns the descriptor, or the errno negated: the socket is made in the sandbox.
+    const int created = call.context.factory->createSocket(d, t, p);
+    call.result.durationNs = monotonicNs() - call.started;
+    call.result.result = created >= 0 ? created : -1;
+    call.result.error = created >= 0 ? 0 : -created;
+    if (created >= 0) {
+        call.context.sockets->add({call.step.creates, call.step.actor, created, created, d, t, p, false});
+        call.result.created = call.step.creates;
+        call.result.fd = created;
     }
-    if (call == QLatin1String("bind") || call == QLatin1String("connect")) {
-        const SocketAddress address = addressFromArgs(step, domain, context);
-        const bool isBind = call == QLatin1String("bind");
-        // A blocking connect may wait inside the kernel (SYN retries on a full backlog); the session
-        // notices the wait by its length, and a reset wakes it with shutdown().
-        enter();
-        leave(isBind ? ::bind(fd, address.data(), address.length)
-                     : ::connect(fd, address.data(), address.length));
-        fillAddresses(result, fd, context);
-        return result;
+}
+
+// A blocking connect may wait inside the kernel (SYN retries on a full backlog); the session notices
+// the wait by its length, and a reset wakes it with shutdown().
+void callBindOrConnect(Invocation &call)
+{
+    const SocketAddress address = addressFromArgs(call.step, call.domain, call.context);
+    call.enter();
+    call.leave(call.step.call == Call::Bind ? ::bind(call.fd, address.data(), address.length)
+                                            : ::connect(call.fd, address.data(), address.length));
+    fillAddresses(call.result, call.fd, call.context);
+}
+
+void callListen(Invocation &call)
+{
+    call.result.refused = listenRefusal(call);
+    if (!call.result.refused.isEmpty())
+        return;
+    call.enter();
+    call.leave(::listen(call.fd, call.arg(QStringLiteral("backlog")).toInt()));
+    fillAddresses(call.result, call.fd, call.context);
+}
+
+void callAccept(Invocation &call)
+{
+    if (!call.waitFor(POLLIN, 0))
+        return;
+    SocketAddress peer;
+    peer.length = sizeof peer.storage;
+    call.enter();
+    const int created = ::accept4(call.fd, peer.data(), &peer.length, SOCK_CLOEXEC);
+    call.leave(created);
+    if (created < 0)
+        return;
+    const SessionSocket &listener = *call.socket;
+    call.context.sockets->add({call.step.creates, call.step.actor, created, created, listener.domain,
+                               listener.type, listener.protocol, false});
+    call.result.created = call.step.creates;
+    call.result.detail = QStringLiteral("from ") + peer.toString(call.context.unixDirectory);
+    fillAddresses(call.result, created, call.context);
+}
+
+// Where a sending step goes: the last sender ("reply"), the step's address, or the connected peer
+// (an invalid address).
+SocketAddress destinationOf(Invocation &call)
+{
+    SocketAddress to;
+    const ActorMemory &memory = *call.context.memory;
+    if (call.arg(QStringLiteral("reply")).toBool()) {
+        to.length = socklen_t(memory.lastSenderAddress.size());
+        std::memcpy(&to.storage, memory.lastSenderAddress.constData(),
+                    qMin<size_t>(sizeof to.storage, memory.lastSenderAddress.size()));
+        call.result.detail = QStringLiteral("to ") + memory.lastSender;
+    } else if (call.step.args.contains(QStringLiteral("address"))) {
+        to = addressFromArgs(call.step, call.domain, call.context);
+        call.result.detail = QStringLiteral("to ") + to.toString(call.context.unixDirectory);
     }
-    if (call == QLatin1String("listen")) {
-        // A stream socket that is not bound to loopback (its bind failed, say) would be bound to
-        // every interface by listen(): on the host that is the real network.
-        if ((domain == AF_INET || domain == AF_INET6) && socket->type == SOCK_STREAM && fd >= 0) {
-            SocketAddress local;
-            local.length = sizeof local.storage;
-            if (::getsockname(fd, local.data(), &local.length) == 0 &&
-                !addresspolicy::isLoopback(local.data(), local.length)) {
-                result.refused =
-                    QStringLiteral("listen() was not called: the socket is bound to %1, not to a loopback "
-                                   "address, so it would take connections from the network")
-                        .arg(local.toString());
-                return result;
-            }
-        }
-        enter();
-        leave(::listen(fd, step.args.value(QStringLiteral("backlog")).toInt()));
-        fillAddresses(result, fd, context);
-        return result;
+    return to;
+}
+
+// send and sendto: a sendto without an address is a send on a connected socket, as in C.
+void callSend(Invocation &call)
+{
+    QByteArray bytes = payloadOf(call.step, *call.context.memory);
+    const int flags = flagsOf(call.step);
+    const SocketAddress to = destinationOf(call);
+    call.result.refused = sendRefusal(call.step.call, to, call.context);
+    if (!call.result.refused.isEmpty())
+        return;
+    if (call.step.args.contains(QStringLiteral("icmp")))
+        bytes =
+            icmpecho::echoRequest(bytes, 0x5353, quint16(call.arg(QStringLiteral("sequence"), 1).toInt()));
+    if (!call.waitFor(POLLOUT, flags))
+        return;
+    call.enter();
+    // MSG_NOSIGNAL: a write to a closed connection must come back as EPIPE, not end the program.
+    const ssize_t sent =
+        to.isValid()
+            ? ::sendto(call.fd, bytes.constData(), bytes.size(), flags | MSG_NOSIGNAL, to.data(), to.length)
+            : ::send(call.fd, bytes.constData(), bytes.size(), flags | MSG_NOSIGNAL);
+    call.leave(sent);
+    if (sent > 0)
+        call.result.data = bytes.left(sent);
+    fillAddresses(call.result, call.fd, call.context);
+}
+
+// What a receiving call learnt besides its bytes: who sent them, the end of a stream, an ICMP
+// message in words.
+void describeArrival(Invocation &call, const SocketAddress &from, int length)
+{
+    ActorMemory &memory = *call.context.memory;
+    const qint64 received = call.result.result;
+    if (call.step.call == Call::RecvFrom && from.length > 0) {
+        memory.lastSender = from.toString(call.context.unixDirectory);
+        memory.lastSenderAddress = QByteArray(reinterpret_cast<const char *>(&from.storage), from.length);
+        call.result.detail = QStringLiteral("from ") + memory.lastSender;
     }
-    if (call == QLatin1String("accept")) {
-        if (waitUntilReady(fd, POLLIN, 0, context, result) == Wait::Cancelled) {
-            result.cancelled = true;
-            return result;
-        }
-        SocketAddress peer;
-        peer.length = sizeof peer.storage;
-        enter();
-        const int created = ::accept4(fd, peer.data(), &peer.length, SOCK_CLOEXEC);
-        leave(created);
-        if (created >= 0) {
-            context.sockets->add({step.creates, step.actor, created, created, socket->domain, socket->type,
-                                  socket->protocol, false});
-            result.created = step.creates;
-            result.detail = QStringLiteral("from ") + peer.toString(context.unixDirectory);
-            fillAddresses(result, created, context);
-        }
-        return result;
+    if (received == 0 && length > 0)
+        call.result.detail = QStringLiteral("end of stream: the peer closed its side");
+    if (received > 0 && call.socket->protocol == IPPROTO_ICMP && call.socket->domain == AF_INET) {
+        // ICMP has no ports: the 0 the kernel puts in sin_port means nothing.
+        if (call.result.detail.endsWith(QLatin1String(":0")))
+            call.result.detail.chop(2);
+        call.result.detail += icmpecho::describeReceived(call.result.data, call.socket->type == SOCK_RAW);
     }
-    if (call == QLatin1String("send") || call == QLatin1String("sendto")) {
-        QByteArray bytes = payloadOf(step, *context.memory);
-        const int flags = flagsOf(step);
-        SocketAddress to;
-        if (step.args.value(QStringLiteral("reply")).toBool()) {
-            to.length = socklen_t(context.memory->lastSenderAddress.size());
-            std::memcpy(&to.storage, context.memory->lastSenderAddress.constData(),
-                        qMin<size_t>(sizeof to.storage, context.memory->lastSenderAddress.size()));
-            result.detail = QStringLiteral("to ") + context.memory->lastSender;
-        } else if (step.args.contains(QStringLiteral("address"))) {
-            to = addressFromArgs(step, domain, context);
-            result.detail = QStringLiteral("to ") + to.toString(context.unixDirectory);
-        }
-        if (to.isValid() && !addresspolicy::isLoopback(to.data(), to.length)) {
-            result.refused =
-                QStringLiteral("%1() was not called: %2 is not a loopback address, and nothing a "
-                               "scenario sends may leave this machine")
-                    .arg(call, to.toString(context.unixDirectory));
-            return result;
-        }
-        if (step.args.contains(QStringLiteral("icmp")))
-            bytes = icmpEchoRequest(bytes, 0x5353,
-                                    quint16(step.args.value(QStringLiteral("sequence"), 1).toInt()));
-        if (waitUntilReady(fd, POLLOUT, flags, context, result) == Wait::Cancelled) {
-            result.cancelled = true;
-            return result;
-        }
-        enter();
-        // MSG_NOSIGNAL: a write to a closed connection must come back as EPIPE, not end the program.
-        const ssize_t sent = to.isValid() ? ::sendto(fd, bytes.constData(), bytes.size(),
-                                                     flags | MSG_NOSIGNAL, to.data(), to.length)
-                                          : ::send(fd, bytes.constData(), bytes.size(), flags | MSG_NOSIGNAL);
-        leave(sent);
-        if (sent > 0)
-            result.data = bytes.left(sent);
-        fillAddresses(result, fd, context);
-        return result;
+}
+
+// recv and recvfrom.
+void callReceive(Invocation &call)
+{
+    const int flags = flagsOf(call.step);
+    const int length = call.arg(QStringLiteral("length"), 1024).toInt();
+    if (!call.waitFor(POLLIN, flags))
+        return;
+    QByteArray buffer(length, Qt::Uninitialized);
+    SocketAddress from;
+    from.length = sizeof from.storage;
+    call.enter();
+    const ssize_t received =
+        call.step.call == Call::Recv
+            ? ::recv(call.fd, buffer.data(), buffer.size(), flags)
+            : ::recvfrom(call.fd, buffer.data(), buffer.size(), flags, from.data(), &from.length);
+    call.leave(received);
+    if (received >= 0) {
+        call.result.data = buffer.left(qMin<qsizetype>(received, buffer.size()));
+        if (!(flags & MSG_PEEK))
+            call.context.memory->received = call.result.data;
+        describeArrival(call, from, length);
     }
-    if (call == QLatin1String("recv") || call == QLatin1String("recvfrom")) {
-        const int flags = flagsOf(step);
-        const int length = step.args.value(QStringLiteral("length"), 1024).toInt();
-        if (waitUntilReady(fd, POLLIN, flags, context, result) == Wait::Cancelled) {
-            result.cancelled = true;
-            return result;
-        }
-        QByteArray buffer(length, Qt::Uninitialized);
-        SocketAddress from;
-        from.length = sizeof from.storage;
-        enter();
-        const ssize_t received =
-            call == QLatin1String("recv")
-                ? ::recv(fd, buffer.data(), buffer.size(), flags)
-                : ::recvfrom(fd, buffer.data(), buffer.size(), flags, from.data(), &from.length);
-        leave(received);
-        if (received >= 0) {
-            result.data = buffer.left(qMin<qsizetype>(received, buffer.size()));
-            if (!(flags & MSG_PEEK))
-                context.memory->received = result.data;
-            if (call == QLatin1String("recvfrom") && from.length > 0) {
-                context.memory->lastSender = from.toString(context.unixDirectory);
-                context.memory->lastSenderAddress =
-                    QByteArray(reinterpret_cast<const char *>(&from.storage), from.length);
-                result.detail = QStringLiteral("from ") + context.memory->lastSender;
-            }
-            if (received == 0 && length > 0)
-                result.detail = QStringLiteral("end of stream: the peer closed its side");
-            if (received > 0 && socket->protocol == IPPROTO_ICMP && socket->domain == AF_INET) {
-                // ICMP has no ports: the 0 the kernel puts in sin_port means nothing.
-                if (result.detail.endsWith(QLatin1String(":0")))
-                    result.detail.chop(2);
-                result.detail += icmpReceived(result.data, socket->type == SOCK_RAW);
-            }
-        }
-        fillAddresses(result, fd, context);
-        return result;
+    fillAddresses(call.result, call.fd, call.context);
+}
+
+void callShutdown(Invocation &call)
+{
+    const QString how = call.arg(QStringLiteral("how")).toString();
+    call.enter();
+    call.leave(::shutdown(call.fd, symbols::shutdownHow(how).value_or(SHUT_RDWR)));
+    fillAddresses(call.result, call.fd, call.context);
+}
+
+void callClose(Invocation &call)
+{
+    // The addresses first: after close() the descriptor names nothing.
+    fillAddresses(call.result, call.fd, call.context);
+    call.enter();
+    call.leave(::close(call.fd));
+    if (call.fd >= 0)
+        call.context.sockets->markClosed(call.step.socket);
+}
+
+// getsockname and getpeername.
+void callAddressQuery(Invocation &call)
+{
+    SocketAddress address;
+    address.length = sizeof address.storage;
+    call.enter();
+    call.leave(call.step.call == Call::GetSockName ? ::getsockname(call.fd, address.data(), &address.length)
+                                                   : ::getpeername(call.fd, address.data(), &address.length));
+    if (call.result.result == 0)
+        call.result.detail = address.toString(call.context.unixDirectory);
+    fillAddresses(call.result, call.fd, call.context);
+}
+
+void callSetSockOpt(Invocation &call)
+{
+    const auto option = symbols::socketOption(call.arg(QStringLiteral("option")).toString());
+    const int value = call.arg(QStringLiteral("value")).toInt();
+    const int fd = call.fd;
+    call.enter();
+    if (option && option->name == SO_LINGER && option->level == SOL_SOCKET) {
+        const linger lingerValue{1, value};
+        call.leave(::setsockopt(fd, option->level, option->name, &lingerValue, sizeof lingerValue));
+    } else if (option && option->name == SO_ATTACH_FILTER && option->level == SOL_SOCKET) {
+        std::vector<sock_filter> program = dropfilter::program(value);
+        const sock_fprog filter{static_cast<unsigned short>(program.size()), program.data()};
+        call.leave(::setsockopt(fd, option->level, option->name, &filter, sizeof filter));
+    } else if (option) {
+        call.leave(::setsockopt(fd, option->level, option->name, &value, sizeof value));
     }
-    if (call == QLatin1String("shutdown")) {
-        enter();
-        leave(::shutdown(
-            fd, symbols::shutdownHow(step.args.value(QStringLiteral("how")).toString()).value_or(SHUT_RDWR)));
-        fillAddresses(result, fd, context);
-        return result;
+    fillAddresses(call.result, fd, call.context);
+}
+
+void callFcntl(Invocation &call)
+{
+    const bool nonBlocking = call.arg(QStringLiteral("O_NONBLOCK"), true).toBool();
+    call.enter();
+    int flags = ::fcntl(call.fd, F_GETFL);
+    if (flags >= 0)
+        flags = ::fcntl(call.fd, F_SETFL, nonBlocking ? (flags | O_NONBLOCK) : (flags & ~O_NONBLOCK));
+    call.leave(flags < 0 ? -1 : 0);
+}
+
+// No system call: the program works on the bytes it received last.
+void callProcess(Invocation &call)
+{
+    ActorMemory &memory = *call.context.memory;
+    memory.received = processBytes(call.arg(QStringLiteral("transform")).toString(), memory.received);
+    call.result.result = memory.received.size();
+    call.result.data = memory.received;
+}
+
+} // namespace
+
+CallResult performCall(const ScenarioStep &step, CallContext &context)
+{
+    Invocation call(step, context);
+    switch (step.call) {
+    case Call::Socket:
+        callSocket(call);
+        break;
+    case Call::Bind:
+    case Call::Connect:
+        callBindOrConnect(call);
+        break;
+    case Call::Listen:
+        callListen(call);
+        break;
+    case Call::Accept:
+        callAccept(call);
+        break;
+    case Call::Send:
+    case Call::SendTo:
+        callSend(call);
+        break;
+    case Call::Recv:
+    case Call::RecvFrom:
+        callReceive(call);
+        break;
+    case Call::Shutdown:
+        callShutdown(call);
+        break;
+    case Call::Close:
+        callClose(call);
+        break;
+    case Call::GetSockName:
+    case Call::GetPeerName:
+        callAddressQuery(call);
+        break;
+    case Call::SetSockOpt:
+        callSetSockOpt(call);
+        break;
+    case Call::Fcntl:
+        callFcntl(call);
+        break;
+    case Call::Process:
+        callProcess(call);
+        break;
     }
-    if (call == QLatin1String("close")) {
-        fillAddresses(result, fd, context);
-        enter();
-        leave(::close(fd));
-        if (fd >= 0)
-            context.sockets->markClosed(step.socket);
-        return result;
-    }
-    if (call == QLatin1String("getsockname") || call == QLatin1String("getpeername")) {
-        SocketAddress address;
-        address.length = sizeof address.storage;
-        enter();
-        leave(call == QLatin1String("getsockname") ? ::getsockname(fd, address.data(), &address.length)
-                                                   : ::getpeername(fd, address.data(), &address.length));
-        if (result.result == 0)
-            result.detail = address.toString(context.unixDirectory);
-        fillAddresses(result, fd, context);
-        return result;
-    }
-    if (call == QLatin1String("setsockopt")) {
-        const auto option = symbols::socketOption(step.args.value(QStringLiteral("option")).toString());
-        const int value = step.args.value(QStringLiteral("value")).toInt();
-        enter();
-        if (option && option->name == SO_LINGER && option->level == SOL_SOCKET) {
-            const linger lingerValue{1, value};
-            leave(::setsockopt(fd, option->level, option->name, &lingerValue, sizeof lingerValue));
-        } else if (option && option->name == SO_ATTACH_FILTER && option->level == SOL_SOCKET) {
-            std::vector<sock_filter> program = dropfilter::program(value);
-            const sock_fprog filter{static_cast<unsigned short>(program.size()), program.data()};
-            leave(::setsockopt(fd, option->level, option->name, &filter, sizeof filter));
-        } else if (option) {
-            leave(::setsockopt(fd, option->level, option->name, &value, sizeof value));
-        }
-        fillAddresses(result, fd, context);
-        return result;
-    }
-    if (call == QLatin1String("fcntl")) {
-        const bool nonBlocking = step.args.value(QStringLiteral("O_NONBLOCK"), true).toBool();
-        enter();
-        int flags = ::fcntl(fd, F_GETFL);
-        if (flags >= 0)
-            flags = ::fcntl(fd, F_SETFL, nonBlocking ? (flags | O_NONBLOCK) : (flags & ~O_NONBLOCK));
-        leave(flags < 0 ? -1 : 0);
-        return result;
-    }
-    if (call == QLatin1String("process")) {
-        const QByteArray before = context.memory->received;
-        context.memory->received =
-            processBytes(step.args.value(QStringLiteral("transform")).toString(), before);
-        result.result = context.memory->received.size();
-        result.data = context.memory->received;
-        return result;
-    }
-    result.result = -1;
-    result.error = ENOSYS;
-    return result;
+    return call.result;
 }

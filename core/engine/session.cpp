@@ -123,7 +123,7 @@ StepOutcome Session::runStep(int index)
                 outcome.status = StepOutcome::Status::ActorBusy;
                 outcome.step = int(i);
                 outcome.message = QStringLiteral("%1 is still waiting in %2(): step another actor to go on")
-                                      .arg(step.actor, m_scenario.steps.at(i).call);
+                                      .arg(step.actor, callName(m_scenario.steps.at(i).call));
                 return outcome;
             }
         }
@@ -158,7 +158,7 @@ StepOutcome Session::runStep(int index)
             CallInfo info;
             info.actor = step.actor;
             info.step = index;
-            info.call = step.call;
+            info.call = callName(step.call);
             info.args = step.args;
             info.socket = step.socket;
             info.phase = CallInfo::Phase::Blocked;
@@ -284,7 +284,7 @@ bool Session::runToEnd()
                 waiting < 0 ? QStringLiteral("the run was cancelled")
                             : QStringLiteral("step %1 cannot start: %2 is still waiting in %3() (step %4)")
                                   .arg(index + 1)
-                                  .arg(step.actor, m_scenario.steps.at(waiting).call)
+                                  .arg(step.actor, callName(m_scenario.steps.at(waiting).call))
                                   .arg(waiting + 1);
             TraceEvent note;
             note.info = NoteInfo{NoteInfo::Level::Departure, reason};
@@ -303,7 +303,7 @@ bool Session::runToEnd()
                 return false;
             const QString reason =
                 QStringLiteral("the scenario ended with %1 still waiting in %2() (step %3)")
-                    .arg(actor.id, m_scenario.steps.at(waiting).call)
+                    .arg(actor.id, callName(m_scenario.steps.at(waiting).call))
                     .arg(waiting + 1);
             TraceEvent note;
             note.info = NoteInfo{NoteInfo::Level::Departure, reason};

@@ -81,7 +81,7 @@ CallInfo Session::callInfo(const Actor &actor, int step, const CallResult &resul
     CallInfo info;
     info.actor = actor.id();
     info.step = step;
-    info.call = s.call;
+    info.call = callName(s.call);
     info.args = s.args;
     info.socket = s.socket.isEmpty() ? s.creates : s.socket;
     info.created = result.created;

@@ -3,6 +3,7 @@
 #include "engine/socketfactory.h"
 #include "posix/socketaddress.h"
 #include "probe/stateprobeparts.h"
+#include "scenario/call.h"
 
 #include <linux/netlink.h>
 #include <linux/sockios.h>
@@ -100,7 +101,9 @@ void StateProbe::callRecorded(const TraceEvent &event)
     m_dirty.insert(call->socket);
     if (!call->created.isEmpty())
         m_dirty.insert(call->created);
-    if (call->call == QLatin1String("close") || call->call == QLatin1String("shutdown"))
+    // A closed connection may leave a socket only sock_diag sees (TIME_WAIT, orphaned FIN_WAIT2).
+    const std::optional<Call> made = callFromName(call->call);
+    if (made == Call::Close || made == Call::Shutdown)
         m_closedSinceDump = true;
     probeLocked(call);
     m_followUntil = std::chrono::steady_clock::now() + FollowFor;
@@ -290,8 +293,8 @@ void StateProbe::observeOther(const SessionSocket &socket, Known &known, Observe
 
 void StateProbe::recordUnixTransfer(const CallInfo &call, const QHash<QString, Observed> &round)
 {
-    if ((call.call != QLatin1String("send") && call.call != QLatin1String("sendto")) || call.result <= 0 ||
-        call.phase != CallInfo::Phase::Returned)
+    const std::optional<Call> made = callFromName(call.call);
+    if (!made || !sendsData(*made) || call.result <= 0 || call.phase != CallInfo::Phase::Returned)
         return;
     const std::optional<SessionSocket> sender = m_session.sockets().find(call.socket);
     if (!sender || sender->domain != AF_UNIX)

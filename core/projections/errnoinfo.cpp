@@ -1,6 +1,7 @@
 #include "projections/errnoinfo.h"
 
 #include "posix/symbols.h"
+#include "scenario/call.h"
 
 #include <cstring>
 
@@ -102,39 +103,76 @@ QString explain(const QString &errnoName)
     return QStringLiteral("unknown error");
 }
 
-QString explain(const QString &errnoName, const QString &call)
+namespace {
+
+// What `errnoName` means when `call` failed with it, where that says more than the errno alone;
+// empty otherwise.
+QString explainFor(Call call, const QString &errnoName)
 {
-    if (errnoName == QLatin1String("EINVAL")) {
-        if (call == QLatin1String("accept"))
+    switch (call) {
+    case Call::Accept:
+        if (errnoName == QLatin1String("EINVAL"))
             return QStringLiteral(
                 "invalid argument: accept() needs a listening socket, and this one never called "
                 "listen()");
-        if (call == QLatin1String("bind"))
+        if (errnoName == QLatin1String("EOPNOTSUPP"))
+            return QStringLiteral(
+                "this socket type has no connections to accept: only stream and sequenced-packet "
+                "sockets do");
+        return {};
+    case Call::Bind:
+        if (errnoName == QLatin1String("EINVAL"))
             return QStringLiteral(
                 "invalid argument: this socket already has an address; a socket is bound once");
+        if (errnoName == QLatin1String("ENOENT"))
+            return QStringLiteral("no such directory: the folder the Unix socket path names does not exist");
+        return {};
+    case Call::Connect:
+        if (errnoName == QLatin1String("EADDRINUSE"))
+            return QStringLiteral(
+                "the address is already in use: no free local port was left for this connection");
+        return {};
+    case Call::Recv:
+    case Call::RecvFrom:
+    case Call::Send:
+        if (errnoName == QLatin1String("ECONNREFUSED"))
+            return QStringLiteral(
+                "connection refused: an earlier datagram found no socket at its destination, and the "
+                "ICMP port unreachable that came back is reported now");
+        return {};
+    case Call::GetPeerName:
+        if (errnoName == QLatin1String("ENOTCONN"))
+            return QStringLiteral("the socket is not connected, so it has no peer to name");
+        return {};
+    case Call::Shutdown:
+        if (errnoName == QLatin1String("ENOTCONN"))
+            return QStringLiteral("the socket is not connected, so there is no connection to shut down");
+        return {};
+    case Call::Listen:
+        if (errnoName == QLatin1String("EOPNOTSUPP"))
+            return QStringLiteral(
+                "this socket type cannot listen: only stream and sequenced-packet sockets take "
+                "connections");
+        return {};
+    case Call::Socket:
+    case Call::SendTo:
+    case Call::Close:
+    case Call::GetSockName:
+    case Call::SetSockOpt:
+    case Call::Fcntl:
+    case Call::Process:
+        return {};
     }
-    if (errnoName == QLatin1String("EADDRINUSE") && call == QLatin1String("connect"))
-        return QStringLiteral(
-            "the address is already in use: no free local port was left for this connection");
-    if (errnoName == QLatin1String("ECONNREFUSED") &&
-        (call == QLatin1String("recv") || call == QLatin1String("recvfrom") || call == QLatin1String("send")))
-        return QStringLiteral(
-            "connection refused: an earlier datagram found no socket at its destination, and the "
-            "ICMP port unreachable that came back is reported now");
-    if (errnoName == QLatin1String("ENOTCONN") && call == QLatin1String("getpeername"))
-        return QStringLiteral("the socket is not connected, so it has no peer to name");
-    if (errnoName == QLatin1String("ENOTCONN") && call == QLatin1String("shutdown"))
-        return QStringLiteral("the socket is not connected, so there is no connection to shut down");
-    if (errnoName == QLatin1String("EOPNOTSUPP") && call == QLatin1String("listen"))
-        return QStringLiteral("this socket type cannot listen: only stream and sequenced-packet sockets take "
-                              "connections");
-    if (errnoName == QLatin1String("EOPNOTSUPP") && call == QLatin1String("accept"))
-        return QStringLiteral(
-            "this socket type has no connections to accept: only stream and sequenced-packet "
-            "sockets do");
-    if (errnoName == QLatin1String("ENOENT") && call == QLatin1String("bind"))
-        return QStringLiteral("no such directory: the folder the Unix socket path names does not exist");
-    return explain(errnoName);
+    return {};
+}
+
+} // namespace
+
+QString explain(const QString &errnoName, const QString &call)
+{
+    const std::optional<Call> made = callFromName(call);
+    const QString particular = made ? explainFor(*made, errnoName) : QString();
+    return particular.isEmpty() ? explain(errnoName) : particular;
 }
 
 QStringList knownNames()

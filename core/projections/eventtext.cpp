@@ -1,6 +1,7 @@
 #include "projections/eventtext.h"
 
 #include "projections/errnoinfo.h"
+#include "scenario/call.h"
 #include "trace/traceevent.h"
 
 #include <QStringList>
@@ -30,50 +31,89 @@ QString quoted(const QByteArray &bytes, int limit)
     return u'"' + text + u'"';
 }
 
-QString callSignature(const CallInfo &call)
+namespace {
+
+QString payloadWords(const CallInfo &call)
 {
-    QStringList parts;
-    if (!call.socket.isEmpty() && call.call != QLatin1String("socket"))
-        parts << call.socket;
     const QVariantMap &a = call.args;
-    if (call.call == QLatin1String("socket")) {
+    if (a.contains(QStringLiteral("data")) && !a.contains(QStringLiteral("repeat")))
+        return quoted(a.value(QStringLiteral("data")).toString().toUtf8(), 24);
+    if (a.value(QStringLiteral("echo")).toBool())
+        return QStringLiteral("<received bytes>");
+    if (a.contains(QStringLiteral("icmp")))
+        return QStringLiteral("<ICMP echo request>");
+    return QStringLiteral("<%1 bytes>").arg(call.data.size());
+}
+
+// The arguments particular to the call, after its socket and address and before its flags.
+void addCallArgs(QStringList &parts, Call made, const CallInfo &call)
+{
+    const QVariantMap &a = call.args;
+    switch (made) {
+    case Call::Socket:
         parts << a.value(QStringLiteral("domain")).toString() << a.value(QStringLiteral("type")).toString();
         parts << a.value(QStringLiteral("protocol"), QStringLiteral("0")).toString();
-    } else if (a.contains(QStringLiteral("address"))) {
-        const QString address = a.value(QStringLiteral("address")).toString();
-        if (a.contains(QStringLiteral("port")))
-            parts << (address.contains(u':') ? u'[' + address + u']' : address) + u':' +
-                         a.value(QStringLiteral("port")).toString();
-        else
-            parts << address;
-    }
-    if (call.call == QLatin1String("listen"))
+        return;
+    case Call::Listen:
         parts << a.value(QStringLiteral("backlog")).toString();
-    if (call.call == QLatin1String("send") || call.call == QLatin1String("sendto")) {
-        if (a.contains(QStringLiteral("data")) && !a.contains(QStringLiteral("repeat")))
-            parts << quoted(a.value(QStringLiteral("data")).toString().toUtf8(), 24);
-        else if (a.value(QStringLiteral("echo")).toBool())
-            parts << QStringLiteral("<received bytes>");
-        else if (a.contains(QStringLiteral("icmp")))
-            parts << QStringLiteral("<ICMP echo request>");
-        else
-            parts << QStringLiteral("<%1 bytes>").arg(call.data.size());
+        return;
+    case Call::Send:
+    case Call::SendTo:
+        parts << payloadWords(call);
         if (a.value(QStringLiteral("reply")).toBool())
             parts << QStringLiteral("<sender>");
-    }
-    if (call.call == QLatin1String("recv") || call.call == QLatin1String("recvfrom"))
+        return;
+    case Call::Recv:
+    case Call::RecvFrom:
         parts << a.value(QStringLiteral("length"), 1024).toString();
-    if (a.contains(QStringLiteral("flags")))
-        parts << a.value(QStringLiteral("flags")).toStringList().join(u'|');
-    if (call.call == QLatin1String("shutdown"))
+        return;
+    case Call::Shutdown:
         parts << a.value(QStringLiteral("how")).toString();
-    if (call.call == QLatin1String("setsockopt"))
+        return;
+    case Call::SetSockOpt:
         parts << a.value(QStringLiteral("option")).toString() << a.value(QStringLiteral("value")).toString();
-    if (call.call == QLatin1String("fcntl"))
+        return;
+    case Call::Fcntl:
         parts << (a.value(QStringLiteral("O_NONBLOCK"), true).toBool() ? QStringLiteral("O_NONBLOCK on")
                                                                        : QStringLiteral("O_NONBLOCK off"));
-    if (call.call == QLatin1String("process"))
+        return;
+    case Call::Process:
         parts << a.value(QStringLiteral("transform")).toString();
+        return;
+    case Call::Bind:
+    case Call::Connect:
+    case Call::Accept:
+    case Call::Close:
+    case Call::GetSockName:
+    case Call::GetPeerName:
+        return;
+    }
+}
+
+} // namespace
+
+QString callSignature(const CallInfo &call)
+{
+    // A name outside the vocabulary (a traced program's read, say) shows its socket and address only.
+    const std::optional<Call> made = callFromName(call.call);
+    QStringList parts;
+    const QVariantMap &a = call.args;
+    if (made != Call::Socket) {
+        if (!call.socket.isEmpty())
+            parts << call.socket;
+        if (a.contains(QStringLiteral("address"))) {
+            const QString address = a.value(QStringLiteral("address")).toString();
+            if (a.contains(QStringLiteral("port")))
+                parts << (address.contains(u':') ? u'[' + address + u']' : address) + u':' +
+                             a.value(QStringLiteral("port")).toString();
+            else
+                parts << address;
+        }
+    }
+    if (made)
+        addCallArgs(parts, *made, call);
+    if (a.contains(QStringLiteral("flags")))
+        parts << a.value(QStringLiteral("flags")).toStringList().join(u'|');
     return call.call + u'(' + parts.join(QStringLiteral(", ")) + u')';
 }
 
@@ -81,6 +121,7 @@ namespace {
 
 QString callLine(const CallInfo &call)
 {
+    const std::optional<Call> made = callFromName(call.call);
     const QString head = QStringLiteral("[%1] %2").arg(call.actor, callSignature(call));
     if (call.phase == CallInfo::Phase::Blocked)
         return head + QStringLiteral(" … blocked");
@@ -92,12 +133,11 @@ QString callLine(const CallInfo &call)
     } else {
         if (!call.created.isEmpty())
             text += QStringLiteral(" (%1)").arg(call.created);
-        if (!call.data.isEmpty() &&
-            (call.call.startsWith(QLatin1String("recv")) || call.call == QLatin1String("process")))
+        if (!call.data.isEmpty() && (made && givesProgramBytes(*made)))
             text += u' ' + quoted(call.data);
         if (!call.detail.isEmpty())
             text += u' ' + call.detail;
-        else if (call.call == QLatin1String("bind") || call.call == QLatin1String("connect"))
+        else if (made == Call::Bind || made == Call::Connect)
             text += QStringLiteral(" local %1").arg(call.local.isEmpty() ? QStringLiteral("?") : call.local);
     }
     if (!call.expectation.isEmpty())

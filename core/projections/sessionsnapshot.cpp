@@ -1,5 +1,6 @@
 #include "projections/sessionsnapshot.h"
 
+#include "scenario/call.h"
 #include "scenario/scenario.h"
 #include "trace/trace.h"
 
@@ -9,15 +10,40 @@ namespace {
 
 QString waitsFor(const QString &call, const QString &socket)
 {
-    if (call == QLatin1String("accept"))
+    const QString receiveQueue = QStringLiteral("data (or the end of the stream) in the receive queue of ");
+    const QString sendQueue = QStringLiteral("room in the send queue of ");
+    const QString kernel = QStringLiteral("the kernel to complete ") + call + QStringLiteral("()");
+    const std::optional<Call> made = callFromName(call);
+    if (!made) {
+        // A traced program's read() and write() wait as recv() and send() do.
+        if (call == QLatin1String("read"))
+            return receiveQueue + socket;
+        return call == QLatin1String("write") ? sendQueue + socket : kernel;
+    }
+    switch (*made) {
+    case Call::Accept:
         return QStringLiteral("a finished connection in the accept queue of ") + socket;
-    if (call.startsWith(QLatin1String("recv")) || call == QLatin1String("read"))
-        return QStringLiteral("data (or the end of the stream) in the receive queue of ") + socket;
-    if (call == QLatin1String("connect"))
+    case Call::Recv:
+    case Call::RecvFrom:
+        return receiveQueue + socket;
+    case Call::Connect:
         return QStringLiteral("the handshake to finish: an answer to its SYN");
-    if (call.startsWith(QLatin1String("send")) || call == QLatin1String("write"))
-        return QStringLiteral("room in the send queue of ") + socket;
-    return QStringLiteral("the kernel to complete ") + call + QStringLiteral("()");
+    case Call::Send:
+    case Call::SendTo:
+        return sendQueue + socket;
+    case Call::Socket:
+    case Call::Bind:
+    case Call::Listen:
+    case Call::Shutdown:
+    case Call::Close:
+    case Call::GetSockName:
+    case Call::GetPeerName:
+    case Call::SetSockOpt:
+    case Call::Fcntl:
+    case Call::Process:
+        return kernel;
+    }
+    return kernel;
 }
 
 SnapshotSocket &socketNamed(SessionSnapshot &snapshot, const Scenario &scenario, const QString &name,
@@ -90,7 +116,7 @@ void applyCall(SessionSnapshot &snapshot, const Scenario &scenario, const TraceE
             if (!call.peer.isEmpty())
                 socket.peer = call.peer;
         }
-        if (returned && !failed && call.call == QLatin1String("close"))
+        if (returned && !failed && callFromName(call.call) == Call::Close)
             socket.closed = true;
     }
     if (accepted) {

@@ -67,7 +67,7 @@ QList<ArgSpec> payloadArgs()
 QList<CallSpec> makeAll()
 {
     QList<CallSpec> calls;
-    calls << CallSpec{QStringLiteral("socket"),
+    calls << CallSpec{Call::Socket,
                       false,
                       true,
                       false,
@@ -76,28 +76,28 @@ QList<CallSpec> makeAll()
                        choice("type", true, symbols::socketTypeNames(), "socket type"),
                        choice("protocol", false, symbols::protocolNames(), "protocol, 0 for the default")},
                       QStringLiteral("create an endpoint and get its descriptor")};
-    calls << CallSpec{QStringLiteral("bind"),
+    calls << CallSpec{Call::Bind,
                       true,
                       false,
                       false,
                       true,
                       {address(true), port(false)},
                       QStringLiteral("give the socket its local address")};
-    calls << CallSpec{QStringLiteral("listen"),
+    calls << CallSpec{Call::Listen,
                       true,
                       false,
                       false,
                       true,
                       {integer("backlog", true, 0, 4096, "how many finished connections may wait")},
                       QStringLiteral("turn the socket into a listener")};
-    calls << CallSpec{QStringLiteral("accept"),
+    calls << CallSpec{Call::Accept,
                       true,
                       true,
                       true,
                       true,
                       {},
                       QStringLiteral("take the next finished connection from the accept queue")};
-    calls << CallSpec{QStringLiteral("connect"),
+    calls << CallSpec{Call::Connect,
                       true,
                       false,
                       true,
@@ -107,16 +107,11 @@ QList<CallSpec> makeAll()
     {
         QList<ArgSpec> args = payloadArgs();
         args << flags("MSG_* flags");
-        calls << CallSpec{QStringLiteral("send"),
-                          true,
-                          false,
-                          true,
-                          true,
-                          args,
-                          QStringLiteral("queue bytes for the peer")};
+        calls << CallSpec{
+            Call::Send, true, false, true, true, args, QStringLiteral("queue bytes for the peer")};
     }
     calls << CallSpec{
-        QStringLiteral("recv"),
+        Call::Recv,
         true,
         false,
         true,
@@ -130,46 +125,40 @@ QList<CallSpec> makeAll()
              << choice("icmp", false, {QStringLiteral("echo-request")}, "build an ICMP echo request")
              << integer("sequence", false, 0, 65535, "sequence number of the ICMP echo request")
              << flags("MSG_* flags");
-        calls << CallSpec{QStringLiteral("sendto"),
-                          true,
-                          false,
-                          true,
-                          true,
-                          args,
-                          QStringLiteral("send one datagram to an address")};
+        calls << CallSpec{
+            Call::SendTo, true, false, true, true, args, QStringLiteral("send one datagram to an address")};
     }
     calls << CallSpec{
-        QStringLiteral("recvfrom"),
+        Call::RecvFrom,
         true,
         false,
         true,
         true,
         {integer("length", false, 1, 16 * 1024 * 1024, "size of the receive buffer"), flags("MSG_* flags")},
         QStringLiteral("take one datagram and learn who sent it")};
-    calls << CallSpec{QStringLiteral("shutdown"),
+    calls << CallSpec{Call::Shutdown,
                       true,
                       false,
                       false,
                       true,
                       {choice("how", true, symbols::shutdownHowNames(), "which direction to close")},
                       QStringLiteral("close one or both directions of a connection")};
-    calls << CallSpec{
-        QStringLiteral("close"), true, false, false, true, {}, QStringLiteral("release the descriptor")};
-    calls << CallSpec{QStringLiteral("getsockname"),
+    calls << CallSpec{Call::Close, true, false, false, true, {}, QStringLiteral("release the descriptor")};
+    calls << CallSpec{Call::GetSockName,
                       true,
                       false,
                       false,
                       true,
                       {},
                       QStringLiteral("ask which local address the socket has")};
-    calls << CallSpec{QStringLiteral("getpeername"),
+    calls << CallSpec{Call::GetPeerName,
                       true,
                       false,
                       false,
                       true,
                       {},
                       QStringLiteral("ask which peer the socket is connected to")};
-    calls << CallSpec{QStringLiteral("setsockopt"),
+    calls << CallSpec{Call::SetSockOpt,
                       true,
                       false,
                       false,
@@ -177,7 +166,7 @@ QList<CallSpec> makeAll()
                       {choice("option", true, symbols::socketOptionNames(), "the option"),
                        integer("value", true, 0, 64 * 1024 * 1024, "its value")},
                       QStringLiteral("change an option of the socket")};
-    calls << CallSpec{QStringLiteral("fcntl"),
+    calls << CallSpec{Call::Fcntl,
                       true,
                       false,
                       false,
@@ -185,7 +174,7 @@ QList<CallSpec> makeAll()
                       {boolean("O_NONBLOCK", "true: calls return EAGAIN instead of waiting")},
                       QStringLiteral("set the descriptor's flags")};
     calls << CallSpec{
-        QStringLiteral("process"),
+        Call::Process,
         false,
         false,
         false,
@@ -205,20 +194,27 @@ const QList<CallSpec> &all()
     return calls;
 }
 
-const CallSpec *find(const QString &name)
+const CallSpec &of(Call call)
 {
     for (const CallSpec &spec : all()) {
-        if (spec.name == name)
-            return &spec;
+        if (spec.call == call)
+            return spec;
     }
-    return nullptr;
+    // makeAll() has a spec for every call: tst_call checks it.
+    Q_UNREACHABLE();
+}
+
+const CallSpec *find(QStringView name)
+{
+    const std::optional<Call> call = callFromName(name);
+    return call ? &of(*call) : nullptr;
 }
 
 QStringList names()
 {
     QStringList result;
     for (const CallSpec &spec : all())
-        result << spec.name;
+        result << spec.name();
     return result;
 }
 

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "scenario/call.h"
+
 #include <QList>
 #include <QString>
 #include <QStringList>
@@ -29,7 +31,7 @@ struct ArgSpec
 /// code generator.
 struct CallSpec
 {
-    QString name;
+    Call call = Call::Socket;
     bool usesSocket = false;    // the step names an existing socket in "socket"
     bool createsSocket = false; // the step names the new socket in "creates"
     bool mayBlock = false;      // the call can wait for the kernel or the peer
@@ -37,11 +39,15 @@ struct CallSpec
     QList<ArgSpec> args;
     QString help;
 
+    QString name() const { return callName(call); }
     const ArgSpec *arg(const QString &name) const;
 };
 
 namespace callspecs {
 const QList<CallSpec> &all();
-const CallSpec *find(const QString &name);
+/// The spec of `call`; every call has one.
+const CallSpec &of(Call call);
+/// The spec of the call named `name`, or null when no call has that name.
+const CallSpec *find(QStringView name);
 QStringList names();
 } // namespace callspecs

@@ -13,12 +13,12 @@ namespace {
 const ScenarioStep *creatorOf(const Scenario &scenario, const QString &socket)
 {
     for (const ScenarioStep &step : scenario.steps) {
-        if (step.creates == socket && step.call == QLatin1String("socket"))
+        if (step.creates == socket && step.call == Call::Socket)
             return &step;
     }
     // An accepted socket has the listener's family and type.
     for (const ScenarioStep &step : scenario.steps) {
-        if (step.creates == socket && step.call == QLatin1String("accept"))
+        if (step.creates == socket && step.call == Call::Accept)
             return creatorOf(scenario, step.socket);
     }
     return nullptr;

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "scenario/call.h"
+
 #include <QByteArray>
 #include <QList>
 #include <QString>
@@ -31,7 +33,7 @@ struct ScenarioStep
 {
     QString id;
     QString actor;
-    QString call;     // "bind"
+    Call call = Call::Socket;
     QVariantMap args; // validated against the call's CallSpec
     QString socket;   // the socket the call uses
     QString creates;  // the socket the call creates (socket, accept)

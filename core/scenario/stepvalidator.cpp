@@ -12,9 +12,31 @@ using jsoncheck::typeName;
 
 namespace {
 
-// Calls whose result carries bytes an expectation can check.
-const QStringList CallsWithData = {QStringLiteral("send"), QStringLiteral("sendto"), QStringLiteral("recv"),
-                                   QStringLiteral("recvfrom"), QStringLiteral("process")};
+// Whether the call's result carries bytes an expectation can check.
+bool movesBytes(Call call)
+{
+    switch (call) {
+    case Call::Send:
+    case Call::SendTo:
+    case Call::Recv:
+    case Call::RecvFrom:
+    case Call::Process:
+        return true;
+    case Call::Socket:
+    case Call::Bind:
+    case Call::Listen:
+    case Call::Accept:
+    case Call::Connect:
+    case Call::Shutdown:
+    case Call::Close:
+    case Call::GetSockName:
+    case Call::GetPeerName:
+    case Call::SetSockOpt:
+    case Call::Fcntl:
+        return false;
+    }
+    return false;
+}
 
 // JSON numbers are doubles: beyond 2^53 a whole number is no longer exact.
 constexpr qint64 LargestExactNumber = qint64(1) << 53;
@@ -103,25 +125,26 @@ ScenarioStep StepValidator::validate(const QJsonObject &object, qsizetype index)
     step.actor = jsoncheck::string(object, QStringLiteral("actor"), path, true);
     if (!m_scenario.actor(step.actor))
         fail(path + QStringLiteral(".actor"), QStringLiteral("unknown actor \"%1\"").arg(step.actor));
-    step.call = jsoncheck::string(object, QStringLiteral("call"), path, true);
-    const CallSpec *spec = callspecs::find(step.call);
+    const QString callText = jsoncheck::string(object, QStringLiteral("call"), path, true);
+    const CallSpec *spec = callspecs::find(callText);
     if (!spec)
         fail(path + QStringLiteral(".call"), QStringLiteral("unknown call \"%1\" (known calls: %2)")
-                                                 .arg(step.call, callspecs::names().join(u", ")));
+                                                 .arg(callText, callspecs::names().join(u", ")));
+    step.call = spec->call;
     step.narration = jsoncheck::string(object, QStringLiteral("narration"), path, false);
     if (!spec->usesSocket && object.contains(QLatin1String("socket")))
         fail(path + QStringLiteral(".socket"),
-             QStringLiteral("%1() does not use an existing socket").arg(step.call));
+             QStringLiteral("%1() does not use an existing socket").arg(spec->name()));
     if (!spec->createsSocket && object.contains(QLatin1String("creates")))
         fail(path + QStringLiteral(".creates"),
-             QStringLiteral("%1() does not create a socket").arg(step.call));
+             QStringLiteral("%1() does not create a socket").arg(spec->name()));
     step.socket = jsoncheck::string(object, QStringLiteral("socket"), path, spec->usesSocket);
     step.creates = jsoncheck::string(object, QStringLiteral("creates"), path, spec->createsSocket);
     if (spec->usesSocket)
         checkSocketUse(step, path);
 
     step.args = checkArgs(*spec, object.value(QLatin1String("args")), path + QStringLiteral(".args"));
-    if (step.call == QLatin1String("socket")) {
+    if (step.call == Call::Socket) {
         checkSocketCall(step, path + QStringLiteral(".args"));
     } else if (spec->usesSocket) {
         const SocketInfo socket = m_sockets.value(step.socket);
@@ -142,12 +165,12 @@ ScenarioStep StepValidator::validate(const QJsonObject &object, qsizetype index)
         checkExpectation(*spec, object.value(QLatin1String("expect")), path + QStringLiteral(".expect"));
     if (spec->usesSocket)
         checkExposure(step, path);
-    if (step.call == QLatin1String("bind") && step.expect.errnoName.isEmpty())
+    if (step.call == Call::Bind && step.expect.errnoName.isEmpty())
         m_sockets[step.socket].bound = true;
     if (spec->createsSocket)
         recordSocket(step, path + QStringLiteral(".creates"));
     // A closed socket keeps its name: using it again is the EBADF lesson, so it stays known.
-    if (step.call == QLatin1String("close"))
+    if (step.call == Call::Close)
         m_sockets[step.socket].open = false;
     return step;
 }
@@ -186,7 +209,7 @@ QVariantMap StepValidator::checkArgs(const CallSpec &spec, const QJsonValue &arg
                 known << a.name;
             fail(path + u'.' + it.key(),
                  QStringLiteral("%1() has no argument \"%2\"%3")
-                     .arg(spec.name, it.key(),
+                     .arg(spec.name(), it.key(),
                           known.isEmpty() ? QStringLiteral(" (it takes none)")
                                           : QStringLiteral(" (expected: %1)").arg(known.join(u", "))));
         }
@@ -255,7 +278,7 @@ void StepValidator::checkExposure(const ScenarioStep &step, const QString &path)
     // listen() on a datagram socket fails with EOPNOTSUPP: a lesson, and it opens nothing.
     const bool canListen =
         socket.type == QLatin1String("SOCK_STREAM") || socket.type == QLatin1String("SOCK_SEQPACKET");
-    if (step.call == QLatin1String("listen") && inet && canListen && !socket.bound)
+    if (step.call == Call::Listen && inet && canListen && !socket.bound)
         fail(path + QStringLiteral(".socket"),
              QStringLiteral(
                  "listen() on \"%1\", which no earlier step binds, would listen on every interface; "
@@ -266,7 +289,7 @@ void StepValidator::checkExposure(const ScenarioStep &step, const QString &path)
 void StepValidator::checkPayload(const ScenarioStep &step, const SocketInfo &socket,
                                  const QString &path) const
 {
-    if (step.call != QLatin1String("send") && step.call != QLatin1String("sendto"))
+    if (!sendsData(step.call))
         return;
     const QVariantMap &args = step.args;
     if (args.contains(QStringLiteral("echo")) && !args.value(QStringLiteral("echo")).toBool())
@@ -276,9 +299,8 @@ void StepValidator::checkPayload(const ScenarioStep &step, const SocketInfo &soc
         sources += args.contains(QLatin1String(key)) ? 1 : 0;
     const bool icmp = args.contains(QStringLiteral("icmp"));
     if (icmp ? sources > 1 : sources != 1)
-        fail(path,
-             QStringLiteral("give exactly one of \"data\", \"data_hex\", \"echo\"%1")
-                 .arg(step.call == QLatin1String("sendto") ? QStringLiteral(" or \"icmp\"") : QString()));
+        fail(path, QStringLiteral("give exactly one of \"data\", \"data_hex\", \"echo\"%1")
+                       .arg(step.call == Call::SendTo ? QStringLiteral(" or \"icmp\"") : QString()));
     if (args.contains(QStringLiteral("data_hex"))) {
         static const QRegularExpression hex(QStringLiteral("^([0-9a-fA-F]{2})*$"));
         if (!hex.match(args.value(QStringLiteral("data_hex")).toString().remove(u' ')).hasMatch())
@@ -326,9 +348,9 @@ Expectation StepValidator::checkExpectation(const CallSpec &spec, const QJsonVal
     }
     if (object.contains(QLatin1String("data"))) {
         expect.data = jsoncheck::string(object, QStringLiteral("data"), path, false).toUtf8();
-        if (!CallsWithData.contains(spec.name))
+        if (!movesBytes(spec.call))
             fail(path + QStringLiteral(".data"),
-                 QStringLiteral("%1() moves no bytes, so there is no data to check").arg(spec.name));
+                 QStringLiteral("%1() moves no bytes, so there is no data to check").arg(spec.name()));
     }
     if (object.contains(QLatin1String("blocks"))) {
         expect.blocks =
@@ -337,7 +359,7 @@ Expectation StepValidator::checkExpectation(const CallSpec &spec, const QJsonVal
             fail(path + QStringLiteral(".blocks"),
                  QStringLiteral("only \"blocks\": true is checked; leave the key out"));
         if (!spec.mayBlock)
-            fail(path + QStringLiteral(".blocks"), QStringLiteral("%1() never waits").arg(spec.name));
+            fail(path + QStringLiteral(".blocks"), QStringLiteral("%1() never waits").arg(spec.name()));
     }
     const bool succeeds = (expect.result && *expect.result >= 0) || expect.ok || expect.data;
     if (!expect.errnoName.isEmpty() && succeeds)
@@ -355,7 +377,7 @@ void StepValidator::recordSocket(const ScenarioStep &step, const QString &path)
         fail(path, QStringLiteral("socket \"%1\" already exists and is still open").arg(step.creates));
     SocketInfo info;
     info.actor = step.actor;
-    if (step.call == QLatin1String("socket")) {
+    if (step.call == Call::Socket) {
         info.domain = step.args.value(QStringLiteral("domain")).toString();
         info.type = step.args.value(QStringLiteral("type")).toString();
         info.protocol = step.args.value(QStringLiteral("protocol")).toString();

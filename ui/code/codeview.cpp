@@ -148,7 +148,7 @@ void CodeView::showSnapshot(const SessionSnapshot &snapshot)
         QString text = tr("Step %1 of %2: %3 %4 — lines %5–%6.")
                            .arg(snapshot.currentStep + 1)
                            .arg(m_scenario.steps.size())
-                           .arg(step.actor, step.call)
+                           .arg(step.actor, callName(step.call))
                            .arg(lines.first)
                            .arg(lines.last);
         if (!waiting.isEmpty())

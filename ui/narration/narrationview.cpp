@@ -4,6 +4,7 @@
 #include "projections/errnoinfo.h"
 #include "projections/eventtext.h"
 #include "projections/sessionsnapshot.h"
+#include "scenario/call.h"
 #include "trace/trace.h"
 
 #include <QLabel>
@@ -22,11 +23,110 @@ bool connectedEarlier(const Trace &trace, const QString &local, qint64 before)
 {
     for (qint64 seq = 0; seq < before; ++seq) {
         const CallInfo *call = trace.at(seq).call();
-        if (call && call->call == QLatin1String("connect") && call->phase == CallInfo::Phase::Returned &&
+        if (call && callFromName(call->call) == Call::Connect && call->phase == CallInfo::Phase::Returned &&
             call->errnoName.isEmpty() && call->peer == local)
             return true;
     }
     return false;
+}
+
+QString acceptSentence(const Trace &trace, const TraceEvent &event, const CallInfo &call)
+{
+    if (event.cause >= 0 && event.cause != event.seq)
+        return QStringLiteral("The waiting accept() of %1 returned: the handshake finished, and the "
+                              "kernel handed the new "
+                              "connection over as %2 (descriptor %3) — the listener keeps listening.")
+            .arg(call.actor, call.created)
+            .arg(call.result);
+    if (connectedEarlier(trace, call.local, event.seq))
+        return QStringLiteral(
+                   "The kernel finished the three-way handshake before accept() was called: the "
+                   "connection "
+                   "waited in the accept queue, and accept() took it at once as %1 (descriptor %2).")
+            .arg(call.created)
+            .arg(call.result);
+    return QStringLiteral("accept() returned a new socket %1 (descriptor %2) for the connection from %3.")
+        .arg(call.created)
+        .arg(call.result)
+        .arg(call.peer);
+}
+
+QString connectSentence(const CallInfo &call)
+{
+    if (call.local.contains(u':'))
+        return QStringLiteral(
+                   "The kernel picked the ephemeral port %1 for %2 and completed the connection to %3.")
+            .arg(portOf(call.local), call.socket, call.peer);
+    return QStringLiteral("The kernel connected %1 to %2.").arg(call.socket, call.peer);
+}
+
+QString receivedSentence(const CallInfo &call, const QString &name)
+{
+    if (call.result == 0)
+        return name +
+               QStringLiteral(
+                   " returned 0: end of stream — the peer closed its side, there will be no more data.");
+    return QStringLiteral("The kernel handed over %1 bytes from the receive queue of %2: %3.")
+        .arg(call.result)
+        .arg(call.socket, eventtext::quoted(call.data));
+}
+
+QString sentSentence(const CallInfo &call)
+{
+    return QStringLiteral("The kernel copied %1 bytes into the send queue of %2; sending them is now the "
+                          "kernel's job.")
+        .arg(call.result)
+        .arg(call.socket);
+}
+
+// What the kernel did for a call that succeeded.
+QString returnedSentence(const Trace &trace, const TraceEvent &event, const CallInfo &call,
+                         const QString &name)
+{
+    const QString plain = QStringLiteral("%1 returned %2.").arg(name).arg(call.result);
+    const std::optional<Call> made = callFromName(call.call);
+    if (!made) {
+        // A traced program's read() and write() move bytes as recv() and send() do.
+        if (call.call == QLatin1String("read"))
+            return receivedSentence(call, name);
+        return call.call == QLatin1String("write") ? sentSentence(call) : plain;
+    }
+    switch (*made) {
+    case Call::Socket:
+        return QStringLiteral("The kernel made a new socket and gave the program descriptor %1 for it.")
+            .arg(call.result);
+    case Call::Bind:
+        return QStringLiteral("The kernel gave %1 the local address %2.").arg(call.socket, call.local);
+    case Call::Listen:
+        return QStringLiteral(
+                   "The kernel now answers connection requests for %1 and queues finished connections.")
+            .arg(call.local.isEmpty() ? call.socket : call.local);
+    case Call::Accept:
+        return acceptSentence(trace, event, call);
+    case Call::Connect:
+        return connectSentence(call);
+    case Call::Recv:
+    case Call::RecvFrom:
+        return receivedSentence(call, name);
+    case Call::Send:
+    case Call::SendTo:
+        return sentSentence(call);
+    case Call::Close:
+        return QStringLiteral("The program let go of %1 (descriptor %2); whatever the connection still "
+                              "needs, the kernel "
+                              "finishes on its own.")
+            .arg(call.socket)
+            .arg(call.fd);
+    case Call::Shutdown:
+        return QStringLiteral("The kernel shut down one direction of %1.").arg(call.socket);
+    case Call::GetSockName:
+    case Call::GetPeerName:
+    case Call::SetSockOpt:
+    case Call::Fcntl:
+    case Call::Process:
+        return plain;
+    }
+    return plain;
 }
 
 QString callSentence(const Trace &trace, const TraceEvent &event, const CallInfo &call,
@@ -45,65 +145,7 @@ QString callSentence(const Trace &trace, const TraceEvent &event, const CallInfo
     if (!call.errnoName.isEmpty())
         return name + QStringLiteral(" failed: ") + call.errnoName + QStringLiteral(" — ") +
                errnoinfo::explain(call.errnoName, call.call);
-    const QString &c = call.call;
-    if (c == QLatin1String("socket"))
-        return QStringLiteral("The kernel made a new socket and gave the program descriptor %1 for it.")
-            .arg(call.result);
-    if (c == QLatin1String("bind"))
-        return QStringLiteral("The kernel gave %1 the local address %2.").arg(call.socket, call.local);
-    if (c == QLatin1String("listen"))
-        return QStringLiteral(
-                   "The kernel now answers connection requests for %1 and queues finished connections.")
-            .arg(call.local.isEmpty() ? call.socket : call.local);
-    if (c == QLatin1String("accept")) {
-        if (event.cause >= 0 && event.cause != event.seq)
-            return QStringLiteral("The waiting accept() of %1 returned: the handshake finished, and the "
-                                  "kernel handed the new "
-                                  "connection over as %2 (descriptor %3) — the listener keeps listening.")
-                .arg(call.actor, call.created)
-                .arg(call.result);
-        if (connectedEarlier(trace, call.local, event.seq))
-            return QStringLiteral(
-                       "The kernel finished the three-way handshake before accept() was called: the "
-                       "connection "
-                       "waited in the accept queue, and accept() took it at once as %1 (descriptor %2).")
-                .arg(call.created)
-                .arg(call.result);
-        return QStringLiteral("accept() returned a new socket %1 (descriptor %2) for the connection from %3.")
-            .arg(call.created)
-            .arg(call.result)
-            .arg(call.peer);
-    }
-    if (c == QLatin1String("connect")) {
-        if (call.local.contains(u':'))
-            return QStringLiteral(
-                       "The kernel picked the ephemeral port %1 for %2 and completed the connection to %3.")
-                .arg(portOf(call.local), call.socket, call.peer);
-        return QStringLiteral("The kernel connected %1 to %2.").arg(call.socket, call.peer);
-    }
-    if (c.startsWith(QLatin1String("recv")) || c == QLatin1String("read")) {
-        if (call.result == 0)
-            return name +
-                   QStringLiteral(
-                       " returned 0: end of stream — the peer closed its side, there will be no more data.");
-        return QStringLiteral("The kernel handed over %1 bytes from the receive queue of %2: %3.")
-            .arg(call.result)
-            .arg(call.socket, eventtext::quoted(call.data));
-    }
-    if (c.startsWith(QLatin1String("send")) || c == QLatin1String("write"))
-        return QStringLiteral("The kernel copied %1 bytes into the send queue of %2; sending them is now the "
-                              "kernel's job.")
-            .arg(call.result)
-            .arg(call.socket);
-    if (c == QLatin1String("close"))
-        return QStringLiteral("The program let go of %1 (descriptor %2); whatever the connection still "
-                              "needs, the kernel "
-                              "finishes on its own.")
-            .arg(call.socket)
-            .arg(call.fd);
-    if (c == QLatin1String("shutdown"))
-        return QStringLiteral("The kernel shut down one direction of %1.").arg(call.socket);
-    return QStringLiteral("%1 returned %2.").arg(name).arg(call.result);
+    return returnedSentence(trace, event, call, name);
 }
 
 } // namespace
@@ -155,7 +197,7 @@ QString NarrationView::headline() const
         return scenario.title + QStringLiteral(" — press Space to take the first step");
     const ScenarioStep &step = scenario.steps.at(snapshot.currentStep);
     const ScenarioActor *actor = scenario.actor(step.actor);
-    QString call = step.call + QStringLiteral("()");
+    QString call = callName(step.call) + QStringLiteral("()");
     if (m_context->trace() && snapshot.currentCallSeq >= 0) {
         if (const CallInfo *info = m_context->trace()->at(snapshot.currentCallSeq).call())
             call = eventtext::callSignature(*info);

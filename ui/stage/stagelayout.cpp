@@ -69,6 +69,7 @@ QString StageLayout::actorStatus(const SessionSnapshot &snapshot, const Scenario
     if (actor->blockedStep >= 0)
         return QStringLiteral("waits in ") + actor->blockedCall + QStringLiteral("() for ") + actor->waitsFor;
     if (actor->nextStep >= 0)
-        return QStringLiteral("next: ") + scenario.steps.at(actor->nextStep).call + QStringLiteral("()");
+        return QStringLiteral("next: ") + callName(scenario.steps.at(actor->nextStep).call) +
+               QStringLiteral("()");
     return QStringLiteral("done");
 }

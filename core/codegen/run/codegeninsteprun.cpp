@@ -13,7 +13,7 @@ namespace {
 
 bool isIcmp(const ScenarioStep &step)
 {
-    return step.call == QLatin1String("socket") &&
+    return step.call == Call::Socket &&
            (step.args.value(QStringLiteral("type")).toString() == QLatin1String("SOCK_RAW") ||
             step.args.value(QStringLiteral("protocol")).toString() == QLatin1String("IPPROTO_ICMP"));
 }
@@ -24,7 +24,7 @@ bool bytesVary(const Scenario &scenario, const ScenarioStep &step)
     if (step.socket.isEmpty())
         return false;
     for (const ScenarioStep &other : scenario.steps) {
-        if (other.creates == step.socket && other.call == QLatin1String("socket"))
+        if (other.creates == step.socket && other.call == Call::Socket)
             return isIcmp(other);
     }
     return false;
@@ -52,9 +52,9 @@ QMap<int, QString> CodegenInStepRun::engineReports(const Trace &trace)
         const CallInfo *call = trace.at(i).call();
         if (!call || call->phase != CallInfo::Phase::Returned || call->step < 0)
             continue;
-        const bool receives = call->call == QLatin1String("recv") ||
-                              call->call == QLatin1String("recvfrom") ||
-                              call->call == QLatin1String("process");
+        // The programs print the bytes of the calls that receive them, as report_data() does.
+        const std::optional<Call> made = callFromName(call->call);
+        const bool receives = made && givesProgramBytes(*made);
         reports.insert(call->step,
                        codegen::reportLine(call->step + 1, call->call, call->result, call->errnoName,
                                            receives ? std::optional(call->data) : std::nullopt));

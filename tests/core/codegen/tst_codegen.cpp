@@ -185,13 +185,13 @@ void TestCodegen::everyCallIsGenerated()
     QVERIFY(!scenario.steps.isEmpty());
     QStringList calls;
     for (const ScenarioStep &step : scenario.steps)
-        calls << step.call;
+        calls << callName(step.call);
     for (const QString &name : callspecs::names())
         QVERIFY2(calls.contains(name), qPrintable(name + QStringLiteral(" is missing from the scenario")));
 
     const GeneratedProgram c = codegen::generate(scenario, actor, codegen::Language::C);
     for (const int index : c.steps.keys()) {
-        const QString call = scenario.steps.at(index).call;
+        const QString call = callName(scenario.steps.at(index).call);
         const QStringList lines = c.text.split(u'\n');
         const LineRange range = c.steps.value(index);
         const QString code = lines.mid(range.first - 1, range.last - range.first + 1).join(u'\n');
@@ -255,7 +255,7 @@ void TestCodegen::lineMapCoversEachStep()
             QVERIFY2(lines.at(range.first - 1).contains(QStringLiteral("Step %1:").arg(it.key() + 1)),
                      qPrintable(lines.at(range.first - 1)));
             const QString code = lines.mid(range.first - 1, range.last - range.first + 1).join(u'\n');
-            QVERIFY(code.contains(loaded.scenario.steps.at(it.key()).call));
+            QVERIFY(code.contains(callName(loaded.scenario.steps.at(it.key()).call)));
             QVERIFY(code.contains(loaded.scenario.steps.at(it.key()).narration.section(u' ', 0, 3)));
             QCOMPARE(program.stepAtLine(range.first), it.key());
             QCOMPARE(program.stepAtLine(range.last), it.key());

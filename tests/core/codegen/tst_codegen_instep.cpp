@@ -49,7 +49,7 @@ namespace {
 bool usesIcmp(const Scenario &scenario)
 {
     for (const ScenarioStep &step : scenario.steps) {
-        if (step.call == QLatin1String("socket") &&
+        if (step.call == Call::Socket &&
             (step.args.value(QStringLiteral("type")).toString() == QLatin1String("SOCK_RAW") ||
              step.args.value(QStringLiteral("protocol")).toString() == QLatin1String("IPPROTO_ICMP")))
             return true;

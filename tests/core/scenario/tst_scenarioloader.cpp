@@ -209,7 +209,7 @@ void TestScenarioLoader::socketUsedAfterCloseIsAllowed()
         ScenarioLoader::loadFile(testsupport::testData(QStringLiteral("valid/use-after-close.json")));
     QVERIFY2(loaded.ok(), qPrintable(loaded.error.toString()));
     const ScenarioStep &recvAfterClose = loaded.scenario.steps.at(11);
-    QCOMPARE(recvAfterClose.call, QStringLiteral("recv"));
+    QCOMPARE(recvAfterClose.call, Call::Recv);
     QCOMPARE(recvAfterClose.socket, QStringLiteral("conn"));
     QCOMPARE(recvAfterClose.expect.errnoName, QStringLiteral("EBADF"));
     // The closed name may be given to a new socket; its protocol was written as the number 0.

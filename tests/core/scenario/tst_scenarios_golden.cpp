@@ -110,7 +110,7 @@ int portOf(const QString &address)
 int stepIndex(const Scenario &scenario, const QString &actor, const QString &call, int nth = 0)
 {
     for (qsizetype i = 0; i < scenario.steps.size(); ++i) {
-        if (scenario.steps.at(i).actor == actor && scenario.steps.at(i).call == call && nth-- == 0)
+        if (scenario.steps.at(i).actor == actor && callName(scenario.steps.at(i).call) == call && nth-- == 0)
             return int(i);
     }
     return -1;
@@ -274,7 +274,7 @@ void TestScenariosGolden::everyScenarioIsComplete()
     for (qsizetype i = 0; i < s.steps.size(); ++i) {
         const ScenarioStep &step = s.steps.at(i);
         const QByteArray where =
-            QStringLiteral("step %1 (%2 %3)").arg(i + 1).arg(step.actor, step.call).toUtf8();
+            QStringLiteral("step %1 (%2 %3)").arg(i + 1).arg(step.actor, callName(step.call)).toUtf8();
         QVERIFY2(step.narration.trimmed().size() >= 10, where.constData());
         QVERIFY2(!step.expect.isEmpty(), where.constData());
     }
