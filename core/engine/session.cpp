@@ -336,36 +336,3 @@ void Session::cancel()
         m_sockets.shutdownAll();
     m_trace.wake();
 }
-
-void Session::reset()
-{
-    cancel();
-    stopActors();
-    m_sockets.closeAll();
-    m_sockets.clear();
-    for (const auto &attachment : attachments())
-        attachment->sessionReset();
-    if (!m_unixDirectory.isEmpty()) {
-        QDir directory(m_unixDirectory);
-        for (const QString &entry : directory.entryList(QDir::Files | QDir::System))
-            directory.remove(entry);
-    }
-    quint64 drained = 0;
-    [[maybe_unused]] const ssize_t read = ::read(m_cancelFd, &drained, sizeof drained);
-    {
-        std::lock_guard lock(m_mutex);
-        std::fill(m_done.begin(), m_done.end(), false);
-        std::fill(m_status.begin(), m_status.end(), Idle);
-        m_polledWaits.clear();
-        std::fill(m_waitingOn.begin(), m_waitingOn.end(), std::pair<int, short>{-1, 0});
-        m_kernelEntered.reset();
-        m_departures.clear();
-        m_dispatched = -1;
-        m_currentCause = -1;
-        m_holding = false;
-        m_pending.clear();
-        m_cancelled = false;
-    }
-    m_trace.clear();
-    startActors();
-}

@@ -25,9 +25,6 @@ public:
     virtual ~SessionAttachment() = default;
     /// A call event was recorded. Called on the recording thread, outside the session's lock.
     virtual void callRecorded(const TraceEvent &event) { Q_UNUSED(event); }
-    /// The session was reset: its sockets are closed and its trace is about to be cleared.
-    /// Forget what was learned and record nothing until this returns.
-    virtual void sessionReset() {}
     /// Whether what this attachment watches has come to rest (the packet tap: every segment sent
     /// was acknowledged). A step settles when the trace is quiet and every attachment has settled,
     /// or at settleLimit. Called on the stepping thread, outside the session's lock.
@@ -60,7 +57,7 @@ struct StepOutcome
         Blocked,   // the call waits for the kernel; another actor's step will release it
         ActorBusy, // the actor is still waiting in an earlier call; nothing was done
         Finished,  // no step left for this request
-        Cancelled, // the session was reset while the step ran
+        Cancelled, // the session was cancelled while the step ran
     };
     Status status = Status::Finished;
     int step = -1;
@@ -109,9 +106,8 @@ public Q_SLOTS:
     /// Runs every remaining step in script order, waiting for blocked actors. True when the run
     /// followed the scenario (no departure).
     bool runToEnd();
-    /// Cancels waits, closes every descriptor, clears the trace: the session starts anew.
-    void reset();
-    /// Wakes every blocked call and wait. Thread-safe; the session is unusable until reset().
+    /// Wakes every blocked call and wait. Thread-safe; the session is unusable afterwards. Starting
+    /// anew is a new session: destroying this one closes its descriptors and ends its threads.
     void cancel();
 
 Q_SIGNALS:
