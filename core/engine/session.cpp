@@ -201,7 +201,7 @@ void Session::settle()
     for (;;) {
         const bool released = waitForReleasedCalls(deadline);
         const auto left = duration_cast<microseconds>(deadline - steady_clock::now());
-        if (left.count() <= 0 || !m_trace.waitForQuiet(m_options.settleQuiet, left))
+        if (left.count() <= 0 || !m_clock.waitForQuiet(m_options.settleQuiet, left))
             return;
         if (released)
             continue; // what the released call did may release another
@@ -213,7 +213,7 @@ void Session::settle()
             if (settled || m_cancelled)
                 return;
         }
-        m_trace.waitForGrowth(m_trace.size(),
+        m_clock.waitForGrowth(m_trace.size(),
                               std::min(left, duration_cast<microseconds>(m_options.settleQuiet)));
     }
 }
@@ -334,5 +334,5 @@ void Session::cancel()
     // shutdown() wakes it, where close() from another thread would not.
     if (inKernelWait)
         m_sockets.shutdownAll();
-    m_trace.wake();
+    m_clock.wake();
 }

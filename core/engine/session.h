@@ -1,6 +1,7 @@
 #pragma once
 
 #include "engine/callrunner.h"
+#include "engine/settleclock.h"
 #include "engine/sockettable.h"
 #include "scenario/scenario.h"
 #include "trace/trace.h"
@@ -8,6 +9,7 @@
 #include <QObject>
 
 #include <chrono>
+#include <condition_variable>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -143,6 +145,7 @@ private:
     std::shared_ptr<SocketFactory> m_factory;
     SessionOptions m_options;
     Trace m_trace;
+    SettleClock m_clock{m_trace};
     SocketTable m_sockets;
     QString m_unixDirectory;
     int m_cancelFd = -1;

@@ -18,7 +18,7 @@ void Session::record(TraceEvent event)
             if (event.tNs == 0)
                 event.tNs = m_trace.nowNs();
             m_pending.push_back(std::move(event));
-            m_trace.touch();
+            m_clock.touch();
         } else {
             if (event.cause < 0)
                 event.cause = m_currentCause;
@@ -43,7 +43,7 @@ qint64 Session::recordCall(TraceEvent event, bool isStepCall)
             if (event.tNs == 0)
                 event.tNs = m_trace.nowNs();
             m_pending.push_back(std::move(event));
-            m_trace.touch();
+            m_clock.touch();
             return -1;
         }
         event.cause = m_currentCause;
