@@ -286,17 +286,11 @@ void TestSession::departureIsReported()
          QStringLiteral(
              R"({"actor": "c", "call": "connect", "socket": "c", "args": {"address": "127.0.2.8", "port": 42009}, "expect": {"result": 0}})")});
     QVERIFY(session);
-    // The signal comes from the actor's thread: count it on this one (QSignalSpy is not thread-safe).
-    int departed = 0;
-    QObject receiver;
-    connect(
-        session.get(), &Session::departed, &receiver, [&departed] { ++departed; }, Qt::QueuedConnection);
     QVERIFY(!session->runToEnd());
     const auto departures = session->departures();
     QCOMPARE(departures.size(), 1);
     QCOMPARE(departures.first().first, 1);
     QVERIFY(departures.first().second.contains(QStringLiteral("ECONNREFUSED")));
-    QTRY_COMPARE(departed, 1);
 }
 
 void TestSession::ephemeralPortIsAssigned()
