@@ -200,13 +200,13 @@ void PacketTap::runRing()
         for (const char *block; ready > 0 && (block = m_ring.readyBlock());) {
             // Never during a flood: its blocks wait for the decoder (one of lo's own segments, 64
             // KiB, fills a block alone, and took 30 µs to decode here).
-            if (decoding.owns_lock() && !m_paused && !m_headersOnly &&
+            if (decoding.owns_lock() && !m_headersOnly &&
                 PacketRing::frameCount(block) <= QuickDecodeFrames && backlogEmpty()) {
                 decodeBlock(block);
             } else if (ready > keep) {
                 if (!copyOut(block, true))
                     break;
-            } else if (!quiet || m_paused || drained >= DrainAhead || backlogLength() >= DrainAhead ||
+            } else if (!quiet || drained >= DrainAhead || backlogLength() >= DrainAhead ||
                        !copyOut(block, false)) {
                 break;
             } else {
@@ -245,8 +245,8 @@ void PacketTap::runDecoder()
         {
             std::unique_lock lock(m_queueMutex);
             m_queued.wait(lock, [&] {
-                return m_stopping || (!m_paused && !m_backlog.empty() &&
-                                      (m_floodOver || m_backlogBytes >= DecodeDuringFloodBytes));
+                return m_stopping ||
+                       (!m_backlog.empty() && (m_floodOver || m_backlogBytes >= DecodeDuringFloodBytes));
             });
             if (m_stopping)
                 return;
@@ -254,7 +254,7 @@ void PacketTap::runDecoder()
         // One block at a time, so that settled() and the ring thread get their turn in between.
         for (;;) {
             std::lock_guard lock(m_mutex);
-            if (m_stopping || m_paused || !decodeOneCopy())
+            if (m_stopping || !decodeOneCopy())
                 break;
         }
     }
@@ -362,8 +362,6 @@ void PacketTap::decodeBlock(const char *block)
 
 void PacketTap::process(const RingFrame &frame)
 {
-    if (m_paused || frame.kernelTimeNs < m_cutoffNs)
-        return;
     std::optional<PacketInfo> decoded =
         packetdecoder::decode(QByteArray(frame.bytes, qsizetype(frame.capturedLength)));
     if (!decoded)
@@ -411,7 +409,7 @@ void PacketTap::reportDrops(qint64 kernelTimeNs)
     readKernelFigures();
     const quint64 missing = m_statistics.drops - m_reportedDrops;
     m_reportedDrops = m_statistics.drops;
-    if (m_paused || missing == 0) // frames of a session that was reset are nobody's
+    if (missing == 0)
         return;
     TraceEvent event;
     event.tNs = std::max<qint64>(1, m_session.trace().nowNs() - (realtimeNowNs() - kernelTimeNs));
@@ -429,8 +427,6 @@ void PacketTap::reportDrops(qint64 kernelTimeNs)
 bool PacketTap::settled()
 {
     std::lock_guard lock(m_mutex);
-    if (m_paused)
-        return true;
     decodeAll();
     reportDrops(realtimeNowNs());
     return m_acks.allAcknowledged();
@@ -452,36 +448,4 @@ PacketTap::Statistics PacketTap::statistics()
     figuresNow.copiedBlocks = m_copiedBlocks;
     figuresNow.backlogPeakBytes = m_backlogPeakBytes;
     return figuresNow;
-}
-
-void PacketTap::sessionReset()
-{
-    m_paused = true;
-    std::lock_guard lock(m_mutex);
-    {
-        std::lock_guard ringLock(m_ringMutex);
-        while (m_ring.readyBlock())
-            m_ring.release();
-    }
-    {
-        std::lock_guard queueLock(m_queueMutex);
-        m_backlog.clear();
-        m_backlogBytes = 0;
-    }
-    // The old session's sockets are closed by now: what they sent is stamped before this.
-    m_cutoffNs = realtimeNowNs();
-    m_sequencer.clear();
-    m_acks.clear();
-}
-
-void PacketTap::callRecorded(const TraceEvent &event)
-{
-    Q_UNUSED(event);
-    if (!m_paused)
-        return;
-    // The first call of the new session: its trace is empty and may take packets again.
-    std::lock_guard lock(m_mutex);
-    m_paused = false;
-    std::lock_guard queueLock(m_queueMutex);
-    m_queued.notify_all();
 }

@@ -60,8 +60,6 @@ public:
     void stop();
     Statistics statistics();
 
-    void callRecorded(const TraceEvent &event) override;
-    void sessionReset() override;
     /// Stops the threads: nothing is recorded into a session that is going away.
     void sessionEnding() override { stop(); }
     /// Reads what the kernel has queued, then answers whether every TCP byte, SYN and FIN seen
@@ -88,7 +86,6 @@ private:
     int m_socket = -1;
     int m_wake = -1;
     std::atomic<bool> m_stopping{false};
-    std::atomic<bool> m_paused{false}; // after a reset, until the new session's first call
 
     // Two threads. The ring thread decodes a step's few frames in place at once; it leaves a
     // flood's blocks in the ring while the flood lasts (copying out only what the ring has no
@@ -101,7 +98,6 @@ private:
     std::mutex m_mutex; // decoding and recording, in capture order
     RelativeSequencer m_sequencer;
     AckTracker m_acks;
-    qint64 m_cutoffNs = 0;       // frames stamped earlier belong to a session that was reset
     Statistics m_statistics;     // the counters of frames; the rest under m_queueMutex
     quint64 m_reportedDrops = 0; // frames the kernel dropped that a note in the trace told of
 

@@ -1,10 +1,8 @@
 #include "engine/actor.h"
 
-#include "engine/session.h"
-
-Actor::Actor(QString id, Session &session)
+Actor::Actor(QString id, ActorHost &host)
     : m_id(std::move(id))
-    , m_session(session)
+    , m_host(host)
     , m_thread([this] { run(); })
 {
 }
@@ -46,20 +44,11 @@ void Actor::run()
             step = m_queue.front();
             m_queue.pop_front();
         }
-        CallContext context;
-        context.sockets = &m_session.m_sockets;
-        context.factory = m_session.m_factory.get();
-        context.unixDirectory = m_session.m_unixDirectory;
-        context.cancelFd = m_session.m_cancelFd;
+        CallContext context = m_host.callContext();
         context.memory = &m_memory;
-        CallResult blockedResult;
-        context.aboutToBlock = [&](int fd, short events) {
-            blockedResult.fd = fd;
-            blockedResult.blocked = true;
-            m_session.callBlocked(*this, step, blockedResult, events);
-        };
-        context.enteringKernel = [&] { m_session.kernelEntered(step); };
-        const CallResult result = performCall(m_session.m_scenario.steps.at(step), context);
-        m_session.callReturned(*this, step, result);
+        context.aboutToBlock = [&](int fd, short events) { m_host.callBlocked(*this, step, fd, events); };
+        context.enteringKernel = [&] { m_host.kernelEntered(step); };
+        const CallResult result = performCall(m_host.stepAt(step), context);
+        m_host.callReturned(*this, step, result);
     }
 }

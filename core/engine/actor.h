@@ -9,14 +9,35 @@
 #include <mutex>
 #include <thread>
 
-class Session;
+class Actor;
+
+/// What an actor needs of the session that runs it, and what it tells the session about its calls.
+/// Every call comes on the actor's own thread.
+class ActorHost
+{
+public:
+    /// The step's call, as the scenario gives it.
+    virtual const ScenarioStep &stepAt(int step) const = 0;
+    /// What a call works with besides its step: the session's sockets, socket factory, directory
+    /// for Unix paths and cancel event. The actor adds its memory and the callbacks.
+    virtual CallContext callContext() = 0;
+    /// Step `step`'s call is about to enter the kernel.
+    virtual void kernelEntered(int step) = 0;
+    /// Step `step`'s call is about to wait in poll() for `fd` to become ready for `events`.
+    virtual void callBlocked(const Actor &actor, int step, int fd, short events) = 0;
+    /// Step `step`'s call returned, was cancelled, or was refused without a system call.
+    virtual void callReturned(const Actor &actor, int step, const CallResult &result) = 0;
+
+protected:
+    ~ActorHost() = default;
+};
 
 /// A program of the scenario (server, client, …): one thread that makes that actor's calls, one at
 /// a time, and may wait in the kernel like a real process would.
 class Actor
 {
 public:
-    Actor(QString id, Session &session);
+    Actor(QString id, ActorHost &host);
     ~Actor();
     Actor(const Actor &) = delete;
     Actor &operator=(const Actor &) = delete;
@@ -31,7 +52,7 @@ private:
     void run();
 
     QString m_id;
-    Session &m_session;
+    ActorHost &m_host;
     ActorMemory m_memory;
     std::mutex m_mutex;
     std::condition_variable m_wake;

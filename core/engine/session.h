@@ -1,21 +1,24 @@
 #pragma once
 
+#include "engine/actor.h"
 #include "engine/callrunner.h"
+#include "engine/expectationcheck.h"
+#include "engine/settleclock.h"
 #include "engine/sockettable.h"
+#include "engine/stepprogress.h"
 #include "scenario/scenario.h"
 #include "trace/trace.h"
 
 #include <QObject>
 
 #include <chrono>
+#include <condition_variable>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
-#include <set>
 #include <vector>
 
-class Actor;
 class SocketFactory;
 
 /// Something that watches a session from outside its actors: the packet tap, the state probe.
@@ -25,9 +28,6 @@ public:
     virtual ~SessionAttachment() = default;
     /// A call event was recorded. Called on the recording thread, outside the session's lock.
     virtual void callRecorded(const TraceEvent &event) { Q_UNUSED(event); }
-    /// The session was reset: its sockets are closed and its trace is about to be cleared.
-    /// Forget what was learned and record nothing until this returns.
-    virtual void sessionReset() {}
     /// Whether what this attachment watches has come to rest (the packet tap: every segment sent
     /// was acknowledged). A step settles when the trace is quiet and every attachment has settled,
     /// or at settleLimit. Called on the stepping thread, outside the session's lock.
@@ -60,7 +60,7 @@ struct StepOutcome
         Blocked,   // the call waits for the kernel; another actor's step will release it
         ActorBusy, // the actor is still waiting in an earlier call; nothing was done
         Finished,  // no step left for this request
-        Cancelled, // the session was reset while the step ran
+        Cancelled, // the session was cancelled while the step ran
     };
     Status status = Status::Finished;
     int step = -1;
@@ -72,8 +72,9 @@ struct StepOutcome
 ///
 /// Stepping is synchronous: step(), stepActor() and runToEnd() return when the step has settled,
 /// so call them from one thread that may wait (the command line's main thread, or the GUI's
-/// session thread). cancel() is thread-safe and wakes every wait at once.
-class Session : public QObject
+/// session thread). cancel() is thread-safe and wakes every wait at once. The actors report their
+/// calls through ActorHost, on their own threads.
+class Session : public QObject, private ActorHost
 {
     Q_OBJECT
 public:
@@ -109,47 +110,47 @@ public Q_SLOTS:
     /// Runs every remaining step in script order, waiting for blocked actors. True when the run
     /// followed the scenario (no departure).
     bool runToEnd();
-    /// Cancels waits, closes every descriptor, clears the trace: the session starts anew.
-    void reset();
-    /// Wakes every blocked call and wait. Thread-safe; the session is unusable until reset().
+    /// Wakes every blocked call and wait. Thread-safe; the session is unusable afterwards. Starting
+    /// anew is a new session: destroying this one closes its descriptors and ends its threads.
     void cancel();
 
-Q_SIGNALS:
-    void stepStarted(int step);
-    void stepFinished(int step, int status);
-    void departed(int step, const QString &reason);
-
 private:
-    friend class Actor;
-    struct StepState;
-    enum StepStatus { Idle = 0, Running = 1, Blocked = 2, Returned = 3, Cancelled = 4 }; // m_status
-
+    // Stepping (session.cpp).
     StepOutcome runStep(int index);
+    bool dispatch(int index, StepOutcome &outcome);
+    std::optional<TraceEvent> awaitCall(int index, StepOutcome &outcome);
+    StepOutcome::Status finishStep(int index);
     void settle();
-    void startActors();
-    void stopActors();
-    // Called by actors on their threads (the recording side lives in sessionrecording.cpp).
-    void callBlocked(Actor &actor, int step, const CallResult &result, short events);
-    void kernelEntered(int step);
     /// Waits (until `deadline`) for every blocked call whose descriptor has become ready: the step
     /// that released it is not finished until it has returned. True when it waited for any.
     bool waitForReleasedCalls(std::chrono::steady_clock::time_point deadline);
-    void callReturned(Actor &actor, int step, const CallResult &result);
+    bool waitForActorIdle(const QString &actor, std::chrono::microseconds limit);
+    void recordDeparture(int step, const QString &reason);
+
+    // ActorHost: called by the actors on their threads (the recording side, in sessionrecording.cpp).
+    const ScenarioStep &stepAt(int step) const override { return m_scenario.steps.at(step); }
+    CallContext callContext() override;
+    void kernelEntered(int step) override;
+    void callBlocked(const Actor &actor, int step, int fd, short events) override;
+    void callReturned(const Actor &actor, int step, const CallResult &result) override;
+
+    // Recording (sessionrecording.cpp).
     CallInfo callInfo(const Actor &actor, int step, const CallResult &result) const;
+    CallInfo blockedCallInfo(const Actor &actor, int step, int fd) const;
     qint64 recordCall(TraceEvent event, bool isStepCall);
     void notifyCallRecorded(const TraceEvent &event);
     std::vector<std::shared_ptr<SessionAttachment>> attachments() const;
     void releaseHeldEvents();
-    QString checkExpectation(int step, const CallResult &result) const;
-    bool waitForActorIdle(const QString &actor, std::chrono::microseconds limit);
 
     Scenario m_scenario;
     std::shared_ptr<SocketFactory> m_factory;
     SessionOptions m_options;
     Trace m_trace;
+    SettleClock m_clock{m_trace};
     SocketTable m_sockets;
     QString m_unixDirectory;
     int m_cancelFd = -1;
+    Departures m_departures;
 
     std::map<QString, std::unique_ptr<Actor>> m_actors;
     mutable std::mutex m_attachmentsMutex;
@@ -157,13 +158,9 @@ private:
 
     mutable std::mutex m_mutex; // guards everything below
     std::condition_variable m_changed;
-    std::vector<bool> m_done;  // per step: dispatched
-    std::vector<int> m_status; // per step: 0 idle, 1 running, 2 blocked, 3 returned, 4 cancelled
-    QList<QPair<int, QString>> m_departures;
+    StepProgress m_steps;
     int m_dispatched = -1; // the step whose first call event is awaited
     std::optional<std::chrono::steady_clock::time_point> m_kernelEntered; // the dispatched call's syscall
-    std::vector<std::pair<int, short>> m_waitingOn; // per step: the descriptor and poll events it waits for
-    std::set<int> m_polledWaits;                    // steps whose call waits in poll() now
     qint64 m_currentCause = -1;
     bool m_holding = false;
     std::vector<TraceEvent> m_pending; // events that came while the step's call was in flight

@@ -1,6 +1,5 @@
 #include "engine/session.h"
 
-#include "engine/actor.h"
 #include "posix/symbols.h"
 
 #include <algorithm>
@@ -18,7 +17,7 @@ void Session::record(TraceEvent event)
             if (event.tNs == 0)
                 event.tNs = m_trace.nowNs();
             m_pending.push_back(std::move(event));
-            m_trace.touch();
+            m_clock.touch();
         } else {
             if (event.cause < 0)
                 event.cause = m_currentCause;
@@ -43,7 +42,7 @@ qint64 Session::recordCall(TraceEvent event, bool isStepCall)
             if (event.tNs == 0)
                 event.tNs = m_trace.nowNs();
             m_pending.push_back(std::move(event));
-            m_trace.touch();
+            m_clock.touch();
             return -1;
         }
         event.cause = m_currentCause;
@@ -106,82 +105,69 @@ void Session::kernelEntered(int step)
         m_kernelEntered = std::chrono::steady_clock::now();
 }
 
-void Session::callBlocked(Actor &actor, int step, const CallResult &result, short events)
+CallInfo Session::blockedCallInfo(const Actor &actor, int step, int fd) const
+{
+    CallResult waiting;
+    waiting.fd = fd;
+    waiting.blocked = true;
+    CallInfo info = callInfo(actor, step, waiting);
+    info.phase = CallInfo::Phase::Blocked;
+    info.result = 0;
+    info.errnoName.clear();
+    return info;
+}
+
+void Session::callBlocked(const Actor &actor, int step, int fd, short events)
 {
     TraceEvent event;
     {
         std::lock_guard lock(m_mutex);
-        if (m_status[step] != Running)
+        if (m_steps[step].status != StepStatus::Running)
             return;
-        m_status[step] = Blocked;
-        m_waitingOn[step] = {result.fd, events};
-        m_polledWaits.insert(step);
-        CallInfo info = callInfo(actor, step, result);
-        info.phase = CallInfo::Phase::Blocked;
-        info.result = 0;
-        info.errnoName.clear();
-        event.info = std::move(info);
+        m_steps[step].status = StepStatus::Blocked;
+        m_steps.waitInPoll(step, fd, events);
+        event.info = blockedCallInfo(actor, step, fd);
         event.seq = recordCall(event, m_dispatched == step);
         m_changed.notify_all();
     }
     notifyCallRecorded(event);
 }
 
-QString Session::checkExpectation(int step, const CallResult &result) const
-{
-    const Expectation &expect = m_scenario.steps.at(step).expect;
-    const QString got = result.error ? QStringLiteral("-1 %1").arg(symbols::errnoName(result.error))
-                                     : QString::number(result.result);
-    if (!expect.errnoName.isEmpty() && symbols::errnoName(result.error) != expect.errnoName)
-        return QStringLiteral("expected to fail with %1, but it returned %2").arg(expect.errnoName, got);
-    if (expect.ok && (result.result < 0 || result.error))
-        return QStringLiteral("expected to succeed, but it returned %1").arg(got);
-    if (expect.result && (*expect.result != result.result || (result.error && *expect.result >= 0)))
-        return QStringLiteral("expected %1, but it returned %2").arg(*expect.result).arg(got);
-    if (expect.data && *expect.data != result.data)
-        return QStringLiteral("expected the bytes \"%1\", but got \"%2\"")
-            .arg(QString::fromUtf8(*expect.data), QString::fromUtf8(result.data));
-    return {};
-}
-
-void Session::callReturned(Actor &actor, int step, const CallResult &result)
+void Session::callReturned(const Actor &actor, int step, const CallResult &result)
 {
     QString departure;
     TraceEvent event;
     const bool refused = !result.refused.isEmpty();
     {
         std::lock_guard lock(m_mutex);
-        const bool wasBlocked = m_status[step] == Blocked;
-        m_polledWaits.erase(step);
+        StepState &state = m_steps[step];
+        const bool wasBlocked = state.status == StepStatus::Blocked;
+        m_steps.leavePoll(step);
         const bool isStepCall = m_dispatched == step && !wasBlocked;
         if (refused) {
             // The engine made no call, so there is no call event: the reader is told why instead.
-            m_status[step] = Returned;
+            state.status = StepStatus::Returned;
             departure = result.refused;
             event.info = NoteInfo{NoteInfo::Level::Departure, departure};
         } else {
             CallInfo info = callInfo(actor, step, result);
             if (result.cancelled) {
                 info.phase = CallInfo::Phase::Cancelled;
-                m_status[step] = Cancelled;
+                state.status = StepStatus::Cancelled;
             } else {
                 info.phase = CallInfo::Phase::Returned;
-                m_status[step] = Returned;
-                departure = checkExpectation(step, result);
-                const Expectation &expect = m_scenario.steps.at(step).expect;
-                if (departure.isEmpty() && expect.blocks && !wasBlocked && !result.blocked)
-                    departure = QStringLiteral("expected to wait, but it returned at once");
+                state.status = StepStatus::Returned;
+                departure = expectationcheck::departure(m_scenario.steps.at(step).expect, result,
+                                                        wasBlocked || result.blocked);
                 info.expectation = departure;
             }
             event.info = std::move(info);
         }
         if (!departure.isEmpty())
-            m_departures << qMakePair(step, departure);
+            m_departures.add(step, departure);
         event.seq = recordCall(event, isStepCall);
         m_changed.notify_all();
     }
     if (!refused)
         notifyCallRecorded(event);
-    if (!departure.isEmpty())
-        Q_EMIT departed(step, departure);
 }

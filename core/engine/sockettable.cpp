@@ -68,9 +68,3 @@ void SocketTable::shutdownAll()
             ::shutdown(socket.fd, SHUT_RDWR);
     }
 }
-
-void SocketTable::clear()
-{
-    std::lock_guard lock(m_mutex);
-    m_sockets.clear();
-}

@@ -31,8 +31,6 @@ public:
     void closeAll();
     /// shutdown(SHUT_RDWR) on every open descriptor: wakes a call blocked inside the kernel.
     void shutdownAll();
-    /// Forgets every socket (after closeAll()).
-    void clear();
 
 private:
     mutable std::mutex m_mutex;

@@ -123,22 +123,6 @@ void StateProbe::packetRecorded(const PacketInfo &packet)
     probeLocked(nullptr);
 }
 
-void StateProbe::sessionReset()
-{
-    std::lock_guard lock(m_mutex);
-    m_known.clear();
-    m_tupleName.clear();
-    m_ghosts.clear();
-    m_ports.clear();
-    m_dumpedAcceptQueue.clear();
-    m_missedOnce.clear();
-    m_dirty.clear();
-    m_taken.clear();
-    m_closedSinceDump = false;
-    m_hasInet6 = false;
-    m_followUntil = {};
-}
-
 void StateProbe::probe()
 {
     std::lock_guard lock(m_mutex);

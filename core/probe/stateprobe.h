@@ -38,7 +38,6 @@ public:
     static std::shared_ptr<StateProbe> attachTo(Session &session, int diagFd = -2);
 
     void callRecorded(const TraceEvent &event) override;
-    void sessionReset() override;
     /// Probes on every SYN, FIN or RST at once, on other packets at most once a millisecond (a
     /// bulk transfer must not wait for the probe); the follow-up after each call sees the rest.
     void packetRecorded(const PacketInfo &packet) override;

@@ -39,11 +39,9 @@ qint64 Trace::append(TraceEvent event)
         event.seq = seq;
         if (event.tNs == 0)
             event.tNs = nowNs();
-        m_lastAppendNs.store(nowNs(), std::memory_order_relaxed);
         (*chunk)[seq & (ChunkSize - 1)] = std::move(event);
         m_size.store(seq + 1, std::memory_order_release);
     }
-    m_appended.notify_all();
     Q_EMIT eventAppended(seq);
     return seq;
 }
@@ -53,50 +51,6 @@ const TraceEvent &Trace::at(qint64 seq) const
     Q_ASSERT(seq >= 0 && seq < size());
     const Chunk *chunk = m_chunks[seq >> ChunkBits].load(std::memory_order_acquire);
     return (*chunk)[seq & (ChunkSize - 1)];
-}
-
-bool Trace::waitForQuiet(std::chrono::microseconds quiet, std::chrono::microseconds limit)
-{
-    using namespace std::chrono;
-    const auto deadline = steady_clock::now() + limit;
-    std::unique_lock lock(m_appendMutex);
-    for (;;) {
-        if (m_woken) {
-            m_woken = false;
-            return false;
-        }
-        const auto now = steady_clock::now();
-        const auto sinceLast = nanoseconds(nowNs() - m_lastAppendNs.load(std::memory_order_relaxed));
-        if (sinceLast >= quiet)
-            return true;
-        if (now >= deadline)
-            return false;
-        const auto quietAt = now + (quiet - sinceLast);
-        m_appended.wait_until(lock, std::min(quietAt, deadline));
-    }
-}
-
-bool Trace::waitForGrowth(qint64 seq, std::chrono::microseconds limit)
-{
-    std::unique_lock lock(m_appendMutex);
-    const bool grew = m_appended.wait_for(lock, limit, [&] { return m_woken || size() > seq; });
-    m_woken = false;
-    return grew && size() > seq;
-}
-
-void Trace::touch()
-{
-    m_lastAppendNs.store(nowNs(), std::memory_order_relaxed);
-    m_appended.notify_all();
-}
-
-void Trace::wake()
-{
-    {
-        std::lock_guard lock(m_appendMutex);
-        m_woken = true;
-    }
-    m_appended.notify_all();
 }
 
 void Trace::clear()
@@ -109,9 +63,7 @@ void Trace::clear()
             m_chunks[i].store(nullptr, std::memory_order_relaxed);
         }
         m_size.store(0, std::memory_order_release);
-        m_lastAppendNs.store(0, std::memory_order_relaxed);
         m_start = std::chrono::steady_clock::now();
-        m_woken = false;
     }
     m_cursor = 0;
     Q_EMIT cleared();

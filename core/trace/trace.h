@@ -7,7 +7,6 @@
 #include <array>
 #include <atomic>
 #include <chrono>
-#include <condition_variable>
 #include <memory>
 #include <mutex>
 
@@ -34,15 +33,6 @@ public:
     /// Nanoseconds since the trace was started (steady clock).
     qint64 nowNs() const;
 
-    /// Blocks until no event was appended for `quiet`, or `limit` passed, or wake() was called.
-    /// Returns true when the trace went quiet.
-    bool waitForQuiet(std::chrono::microseconds quiet, std::chrono::microseconds limit);
-    /// Blocks until size() > `seq` or `limit` passed. Returns true when it grew.
-    bool waitForGrowth(qint64 seq, std::chrono::microseconds limit);
-    void wake();
-    /// Counts as an append for waitForQuiet(): something happened that is not in the trace yet.
-    void touch();
-
     /// Drops every event (a new session starts). Only while nobody appends.
     void clear();
 
@@ -68,7 +58,4 @@ private:
     std::chrono::steady_clock::time_point m_start;
 
     std::mutex m_appendMutex;
-    std::condition_variable m_appended;
-    std::atomic<qint64> m_lastAppendNs{0};
-    bool m_woken = false;
 };

@@ -372,14 +372,19 @@ void TestPacketTap::resetLeavesNoOldPacket()
     QVERIFY(loaded.ok());
     SessionSetup setup = sandboxSetup(loaded.scenario);
     QVERIFY(setup.capture);
-    Session &session = *setup.session;
     // Up to the send: the connection is open with data in flight when the reset closes it.
     for (int i = 0; i < 7; ++i)
-        session.step();
-    const QList<PacketInfo> old = packetsOf(session.trace());
+        setup.session->step();
+    const QList<PacketInfo> old = packetsOf(setup.session->trace());
     QVERIFY(old.size() >= 5);
     const QString oldClient = old.first().src;
-    session.reset();
+    // Reset as the window does it: the session is cancelled, a new one is set up, and the old one
+    // is destroyed before the new one steps.
+    setup.session->cancel();
+    SessionSetup next = sandboxSetup(loaded.scenario);
+    QVERIFY(next.capture);
+    setup = std::move(next);
+    Session &session = *setup.session;
     QCOMPARE(session.trace().size(), 0);
     QVERIFY(session.runToEnd());
     const QList<PacketInfo> fresh = packetsOf(session.trace());

@@ -362,16 +362,21 @@ void TestStateProbe::resetForgets()
     const Scenario scenario = makeScenario(
         {QStringLiteral("s")}, {step(QStringLiteral("s"), QStringLiteral("socket"), QStringLiteral("l"),
                                      QStringLiteral(R"("domain": "AF_INET", "type": "SOCK_STREAM")"))});
-    Session session(scenario, factory, quickOptions());
-    StateProbe::attachTo(session);
-    session.step();
-    QTRY_COMPARE_WITH_TIMEOUT(states(session.trace()), QStringList{QStringLiteral("l >CLOSED tcp_info")},
+    auto session = std::make_unique<Session>(scenario, factory, quickOptions());
+    StateProbe::attachTo(*session);
+    session->step();
+    QTRY_COMPARE_WITH_TIMEOUT(states(session->trace()), QStringList{QStringLiteral("l >CLOSED tcp_info")},
                               2000);
-    session.reset();
-    QCOMPARE(session.trace().size(), 0);
-    session.step();
+    // Reset as the window does it: the session is cancelled, a new one with its own probe is made,
+    // and the old one is destroyed before the new one steps.
+    session->cancel();
+    auto fresh = std::make_unique<Session>(scenario, factory, quickOptions());
+    StateProbe::attachTo(*fresh);
+    session = std::move(fresh);
+    QCOMPARE(session->trace().size(), 0);
+    session->step();
     // A new session's socket is new to the probe too: its first state is recorded again.
-    QTRY_COMPARE_WITH_TIMEOUT(states(session.trace()), QStringList{QStringLiteral("l >CLOSED tcp_info")},
+    QTRY_COMPARE_WITH_TIMEOUT(states(session->trace()), QStringList{QStringLiteral("l >CLOSED tcp_info")},
                               2000);
 }
 
