@@ -1,5 +1,7 @@
 #include "setup/sessioncontroller.h"
 
+#include "player/player.h"
+
 #include <QThread>
 
 SessionController::SessionController(SessionSetupOptions options, QObject *parent)
@@ -82,6 +84,21 @@ bool SessionController::step()
 bool SessionController::stepActor(const QString &actor)
 {
     return runStep(actor);
+}
+
+void SessionController::cancel()
+{
+    if (m_session)
+        m_session->cancel();
+}
+
+void SessionController::serve(Player *player)
+{
+    connect(player, &Player::liveStepRequested, this, &SessionController::stepActor);
+    connect(player, &Player::resetRequested, this, &SessionController::reset);
+    connect(this, &SessionController::busyChanged, player, &Player::setBusy);
+    connect(this, &SessionController::stepFinished, player, &Player::liveStepFinished);
+    player->setBusy(m_busy);
 }
 
 bool SessionController::runStep(const QString &actor)

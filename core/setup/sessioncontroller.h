@@ -8,6 +8,7 @@
 
 #include <memory>
 
+class Player;
 class QThread;
 
 /// Runs a Session on its own thread so that the thread that asks for steps never waits.
@@ -38,6 +39,12 @@ public:
     bool step();
     /// The next step of `actor`.
     bool stepActor(const QString &actor);
+    /// Wakes every blocked call of the session (when the window closes). Its steps end cancelled.
+    void cancel();
+
+    /// Answers `player`: runs the live steps and the resets it asks for, and tells it when the
+    /// session is busy and when a step finished. The new trace is the player's owner's to give it.
+    void serve(Player *player);
 
 Q_SIGNALS:
     /// A new session is ready to step; the previous one (if any) is destroyed right after.

@@ -65,16 +65,5 @@ void Trace::clear()
         m_size.store(0, std::memory_order_release);
         m_start = std::chrono::steady_clock::now();
     }
-    m_cursor = 0;
     Q_EMIT cleared();
-    Q_EMIT cursorChanged(0);
-}
-
-void Trace::setCursor(qint64 cursor)
-{
-    cursor = qBound<qint64>(0, cursor, size());
-    if (cursor == m_cursor)
-        return;
-    m_cursor = cursor;
-    Q_EMIT cursorChanged(cursor);
 }

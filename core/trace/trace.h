@@ -14,7 +14,7 @@
 ///
 /// Any thread may append; appends are serialised and numbered. Readers on any thread see a
 /// consistent prefix without taking a lock: events live in fixed chunks that never move, and the
-/// count is published only after an event is complete. The cursor selects "now" for the views.
+/// count is published only after an event is complete. "Now" is not the trace's: a Player holds it.
 class Trace : public QObject
 {
     Q_OBJECT
@@ -36,14 +36,9 @@ public:
     /// Drops every event (a new session starts). Only while nobody appends.
     void clear();
 
-    qint64 cursor() const { return m_cursor; }
-    /// Moves "now" to `cursor` (0 = before the first event, size() = the live end).
-    void setCursor(qint64 cursor);
-
 Q_SIGNALS:
     /// Emitted from the appending thread; connect queued to reach another thread.
     void eventAppended(qint64 seq);
-    void cursorChanged(qint64 cursor);
     void cleared();
 
 private:
@@ -54,7 +49,6 @@ private:
 
     std::unique_ptr<std::atomic<Chunk *>[]> m_chunks;
     std::atomic<qint64> m_size{0};
-    qint64 m_cursor = 0;
     std::chrono::steady_clock::time_point m_start;
 
     std::mutex m_appendMutex;

@@ -1,6 +1,7 @@
 // Prints the sequence diagram's figures: frame time with 100 and 100,000 events, the zoomed-out
 // overview of 100,000 events, and the cost of laying out one event.
 
+#include "player/player.h"
 #include "projections/sequencelayout.h"
 #include "sequence/sequencediagram.h"
 #include "trace/trace.h"
@@ -74,7 +75,6 @@ void fill(Trace &trace, qint64 count)
             trace.append(TraceEvent{-1, 1, -1, NoteInfo{NoteInfo::Level::Info, QStringLiteral("filler")}});
         }
     }
-    trace.setCursor(trace.size());
 }
 
 double threadCpuMs()
@@ -136,12 +136,16 @@ int main(int argc, char *argv[])
     fill(small, 100);
     SequenceDiagram smallView;
     smallView.resize(1280, 720);
-    smallView.setTrace(&small, {QStringLiteral("server"), QStringLiteral("client")});
+    Player smallPlayer;
+    smallPlayer.setTrace(&small, {});
+    smallView.setPlayer(&smallPlayer, {QStringLiteral("server"), QStringLiteral("client")});
     smallView.show();
     SequenceDiagram bigView;
     bigView.resize(1280, 720);
+    Player bigPlayer;
+    bigPlayer.setTrace(&big, {});
     timer.restart();
-    bigView.setTrace(&big, {QStringLiteral("server"), QStringLiteral("client")});
+    bigView.setPlayer(&bigPlayer, {QStringLiteral("server"), QStringLiteral("client")});
     const double viewIngestMs = timer.nsecsElapsed() / 1e6;
     bigView.show();
 

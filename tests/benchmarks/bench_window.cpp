@@ -3,6 +3,7 @@
 // when ready, and timers and CPU while idle.
 #include "common/viewcontext.h"
 #include "controls/controlsbar.h"
+#include "player/player.h"
 #include "projections/sessionsnapshot.h"
 #include "setup/sessioncontroller.h"
 #include "stage/stageview.h"
@@ -315,7 +316,7 @@ int main(int argc, char **argv)
     for (int round = 0; round < 10; ++round) {
         for (qsizetype i = boundaries.size() - 1; i >= 0; --i) {
             const qint64 t0 = clock.nsecsElapsed();
-            context->setCursor(boundaries.at(i));
+            context->player()->seek(boundaries.at(i));
             const qint64 t1 = clock.nsecsElapsed();
             window.repaint();
             const qint64 t2 = clock.nsecsElapsed();

@@ -2,6 +2,7 @@
 #include "common/viewcontext.h"
 #include "inspector/hexview.h"
 #include "inspector/inspector.h"
+#include "player/player.h"
 #include "projections/errnoinfo.h"
 #include "projections/packetfieldmodel.h"
 #include "projections/sessionsnapshot.h"
@@ -107,7 +108,6 @@ void fillHandshake(Trace &trace)
     trace.append(callEvent(QStringLiteral("client"), 4, QStringLiteral("send"), QStringLiteral("client"),
                            client, server, 5));
     trace.append(packetEvent(client, server, {QStringLiteral("PSH"), QStringLiteral("ACK")}, 5));
-    trace.setCursor(trace.size());
 }
 
 const QStringList Actors = {QStringLiteral("server"), QStringLiteral("client")};
@@ -137,7 +137,9 @@ void TestViews::sequenceDiagramShowsEventsBeforeTheCursor()
     fillHandshake(trace);
     SequenceDiagram diagram;
     diagram.resize(900, 500);
-    diagram.setTrace(&trace, Actors);
+    Player player; // from the live end, as a session's trace is shown
+    player.setTrace(&trace, {});
+    diagram.setPlayer(&player, Actors);
     diagram.show();
     QVERIFY(QTest::qWaitForWindowExposed(&diagram));
     // Lanes: listener (server), client; every event but none of a queue takes a row.
@@ -146,7 +148,7 @@ void TestViews::sequenceDiagramShowsEventsBeforeTheCursor()
     QCOMPARE(diagram.eventAt(diagram.rowRect(4).center()), 4);
 
     const QImage atEnd = diagram.viewport()->grab().toImage();
-    trace.setCursor(4);
+    player.seek(4);
     // Rows at and after the cursor are not drawn, and hit nothing.
     QCOMPARE(diagram.eventAt(diagram.rowRect(4).center()), -1);
     QCOMPARE(diagram.eventAt(diagram.rowRect(3).center()), 3);
@@ -168,7 +170,9 @@ void TestViews::clickingAnEventMovesTheCursor()
     fillHandshake(trace);
     SequenceDiagram diagram;
     diagram.resize(900, 500);
-    diagram.setTrace(&trace, Actors);
+    Player player; // from the live end, as a session's trace is shown
+    player.setTrace(&trace, {});
+    diagram.setPlayer(&player, Actors);
     diagram.show();
     QVERIFY(QTest::qWaitForWindowExposed(&diagram));
     QSignalSpy clicked(&diagram, &SequenceDiagram::eventClicked);
@@ -176,7 +180,7 @@ void TestViews::clickingAnEventMovesTheCursor()
     QCOMPARE(clicked.size(), 1);
     QCOMPARE(clicked.first().first().toLongLong(), 5);
     QCOMPARE(diagram.selectedEvent(), 5);
-    QCOMPARE(trace.cursor(), 6);
+    QCOMPARE(player.cursor(), 6);
 }
 
 void TestViews::backAndForwardPaintTheSameImage()
@@ -185,14 +189,16 @@ void TestViews::backAndForwardPaintTheSameImage()
     fillHandshake(trace);
     SequenceDiagram diagram;
     diagram.resize(800, 400);
-    diagram.setTrace(&trace, Actors);
+    Player player; // from the live end, as a session's trace is shown
+    player.setTrace(&trace, {});
+    diagram.setPlayer(&player, Actors);
     diagram.show();
     QVERIFY(QTest::qWaitForWindowExposed(&diagram));
-    trace.setCursor(6);
+    player.seek(6);
     const QImage first = diagram.viewport()->grab().toImage();
-    trace.setCursor(trace.size());
-    trace.setCursor(2);
-    trace.setCursor(6);
+    player.seek(trace.size());
+    player.seek(2);
+    player.seek(6);
     QCOMPARE(diagram.viewport()->grab().toImage(), first);
 }
 
@@ -203,7 +209,9 @@ void TestViews::zoomToFitShowsEveryRow()
         fillHandshake(trace);
     SequenceDiagram diagram;
     diagram.resize(800, 400);
-    diagram.setTrace(&trace, Actors);
+    Player player; // from the live end, as a session's trace is shown
+    player.setTrace(&trace, {});
+    diagram.setPlayer(&player, Actors);
     diagram.show();
     QVERIFY(QTest::qWaitForWindowExposed(&diagram));
     QVERIFY(diagram.verticalScrollBar()->maximum() > 0);
@@ -465,7 +473,9 @@ void TestViews::exportsSvgAndPng()
     fillHandshake(trace);
     SequenceDiagram diagram;
     diagram.resize(800, 300);
-    diagram.setTrace(&trace, Actors);
+    Player player; // from the live end, as a session's trace is shown
+    player.setTrace(&trace, {});
+    diagram.setPlayer(&player, Actors);
     QTemporaryDir dir;
     QVERIFY(dir.isValid());
     const QString svg = dir.filePath(QStringLiteral("diagram.svg"));
@@ -505,7 +515,8 @@ void TestViews::exportsTraceAndCapture()
     SessionSetup setup = setUpSession(loaded.scenario);
     QVERIFY(setup.session->runToEnd());
     ViewContext context;
-    context.setSession(setup.session.get(), setup.mode, setup.capture, setup.description);
+    context.setSession(&setup.session->trace(), setup.session->scenario(), setup.mode, setup.capture,
+                       setup.description);
     QTemporaryDir dir;
     QVERIFY(dir.isValid());
     const QString traceFile = dir.filePath(QStringLiteral("trace.json"));
@@ -529,7 +540,7 @@ void TestViews::exportsTraceAndCapture()
         QVERIFY2(problem.contains(QStringLiteral("No packets")), qPrintable(problem));
         QVERIFY(!QFile::exists(pcap));
     }
-    context.setSession(nullptr, {}, false, {});
+    context.setSession(nullptr, {}, {}, false, {});
 }
 
 QTEST_MAIN(TestViews)

@@ -1,31 +1,29 @@
 #include "common/viewcontext.h"
 
-#include "engine/session.h"
-#include "trace/trace.h"
+#include "player/player.h"
+#include "projections/sessionsnapshot.h"
 
 ViewContext::ViewContext(QObject *parent)
     : QObject(parent)
+    , m_player(new Player(this))
 {
+    connect(m_player, &Player::cursorChanged, this, [this](qint64 cursor) {
+        if (!m_settingSession)
+            Q_EMIT cursorChanged(cursor);
+    });
+    connect(m_player, &Player::traceGrew, this, &ViewContext::traceGrew);
 }
 
 ViewContext::~ViewContext() = default;
 
 qint64 ViewContext::cursor() const
 {
-    return m_trace ? m_trace->cursor() : 0;
+    return m_player->cursor();
 }
 
-void ViewContext::setCursor(qint64 cursor)
+const SessionSnapshot &ViewContext::snapshot() const
 {
-    if (!m_trace)
-        return;
-    const qint64 clamped = qBound<qint64>(0, cursor, m_trace->size());
-    m_followLive = clamped == m_trace->size();
-    if (clamped == m_trace->cursor()) {
-        // The trace may have grown at the same cursor only through eventAppended; nothing moved.
-        return;
-    }
-    m_trace->setCursor(clamped);
+    return m_player->snapshot();
 }
 
 void ViewContext::selectSocket(const QString &name)
@@ -44,52 +42,20 @@ void ViewContext::selectEvent(qint64 seq)
     Q_EMIT selectionChanged();
 }
 
-void ViewContext::setSession(Session *session, const QString &mode, bool capture, const QString &description)
+void ViewContext::setSession(Trace *trace, const Scenario &scenario, const QString &mode, bool capture,
+                             const QString &description)
 {
-    disconnect(m_cursorConnection);
-    disconnect(m_appendConnection);
-    m_session = session;
-    m_trace = session ? &session->trace() : nullptr;
-    if (session)
-        m_scenario = session->scenario();
+    m_trace = trace;
+    if (trace)
+        m_scenario = scenario;
     m_mode = mode;
     m_capture = capture;
     m_modeDescription = description;
     m_selectedSocket.clear();
     m_selectedEvent = -1;
-    m_followLive = true;
-    m_knownSize = m_trace ? m_trace->size() : 0;
-    if (m_trace) {
-        m_cursorConnection = connect(m_trace, &Trace::cursorChanged, this, &ViewContext::traceCursorChanged);
-        // Appends happen on actor threads: the queued connection brings them to this thread.
-        m_appendConnection =
-            connect(m_trace, &Trace::eventAppended, this, &ViewContext::eventAppended, Qt::QueuedConnection);
-        m_trace->setCursor(m_knownSize);
-        m_snapshot = SessionSnapshot::compute(m_scenario, *m_trace, m_trace->cursor());
-    } else {
-        m_snapshot = SessionSnapshot{};
-    }
+    m_settingSession = true;
+    m_player->setTrace(trace, m_scenario);
+    m_settingSession = false;
     Q_EMIT sessionChanged();
     Q_EMIT cursorChanged(cursor());
-}
-
-void ViewContext::traceCursorChanged(qint64 cursor)
-{
-    m_snapshot = SessionSnapshot::compute(m_scenario, *m_trace, cursor);
-    Q_EMIT cursorChanged(cursor);
-}
-
-void ViewContext::eventAppended(qint64 seq)
-{
-    Q_UNUSED(seq);
-    if (!m_trace)
-        return;
-    const qint64 size = m_trace->size();
-    if (size == m_knownSize)
-        return; // several appends arrive as one batch: the first delivery saw them all
-    const bool atLiveEnd = m_followLive && m_trace->cursor() == m_knownSize;
-    m_knownSize = size;
-    Q_EMIT traceGrew(size);
-    if (atLiveEnd)
-        m_trace->setCursor(size);
 }

@@ -2,10 +2,9 @@
 
 #include "common/viewcontext.h"
 #include "controls/timelineslider.h"
-#include "engine/session.h"
+#include "player/player.h"
+#include "projections/narration.h"
 #include "projections/sessionsnapshot.h"
-#include "setup/sessioncontroller.h"
-#include "trace/trace.h"
 
 #include <QAction>
 #include <QEvent>
@@ -13,7 +12,6 @@
 #include <QLabel>
 #include <QSlider>
 #include <QSpinBox>
-#include <QTimer>
 #include <QToolButton>
 #include <QVBoxLayout>
 
@@ -48,11 +46,10 @@ QAction *makeAction(const QString &text, const QList<QKeySequence> &keys, const 
 
 } // namespace
 
-ControlsBar::ControlsBar(ViewContext *context, SessionController *controller, QWidget *parent)
+ControlsBar::ControlsBar(ViewContext *context, QWidget *parent)
     : QWidget(parent)
     , m_context(context)
-    , m_controller(controller)
-    , m_runTimer(new QTimer(this))
+    , m_player(context->player())
 {
     setObjectName(QStringLiteral("controls"));
     setAccessibleName(QStringLiteral("Stepping controls"));
@@ -67,9 +64,6 @@ ControlsBar::ControlsBar(ViewContext *context, SessionController *controller, QW
     m_run->setCheckable(true);
     m_reset =
         makeAction(QStringLiteral("R&eset"), {Qt::Key_Home}, QStringLiteral("Start the scenario anew"), this);
-
-    m_runTimer->setSingleShot(true);
-    connect(m_runTimer, &QTimer::timeout, this, &ControlsBar::runNext);
 
     auto *rows = new QVBoxLayout(this);
     rows->setContentsMargins(4, 2, 4, 2);
@@ -130,7 +124,12 @@ ControlsBar::ControlsBar(ViewContext *context, SessionController *controller, QW
     connect(m_forward, &QAction::triggered, this, &ControlsBar::forward);
     connect(m_run, &QAction::triggered, this, &ControlsBar::setRunning);
     connect(m_reset, &QAction::triggered, this, &ControlsBar::reset);
-    connect(m_speed, &QSlider::valueChanged, this, &ControlsBar::speedChanged);
+    connect(m_speed, &QSlider::valueChanged, this, [this](int value) {
+        // The pause between steps lets the packets of one step land before the next flies.
+        m_player->setInterval(animationMs() + 300);
+        Q_EMIT speedChanged(value);
+    });
+    m_player->setInterval(animationMs() + 300);
     connect(m_timeline, &QSlider::valueChanged, this, [this](int value) {
         if (!m_updating)
             jumpToStep(value);
@@ -142,8 +141,8 @@ ControlsBar::ControlsBar(ViewContext *context, SessionController *controller, QW
     connect(m_context, &ViewContext::sessionChanged, this, &ControlsBar::sessionChanged);
     connect(m_context, &ViewContext::cursorChanged, this, &ControlsBar::refresh);
     connect(m_context, &ViewContext::traceGrew, this, &ControlsBar::refresh);
-    connect(m_controller, &SessionController::busyChanged, this, &ControlsBar::refresh);
-    connect(m_controller, &SessionController::stepFinished, this, &ControlsBar::stepFinished);
+    connect(m_player, &Player::busyChanged, this, &ControlsBar::refresh);
+    connect(m_player, &Player::playingChanged, this, &ControlsBar::refresh);
     sessionChanged();
 }
 
@@ -180,7 +179,7 @@ int ControlsBar::animationMs() const
 
 bool ControlsBar::isRunning() const
 {
-    return m_run->isChecked();
+    return m_player->isPlaying();
 }
 
 QString ControlsBar::blockedText() const
@@ -211,7 +210,6 @@ void ControlsBar::sessionChanged()
         m_actorLayout->addWidget(button);
         ++number;
     }
-    m_targetSteps = -1;
     m_updating = true;
     m_timeline->setRange(0, int(scenario.steps.size()));
     m_jump->setRange(0, int(scenario.steps.size()));
@@ -219,42 +217,12 @@ void ControlsBar::sessionChanged()
     refresh();
 }
 
-bool ControlsBar::atLiveEnd() const
-{
-    return !m_context->trace() || m_context->cursor() >= m_context->trace()->size();
-}
-
-qint64 ControlsBar::nextBoundary() const
-{
-    if (!m_context->trace())
-        return -1;
-    const qint64 cursor = m_context->cursor();
-    for (qint64 boundary : stepBoundaries(*m_context->trace())) {
-        if (boundary > cursor)
-            return boundary;
-    }
-    return -1;
-}
-
-qint64 ControlsBar::previousBoundary() const
-{
-    if (!m_context->trace())
-        return -1;
-    const qint64 cursor = m_context->cursor();
-    qint64 previous = -1;
-    for (qint64 boundary : stepBoundaries(*m_context->trace())) {
-        if (boundary < cursor)
-            previous = boundary;
-    }
-    return previous;
-}
-
 void ControlsBar::refresh()
 {
     const SessionSnapshot &snapshot = m_context->snapshot();
-    const bool busy = m_controller->isBusy();
-    const bool live = atLiveEnd();
-    const bool haveSession = m_context->session() != nullptr;
+    const bool busy = m_player->isBusy();
+    const bool live = m_player->atLiveEnd();
+    const bool haveSession = m_context->hasSession();
     m_step->setEnabled(haveSession && !busy && (!live || snapshot.nextStep >= 0 || snapshot.anyBlocked()));
     m_back->setEnabled(haveSession && m_context->cursor() > 0);
     m_forward->setEnabled(haveSession && !live);
@@ -265,6 +233,7 @@ void ControlsBar::refresh()
         m_actorActions.at(i)->setEnabled(haveSession && !busy && live && actor.nextStep >= 0 &&
                                          actor.blockedStep < 0);
     }
+    m_run->setChecked(isRunning());
     m_run->setText(isRunning() ? QStringLiteral("&Pause") : QStringLiteral("&Run"));
 
     m_updating = true;
@@ -274,136 +243,42 @@ void ControlsBar::refresh()
     const int total = int(m_context->scenario().steps.size());
     m_position->setText(QStringLiteral("step %1 of %2").arg(snapshot.stepsStarted).arg(total));
 
-    QStringList waiting;
-    for (const SnapshotActor &actor : snapshot.actors) {
-        if (actor.blockedStep < 0)
-            continue;
-        QStringList others;
-        for (const SnapshotActor &other : snapshot.actors) {
-            if (other.id != actor.id && other.nextStep >= 0 && other.blockedStep < 0)
-                others << QStringLiteral("Step ") + other.title;
-        }
-        QString text = actor.title + QStringLiteral(" waits in ") + actor.blockedCall +
-                       QStringLiteral("() for ") + actor.waitsFor + u'.';
-        if (!others.isEmpty())
-            text += QStringLiteral(" Only another program can release it: ") +
-                    others.join(QStringLiteral(" or ")) + u'.';
-        waiting << text;
-    }
-    if (!live && waiting.isEmpty())
-        waiting
-            << QStringLiteral(
-                   "Showing the past: Step or Forward replays what was recorded; the live end is step %1.")
-                   .arg(int(stepMarks(*m_context->trace()).size()));
-    else if (live && snapshot.nextStep < 0 && !snapshot.anyBlocked() && haveSession)
-        waiting << QStringLiteral(
-            "The scenario is finished. Back or the timeline shows any step again; Reset starts anew.");
-    m_blocked->setText(waiting.join(u' '));
+    m_blocked->setText(narration::waitingText(m_context->trace(), snapshot));
     m_blocked->setToolTip(m_blocked->text());
 }
 
 void ControlsBar::step()
 {
-    if (!atLiveEnd()) {
-        forward();
-        return;
-    }
-    const SessionSnapshot &snapshot = m_context->snapshot();
-    if (snapshot.nextStep < 0) {
-        // Only blocked actors are left: their calls complete when something else happens.
-        setRunning(false);
-        return;
-    }
-    m_context->setCursor(m_context->trace()->size());
-    m_controller->step();
+    m_player->stepForward();
 }
 
 void ControlsBar::stepActor(const QString &actor)
 {
-    if (!atLiveEnd())
-        m_context->setCursor(m_context->trace()->size());
-    m_controller->stepActor(actor);
+    m_player->stepActor(actor);
 }
 
 void ControlsBar::back()
 {
-    const qint64 target = previousBoundary();
-    if (target >= 0)
-        m_context->setCursor(target);
+    m_player->stepBack();
 }
 
 void ControlsBar::forward()
 {
-    const qint64 target = nextBoundary();
-    if (target >= 0)
-        m_context->setCursor(target);
+    m_player->replayForward();
 }
 
 void ControlsBar::setRunning(bool running)
 {
-    m_run->setChecked(running);
-    if (!running) {
-        m_runTimer->stop();
-        m_targetSteps = -1;
-    } else if (!m_controller->isBusy()) {
-        runNext();
-    }
+    m_player->setPlaying(running);
     refresh();
 }
 
 void ControlsBar::reset()
 {
-    setRunning(false);
-    m_controller->reset();
+    m_player->reset();
 }
 
 void ControlsBar::jumpToStep(int steps)
 {
-    if (!m_context->trace())
-        return;
-    const QList<qint64> marks = stepMarks(*m_context->trace());
-    if (steps <= marks.size()) {
-        // Step N ends where step N+1 begins (or at the end of what was recorded).
-        const qint64 target =
-            steps == 0 ? 0 : (steps < marks.size() ? marks.at(steps) : m_context->trace()->size());
-        m_context->setCursor(target);
-        return;
-    }
-    m_context->setCursor(m_context->trace()->size());
-    m_targetSteps = steps;
-    m_run->setChecked(true);
-    if (!m_controller->isBusy())
-        runNext();
-}
-
-void ControlsBar::stepFinished(const StepOutcome &outcome)
-{
-    Q_UNUSED(outcome);
-    refresh();
-    if (!isRunning())
-        return;
-    const SessionSnapshot &snapshot = m_context->snapshot();
-    const bool targetReached = m_targetSteps >= 0 && snapshot.stepsStarted >= m_targetSteps;
-    if (snapshot.nextStep < 0 || targetReached) {
-        // A jump runs at full speed; a run stops at the end.
-        setRunning(false);
-        return;
-    }
-    m_runTimer->start(m_targetSteps >= 0 ? 0 : animationMs() + 300);
-}
-
-void ControlsBar::runNext()
-{
-    if (!isRunning())
-        return;
-    if (!atLiveEnd()) {
-        forward();
-        m_runTimer->start(m_targetSteps >= 0 ? 0 : animationMs() + 300);
-        return;
-    }
-    if (m_context->snapshot().nextStep < 0) {
-        setRunning(false);
-        return;
-    }
-    m_controller->step();
+    m_player->jumpToStep(steps);
 }

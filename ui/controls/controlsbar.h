@@ -7,23 +7,22 @@ class QHBoxLayout;
 class QLabel;
 class QSlider;
 class QSpinBox;
-class QTimer;
+class Player;
 class QToolButton;
-class SessionController;
 class ViewContext;
-struct StepOutcome;
 
 /// The stepping controls: Step, Step <actor>, Back, Forward, Run/Pause, Reset, the speed and the
 /// timeline. Owns the actions (with their keys) so that the menus and the tool bar share them.
 ///
-/// Time travel: Step at the live end runs a real call; anywhere in the past it only moves the
-/// cursor to the end of the next step's events, like Forward. Back and the timeline only move the
-/// cursor. Reset asks for a new session.
+/// Every control asks the context's Player, which holds the rules of time travel: Step at the
+/// live end runs a real call; anywhere in the past it only moves the cursor to the end of the next
+/// step's events, like Forward. Back and the timeline only move the cursor. Reset asks for a new
+/// session. The bar shows what the player says: where "now" is, who waits, whether it plays.
 class ControlsBar : public QWidget
 {
     Q_OBJECT
 public:
-    ControlsBar(ViewContext *context, SessionController *controller, QWidget *parent = nullptr);
+    explicit ControlsBar(ViewContext *context, QWidget *parent = nullptr);
     ~ControlsBar() override;
 
     QAction *stepAction() const { return m_step; }
@@ -61,14 +60,9 @@ private:
     void sessionChanged();
     void refresh();
     void fitWaitingLine();
-    void stepFinished(const StepOutcome &outcome);
-    void runNext();
-    qint64 nextBoundary() const;
-    qint64 previousBoundary() const;
-    bool atLiveEnd() const;
 
     ViewContext *m_context;
-    SessionController *m_controller;
+    Player *m_player;
     QAction *m_step;
     QAction *m_back;
     QAction *m_forward;
@@ -82,7 +76,5 @@ private:
     QSpinBox *m_jump;
     QLabel *m_position;
     QLabel *m_blocked;
-    QTimer *m_runTimer;
-    int m_targetSteps = -1; // jumpToStep() beyond the recorded steps: keep stepping up to this
     bool m_updating = false;
 };

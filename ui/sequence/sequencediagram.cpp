@@ -1,6 +1,7 @@
 #include "sequence/sequencediagram.h"
 
 #include "common/viewcontext.h"
+#include "player/player.h"
 #include "projections/eventtext.h"
 #include "sequence/diagramstyle.h"
 #include "trace/trace.h"
@@ -37,6 +38,7 @@ SequenceDiagram::SequenceDiagram(ViewContext &context, QWidget *parent)
     : SequenceDiagram(parent)
 {
     m_context = &context;
+    m_player = context.player();
     auto reload = [this] {
         QStringList actors;
         for (const ScenarioActor &actor : m_context->scenario().actors)
@@ -53,10 +55,19 @@ SequenceDiagram::SequenceDiagram(ViewContext &context, QWidget *parent)
 
 SequenceDiagram::~SequenceDiagram() = default;
 
+void SequenceDiagram::setPlayer(Player *player, const QStringList &actors)
+{
+    if (m_player)
+        disconnect(m_player, nullptr, this, nullptr);
+    m_player = player;
+    connect(player, &Player::traceReplaced, this, [this, actors] { setTrace(m_player->trace(), actors); });
+    connect(player, &Player::traceGrew, this, &SequenceDiagram::catchUp);
+    connect(player, &Player::cursorChanged, this, &SequenceDiagram::cursorMoved);
+    setTrace(player->trace(), actors);
+}
+
 void SequenceDiagram::setTrace(Trace *trace, const QStringList &actors)
 {
-    if (m_trace && !m_context)
-        disconnect(m_trace, nullptr, this, nullptr);
     m_trace = trace;
     m_layout.clear();
     m_layout.setActors(actors);
@@ -65,17 +76,6 @@ void SequenceDiagram::setTrace(Trace *trace, const QStringList &actors)
     describeSelection();
     m_densityRows = -1;
     m_followCursor = true;
-    if (m_trace && !m_context) {
-        // Appends come from actor threads: take them in on this thread, in batches.
-        connect(m_trace, &Trace::eventAppended, this, &SequenceDiagram::catchUp, Qt::QueuedConnection);
-        connect(m_trace, &Trace::cursorChanged, this, &SequenceDiagram::cursorMoved);
-        connect(m_trace, &Trace::cleared, this, [this] {
-            m_layout.clear();
-            m_ingested = 0;
-            m_densityRows = -1;
-            cursorMoved();
-        });
-    }
     catchUp();
     cursorMoved();
 }
@@ -96,7 +96,7 @@ void SequenceDiagram::catchUp()
 
 void SequenceDiagram::cursorMoved()
 {
-    m_cursor = m_trace ? m_trace->cursor() : 0;
+    m_cursor = m_trace && m_player ? m_player->cursor() : 0;
     updateScrollBars();
     if (m_followCursor)
         verticalScrollBar()->setValue(verticalScrollBar()->maximum());
@@ -213,12 +213,10 @@ bool SequenceDiagram::moveSelection(int delta)
 void SequenceDiagram::chooseEvent(qint64 seq)
 {
     selectEvent(seq);
-    if (m_context) {
+    if (m_context)
         m_context->selectEvent(seq);
-        m_context->setCursor(seq + 1);
-    } else if (m_trace) {
-        m_trace->setCursor(seq + 1);
-    }
+    if (m_player)
+        m_player->seek(seq + 1);
 }
 
 void SequenceDiagram::ensureRowVisible(qsizetype row)

@@ -8,6 +8,7 @@
 
 #include <vector>
 
+class Player;
 class Trace;
 class ViewContext;
 
@@ -27,9 +28,9 @@ public:
     explicit SequenceDiagram(ViewContext &context, QWidget *parent = nullptr);
     ~SequenceDiagram() override;
 
-    /// Shows `trace` with lanes in the order of `actors`. The trace must outlive the view or be
-    /// replaced first.
-    void setTrace(Trace *trace, const QStringList &actors);
+    /// Shows the trace of `player` with lanes in the order of `actors`, up to its cursor; a click
+    /// asks it to seek. Without a context, for a diagram of its own (benchmarks, tests).
+    void setPlayer(Player *player, const QStringList &actors);
     const SequenceLayout &layout() const { return m_layout; }
 
     /// Rows are this many pixels high at zoom 1.
@@ -98,6 +99,7 @@ private:
     void paintPacket(QPainter &painter, const Geometry &g, const SequenceLayout::Item &item, double y,
                      bool detailed);
     int laneX(const Geometry &g, int lane) const;
+    void setTrace(Trace *trace, const QStringList &actors);
     void updateScrollBars();
     void cursorMoved();
     void scrollFromStrip(int y);
@@ -106,6 +108,7 @@ private:
     void describeSelection();
 
     QPointer<ViewContext> m_context;
+    QPointer<Player> m_player;
     Trace *m_trace = nullptr;
     SequenceLayout m_layout;
     qint64 m_ingested = 0;

@@ -1,7 +1,6 @@
 #include "stage/stageview.h"
 
 #include "common/viewcontext.h"
-#include "engine/session.h"
 #include "projections/eventtext.h"
 #include "projections/sessionsnapshot.h"
 #include "stage/stagecard.h"
@@ -236,7 +235,7 @@ void StageView::paintEvent(QPaintEvent *)
                              m_context->selectedSocket() == it.key());
     }
     paintKernel(painter);
-    if (!m_context->session()) {
+    if (!m_context->hasSession()) {
         // The window is on screen before its session: say what is coming instead of a bare stage.
         painter.setPen(m_theme.mutedText);
         painter.drawText(QRectF(rect()).adjusted(0, 0, 0, -(height() - m_layout.kernel.top())),
@@ -343,7 +342,7 @@ void StageView::paintKernel(QPainter &painter) const
     QString text;
     if (!crossed.isEmpty())
         text = QStringLiteral("This step on the wire: ") + crossed.join(QStringLiteral(";  "));
-    else if (!m_context->capture() && m_context->session())
+    else if (!m_context->capture() && m_context->hasSession())
         text = QStringLiteral("No packets are shown: ") + m_context->modeDescription();
     else if (snapshot.currentCallSeq >= 0)
         text = QStringLiteral("No packet crossed the wire in this step.");

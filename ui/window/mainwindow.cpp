@@ -6,6 +6,7 @@
 #include "engine/session.h"
 #include "inspector/inspector.h"
 #include "narration/narrationview.h"
+#include "player/player.h"
 #include "scenario/scenarioloader.h"
 #include "sequence/sequencediagram.h"
 #include "setup/sessioncontroller.h"
@@ -62,7 +63,8 @@ MainWindow::MainWindow(const QString &idOrFile, QWidget *parent)
 
     m_stage = new StageView(m_context, this);
     setCentralWidget(m_stage);
-    m_controls = new ControlsBar(m_context, m_controller, this);
+    m_controller->serve(m_context->player());
+    m_controls = new ControlsBar(m_context, this);
     auto *toolBar = new QToolBar(QStringLiteral("Controls"), this);
     toolBar->setObjectName(QStringLiteral("controlsToolBar"));
     toolBar->setAccessibleName(QStringLiteral("Controls"));
@@ -318,7 +320,7 @@ bool MainWindow::openScenario(const QString &idOrFile)
         box->open();
         return false;
     }
-    m_controls->setRunning(false);
+    m_context->player()->pause();
     m_scenarioId = loaded.scenario.id;
     m_ready = false;
     setWindowTitle(loaded.scenario.title + QStringLiteral(" — SocketScope"));
@@ -333,7 +335,8 @@ bool MainWindow::openScenario(const QString &idOrFile)
 void MainWindow::sessionReady(Session *session)
 {
     const SessionSetup &setup = m_controller->setup();
-    m_context->setSession(session, setup.mode, setup.capture, setup.description);
+    m_context->setSession(&session->trace(), session->scenario(), setup.mode, setup.capture,
+                          setup.description);
     setWindowTitle(session->scenario().title + QStringLiteral(" — SocketScope"));
     m_ready = true;
     updateStatus();
@@ -345,7 +348,7 @@ void MainWindow::updateStatus()
     if (!m_modeLabel)
         return;
     QString text;
-    if (!m_context->session())
+    if (!m_context->hasSession())
         text = QStringLiteral("Starting the sandbox…");
     else if (m_context->mode() == QLatin1String("sandbox"))
         text = QStringLiteral("Sandbox (private network namespace)") +
@@ -355,7 +358,7 @@ void MainWindow::updateStatus()
         text = QStringLiteral("Host loopback");
     if (!m_context->modeDescription().isEmpty())
         text += QStringLiteral(" — ") + m_context->modeDescription();
-    if (m_controller->isBusy() && m_context->session())
+    if (m_controller->isBusy() && m_context->hasSession())
         text += QStringLiteral("  ·  the kernel is working…");
     m_modeLabel->setText(text);
     m_modeLabel->setToolTip(text); // the whole sentence, when the window is too narrow for it
@@ -474,7 +477,6 @@ void MainWindow::closeEvent(QCloseEvent *event)
     settings.setValue(QStringLiteral("window/theme"), m_themeName);
     settings.setValue(QStringLiteral("window/zoom"), m_zoom);
     settings.setValue(QStringLiteral("window/speed"), m_controls->speed());
-    if (Session *session = m_context->session())
-        session->cancel();
+    m_controller->cancel();
     QMainWindow::closeEvent(event);
 }

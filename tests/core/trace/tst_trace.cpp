@@ -1,8 +1,5 @@
-#include "projections/eventmodel.h"
 #include "trace/trace.h"
 
-#include <QAbstractItemModelTester>
-#include <QSignalSpy>
 #include <QTest>
 
 #include <thread>
@@ -14,9 +11,7 @@ class TestTrace : public QObject
 private Q_SLOTS:
     void appendNumbersEvents();
     void concurrentAppendsKeepEveryEvent();
-    void cursorIsBounded();
     void clearStartsOver();
-    void modelFollowsTheTrace();
 };
 
 namespace {
@@ -63,18 +58,6 @@ void TestTrace::concurrentAppendsKeepEveryEvent()
     }
 }
 
-void TestTrace::cursorIsBounded()
-{
-    Trace trace;
-    QSignalSpy moved(&trace, &Trace::cursorChanged);
-    trace.append(note(QStringLiteral("a")));
-    trace.setCursor(5);
-    QCOMPARE(trace.cursor(), 1);
-    trace.setCursor(-3);
-    QCOMPARE(trace.cursor(), 0);
-    QCOMPARE(moved.size(), 2);
-}
-
 void TestTrace::clearStartsOver()
 {
     Trace trace;
@@ -83,20 +66,6 @@ void TestTrace::clearStartsOver()
     trace.clear();
     QCOMPARE(trace.size(), 0);
     QCOMPARE(trace.append(note(QStringLiteral("y"))), 0);
-}
-
-void TestTrace::modelFollowsTheTrace()
-{
-    Trace trace;
-    EventModel model(&trace);
-    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
-    trace.append(note(QStringLiteral("first")));
-    trace.append(note(QStringLiteral("second")));
-    QTRY_COMPARE(model.rowCount(), 2);
-    QVERIFY(model.data(model.index(1, EventModel::Text)).toString().contains(QStringLiteral("second")));
-    QCOMPARE(model.data(model.index(1, EventModel::Seq), EventModel::SeqRole).toLongLong(), 1);
-    trace.clear();
-    QCOMPARE(model.rowCount(), 0);
 }
 
 QTEST_GUILESS_MAIN(TestTrace)

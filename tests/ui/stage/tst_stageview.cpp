@@ -2,6 +2,7 @@
 
 #include "common/viewcontext.h"
 #include "engine/session.h"
+#include "player/player.h"
 #include "projections/sessionsnapshot.h"
 #include "scenario/scenarioloader.h"
 #include "setup/sessionsetup.h"
@@ -24,7 +25,8 @@ private Q_SLOTS:
         m_setup = setUpSession(loaded.scenario);
         QVERIFY(m_setup.session);
         m_context = std::make_unique<ViewContext>();
-        m_context->setSession(m_setup.session.get(), m_setup.mode, m_setup.capture, m_setup.description);
+        m_context->setSession(&m_setup.session->trace(), m_setup.session->scenario(), m_setup.mode,
+                              m_setup.capture, m_setup.description);
         m_stage = std::make_unique<StageView>(m_context.get());
         m_stage->setAnimationMs(0);
         m_stage->resize(900, 520);
@@ -134,11 +136,11 @@ private Q_SLOTS:
         const QList<qint64> boundaries = stepBoundaries(session.trace());
         QList<QImage> forward;
         for (qint64 cursor : boundaries) {
-            m_context->setCursor(cursor);
+            m_context->player()->seek(cursor);
             forward << m_stage->grab().toImage();
         }
         for (qsizetype i = boundaries.size() - 1; i >= 0; --i) {
-            m_context->setCursor(boundaries.at(i));
+            m_context->player()->seek(boundaries.at(i));
             QVERIFY2(m_stage->grab().toImage() == forward.at(i),
                      qPrintable(QStringLiteral("cursor %1").arg(boundaries.at(i))));
         }
@@ -155,10 +157,10 @@ private Q_SLOTS:
             session.step();
         QTRY_COMPARE(m_context->cursor(), session.trace().size());
         const QList<qint64> boundaries = stepBoundaries(session.trace());
-        m_context->setCursor(boundaries.at(5));
+        m_context->player()->seek(boundaries.at(5));
         QVERIFY(!m_stage->isAnimating());
         m_stage->setAnimationMs(40);
-        m_context->setCursor(boundaries.at(6)); // the handshake's three packets fly
+        m_context->player()->seek(boundaries.at(6)); // the handshake's three packets fly
         QVERIFY(m_stage->isAnimating());
         QTRY_VERIFY_WITH_TIMEOUT(!m_stage->isAnimating(), 2000);
         m_stage->setAnimationMs(0);

@@ -82,7 +82,7 @@ private Q_SLOTS:
     void opensOnTcpEchoReadyToStep()
     {
         ViewContext *context = m_window->viewContext();
-        QVERIFY(context->session());
+        QVERIFY(context->hasSession());
         QCOMPARE(context->scenario().id, QStringLiteral("tcp-echo"));
         QCOMPARE(context->cursor(), qint64(0));
         QVERIFY(m_window->controls()->stepAction()->isEnabled());
@@ -146,7 +146,7 @@ private Q_SLOTS:
                 QCOMPARE(snapshot.socket(call->created)->fd, int(call->result));
             frames << capture();
         }
-        QVERIFY(context->session()->isFinished());
+        QVERIFY(m_window->controller()->session()->isFinished());
         QVERIFY(m_window->controls()->blockedText().contains(QStringLiteral("finished")));
 
         // Back through every step: the same pictures, tables and snapshots as on the way forward.
@@ -206,11 +206,11 @@ private Q_SLOTS:
         QTest::keyClick(m_window.get(), Qt::Key_Space);
         QTRY_VERIFY_WITH_TIMEOUT(context->snapshot().stepsStarted == 1 && !m_window->controller()->isBusy(),
                                  10000);
-        Session *before = context->session();
+        Session *before = m_window->controller()->session();
         QSignalSpy ready(m_window.get(), &MainWindow::readyToStep);
         QTest::keyClick(m_window.get(), Qt::Key_Home);
         QVERIFY(ready.wait(10000));
-        QVERIFY(context->session() != before);
+        QVERIFY(m_window->controller()->session() != before);
         QCOMPARE(context->cursor(), qint64(0));
         QVERIFY(context->snapshot().sockets.isEmpty());
     }
@@ -221,14 +221,14 @@ private Q_SLOTS:
         QVERIFY(broken.open());
         broken.write("{ \"id\": \"x\", ");
         broken.close();
-        Session *before = m_window->viewContext()->session();
+        Session *before = m_window->controller()->session();
         QVERIFY(!m_window->openScenario(broken.fileName()));
         auto *box = m_window->findChild<QMessageBox *>(QStringLiteral("scenarioError"));
         QVERIFY(box);
         QTRY_VERIFY(box->isVisible());
         QVERIFY(box->text().contains(QFileInfo(broken.fileName()).fileName()));
         box->close();
-        QCOMPARE(m_window->viewContext()->session(), before);
+        QCOMPARE(m_window->controller()->session(), before);
         QCOMPARE(m_window->viewContext()->scenario().id, QStringLiteral("tcp-echo"));
     }
 
@@ -391,7 +391,7 @@ private Q_SLOTS:
         QVERIFY(firstPaint.paints > 0);
         QVERIFY(!firstPaint.busy);
         QCOMPARE(firstPaint.status, QStringLiteral("Starting the sandbox…"));
-        QVERIFY(window.viewContext()->session());
+        QVERIFY(window.viewContext()->hasSession());
         QVERIFY(mode->text() != firstPaint.status);
         // The views behind tabs were made by then.
         for (const char *name : {"codeDock", "inspectorDock"}) {
