@@ -7,96 +7,24 @@
 namespace codegen {
 namespace {
 
+// The words a C program cannot use as a variable's name: its keywords, and the names the generated
+// program itself uses.
+constexpr const char *CReservedWords =
+    "auto break case char const continue default do double else enum extern float for goto if "
+    "int long register return short signed sizeof static struct switch typedef union unsigned "
+    "void volatile while inline restrict bool main socket bind listen accept connect send recv "
+    "sendto recvfrom shutdown close fcntl getsockname getpeername setsockopt report "
+    "report_data print_address remember received received_length sender sender_length result "
+    "address length peer peer_length message message_length buffer flags from from_length "
+    "packet packet_length piece value filter program wait_for_turn errno icmp_echo_request "
+    "http_response unlink printf free malloc i stdin stdout stderr";
+
 const QSet<QString> &cReserved()
 {
-    static const QSet<QString> names = {QStringLiteral("auto"),
-                                        QStringLiteral("break"),
-                                        QStringLiteral("case"),
-                                        QStringLiteral("char"),
-                                        QStringLiteral("const"),
-                                        QStringLiteral("continue"),
-                                        QStringLiteral("default"),
-                                        QStringLiteral("do"),
-                                        QStringLiteral("double"),
-                                        QStringLiteral("else"),
-                                        QStringLiteral("enum"),
-                                        QStringLiteral("extern"),
-                                        QStringLiteral("float"),
-                                        QStringLiteral("for"),
-                                        QStringLiteral("goto"),
-                                        QStringLiteral("if"),
-                                        QStringLiteral("int"),
-                                        QStringLiteral("long"),
-                                        QStringLiteral("register"),
-                                        QStringLiteral("return"),
-                                        QStringLiteral("short"),
-                                        QStringLiteral("signed"),
-                                        QStringLiteral("sizeof"),
-                                        QStringLiteral("static"),
-                                        QStringLiteral("struct"),
-                                        QStringLiteral("switch"),
-                                        QStringLiteral("typedef"),
-                                        QStringLiteral("union"),
-                                        QStringLiteral("unsigned"),
-                                        QStringLiteral("void"),
-                                        QStringLiteral("volatile"),
-                                        QStringLiteral("while"),
-                                        QStringLiteral("inline"),
-                                        QStringLiteral("restrict"),
-                                        QStringLiteral("bool"),
-                                        QStringLiteral("main"),
-                                        QStringLiteral("socket"),
-                                        QStringLiteral("bind"),
-                                        QStringLiteral("listen"),
-                                        QStringLiteral("accept"),
-                                        QStringLiteral("connect"),
-                                        QStringLiteral("send"),
-                                        QStringLiteral("recv"),
-                                        QStringLiteral("sendto"),
-                                        QStringLiteral("recvfrom"),
-                                        QStringLiteral("shutdown"),
-                                        QStringLiteral("close"),
-                                        QStringLiteral("fcntl"),
-                                        QStringLiteral("getsockname"),
-                                        QStringLiteral("getpeername"),
-                                        QStringLiteral("setsockopt"),
-                                        QStringLiteral("report"),
-                                        QStringLiteral("report_data"),
-                                        QStringLiteral("print_address"),
-                                        QStringLiteral("remember"),
-                                        QStringLiteral("received"),
-                                        QStringLiteral("received_length"),
-                                        QStringLiteral("sender"),
-                                        QStringLiteral("sender_length"),
-                                        QStringLiteral("result"),
-                                        QStringLiteral("address"),
-                                        QStringLiteral("length"),
-                                        QStringLiteral("peer"),
-                                        QStringLiteral("peer_length"),
-                                        QStringLiteral("message"),
-                                        QStringLiteral("message_length"),
-                                        QStringLiteral("buffer"),
-                                        QStringLiteral("flags"),
-                                        QStringLiteral("from"),
-                                        QStringLiteral("from_length"),
-                                        QStringLiteral("packet"),
-                                        QStringLiteral("packet_length"),
-                                        QStringLiteral("piece"),
-                                        QStringLiteral("value"),
-                                        QStringLiteral("filter"),
-                                        QStringLiteral("program"),
-                                        QStringLiteral("wait_for_turn"),
-                                        QStringLiteral("errno"),
-                                        QStringLiteral("icmp_echo_request"),
-                                        QStringLiteral("http_response"),
-                                        QStringLiteral("unlink"),
-                                        QStringLiteral("printf"),
-                                        QStringLiteral("free"),
-                                        QStringLiteral("malloc"),
-                                        QStringLiteral("i"),
-                                        QStringLiteral("stdin"),
-                                        QStringLiteral("stdout"),
-                                        QStringLiteral("stderr")};
+    static const QSet<QString> names = [] {
+        const QStringList words = QString::fromLatin1(CReservedWords).split(u' ');
+        return QSet<QString>(words.cbegin(), words.cend());
+    }();
     return names;
 }
 

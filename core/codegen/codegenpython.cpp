@@ -183,14 +183,13 @@ void writeSend(StepCode &c)
     const QString flags = pyFlags(c.step, true);
     w.line(QStringLiteral(
         "# MSG_NOSIGNAL: a send on a closed connection fails with EPIPE instead of a signal."));
-    if (c.step.call == Call::Send) {
-        w.line(QStringLiteral("result = %1.send(message, %2)").arg(c.sock, flags));
-    } else if (c.arg(QStringLiteral("reply")).toBool()) {
+    const bool toAddress = c.step.call == Call::SendTo;
+    if (toAddress && c.arg(QStringLiteral("reply")).toBool()) {
         w.line(QStringLiteral("# Answer to the address the last recvfrom() reported."));
         w.line(QStringLiteral(
                    "result = %1.sendto(message, %2, sender) if sender is not None else %1.send(message, %2)")
                    .arg(c.sock, flags));
-    } else if (c.step.args.contains(QStringLiteral("address"))) {
+    } else if (toAddress && c.step.args.contains(QStringLiteral("address"))) {
         w.line(QStringLiteral("result = %1.sendto(message, %2, %3)")
                    .arg(c.sock, flags, pyAddress(c.domain, c.step)));
     } else {

@@ -94,8 +94,7 @@ QByteArray payloadOf(const ScenarioStep &step, const ActorMemory &memory)
         bytes = QByteArray::fromHex(step.args.value(QStringLiteral("data_hex")).toString().toLatin1());
     else if (step.args.value(QStringLiteral("echo")).toBool())
         bytes = memory.received;
-    else if (step.args.contains(QStringLiteral("icmp")))
-        bytes = step.args.value(QStringLiteral("data")).toString().toUtf8();
+    // An ICMP echo request without "data" carries no payload.
     const int repeat = step.args.value(QStringLiteral("repeat"), 1).toInt();
     return repeat > 1 ? bytes.repeated(repeat) : bytes;
 }

@@ -82,7 +82,7 @@ QString sentSentence(const CallInfo &call)
 QString returnedSentence(const Trace &trace, const TraceEvent &event, const CallInfo &call,
                          const QString &name)
 {
-    const QString plain = QStringLiteral("%1 returned %2.").arg(name).arg(call.result);
+    QString plain = QStringLiteral("%1 returned %2.").arg(name).arg(call.result);
     const std::optional<Call> made = callFromName(call.call);
     if (!made) {
         // A traced program's read() and write() move bytes as recv() and send() do.

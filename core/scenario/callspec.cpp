@@ -64,116 +64,72 @@ QList<ArgSpec> payloadArgs()
             integer("repeat", false, 1, 16 * 1024 * 1024, "send the data this many times over, in one call")};
 }
 
-QList<CallSpec> makeAll()
+enum class Waits { Never, Maybe };
+
+// A call on an existing socket, the common case.
+CallSpec onSocket(Call call, Waits waits, QList<ArgSpec> args, const char *help)
 {
-    QList<CallSpec> calls;
-    calls << CallSpec{Call::Socket,
-                      false,
-                      true,
-                      false,
-                      true,
-                      {choice("domain", true, symbols::domainNames(), "address family"),
-                       choice("type", true, symbols::socketTypeNames(), "socket type"),
-                       choice("protocol", false, symbols::protocolNames(), "protocol, 0 for the default")},
-                      QStringLiteral("create an endpoint and get its descriptor")};
-    calls << CallSpec{Call::Bind,
-                      true,
-                      false,
-                      false,
-                      true,
-                      {address(true), port(false)},
-                      QStringLiteral("give the socket its local address")};
-    calls << CallSpec{Call::Listen,
-                      true,
-                      false,
-                      false,
-                      true,
-                      {integer("backlog", true, 0, 4096, "how many finished connections may wait")},
-                      QStringLiteral("turn the socket into a listener")};
-    calls << CallSpec{Call::Accept,
-                      true,
-                      true,
-                      true,
-                      true,
-                      {},
-                      QStringLiteral("take the next finished connection from the accept queue")};
-    calls << CallSpec{Call::Connect,
-                      true,
-                      false,
-                      true,
-                      true,
-                      {address(true), port(false)},
-                      QStringLiteral("connect to a peer (TCP: the three-way handshake)")};
-    {
-        QList<ArgSpec> args = payloadArgs();
-        args << flags("MSG_* flags");
-        calls << CallSpec{
-            Call::Send, true, false, true, true, args, QStringLiteral("queue bytes for the peer")};
-    }
-    calls << CallSpec{
-        Call::Recv,
+    return {call, true, false, waits == Waits::Maybe, true, std::move(args), QLatin1String(help)};
+}
+
+ArgSpec receiveLength()
+{
+    return integer("length", false, 1, 16 * 1024 * 1024, "size of the receive buffer");
+}
+
+// Making a socket and a connection, in the order a lesson meets them.
+QList<CallSpec> connectionCalls()
+{
+    const CallSpec socket{
+        Call::Socket,
+        false,
         true,
         false,
         true,
-        true,
-        {integer("length", false, 1, 16 * 1024 * 1024, "size of the receive buffer"), flags("MSG_* flags")},
-        QStringLiteral("take bytes from the receive queue")};
-    {
-        QList<ArgSpec> args = payloadArgs();
-        args << address(false) << port(false)
-             << boolean("reply", "send to the address the last recvfrom came from")
-             << choice("icmp", false, {QStringLiteral("echo-request")}, "build an ICMP echo request")
-             << integer("sequence", false, 0, 65535, "sequence number of the ICMP echo request")
-             << flags("MSG_* flags");
-        calls << CallSpec{
-            Call::SendTo, true, false, true, true, args, QStringLiteral("send one datagram to an address")};
-    }
-    calls << CallSpec{
-        Call::RecvFrom,
-        true,
-        false,
-        true,
-        true,
-        {integer("length", false, 1, 16 * 1024 * 1024, "size of the receive buffer"), flags("MSG_* flags")},
-        QStringLiteral("take one datagram and learn who sent it")};
-    calls << CallSpec{Call::Shutdown,
-                      true,
-                      false,
-                      false,
-                      true,
-                      {choice("how", true, symbols::shutdownHowNames(), "which direction to close")},
-                      QStringLiteral("close one or both directions of a connection")};
-    calls << CallSpec{Call::Close, true, false, false, true, {}, QStringLiteral("release the descriptor")};
-    calls << CallSpec{Call::GetSockName,
-                      true,
-                      false,
-                      false,
-                      true,
-                      {},
-                      QStringLiteral("ask which local address the socket has")};
-    calls << CallSpec{Call::GetPeerName,
-                      true,
-                      false,
-                      false,
-                      true,
-                      {},
-                      QStringLiteral("ask which peer the socket is connected to")};
-    calls << CallSpec{Call::SetSockOpt,
-                      true,
-                      false,
-                      false,
-                      true,
-                      {choice("option", true, symbols::socketOptionNames(), "the option"),
-                       integer("value", true, 0, 64 * 1024 * 1024, "its value")},
-                      QStringLiteral("change an option of the socket")};
-    calls << CallSpec{Call::Fcntl,
-                      true,
-                      false,
-                      false,
-                      true,
-                      {boolean("O_NONBLOCK", "true: calls return EAGAIN instead of waiting")},
-                      QStringLiteral("set the descriptor's flags")};
-    calls << CallSpec{
+        {choice("domain", true, symbols::domainNames(), "address family"),
+         choice("type", true, symbols::socketTypeNames(), "socket type"),
+         choice("protocol", false, symbols::protocolNames(), "protocol, 0 for the default")},
+        QStringLiteral("create an endpoint and get its descriptor")};
+    const CallSpec accept{Call::Accept,
+                          true,
+                          true,
+                          true,
+                          true,
+                          {},
+                          QStringLiteral("take the next finished connection from the accept queue")};
+    return {
+        socket,
+        onSocket(Call::Bind, Waits::Never, {address(true), port(false)}, "give the socket its local address"),
+        onSocket(Call::Listen, Waits::Never,
+                 {integer("backlog", true, 0, 4096, "how many finished connections may wait")},
+                 "turn the socket into a listener"),
+        accept,
+        onSocket(Call::Connect, Waits::Maybe, {address(true), port(false)},
+                 "connect to a peer (TCP: the three-way handshake)")};
+}
+
+// Moving bytes: on a connection, then as datagrams.
+QList<CallSpec> dataCalls()
+{
+    const QList<ArgSpec> sendArgs = payloadArgs() << flags("MSG_* flags");
+    const QList<ArgSpec> sendToArgs =
+        payloadArgs() << address(false) << port(false)
+                      << boolean("reply", "send to the address the last recvfrom came from")
+                      << choice("icmp", false, {QStringLiteral("echo-request")}, "build an ICMP echo request")
+                      << integer("sequence", false, 0, 65535, "sequence number of the ICMP echo request")
+                      << flags("MSG_* flags");
+    return {onSocket(Call::Send, Waits::Maybe, sendArgs, "queue bytes for the peer"),
+            onSocket(Call::Recv, Waits::Maybe, {receiveLength(), flags("MSG_* flags")},
+                     "take bytes from the receive queue"),
+            onSocket(Call::SendTo, Waits::Maybe, sendToArgs, "send one datagram to an address"),
+            onSocket(Call::RecvFrom, Waits::Maybe, {receiveLength(), flags("MSG_* flags")},
+                     "take one datagram and learn who sent it")};
+}
+
+// Closing, asking and setting; and the one step that is no system call.
+QList<CallSpec> otherCalls()
+{
+    const CallSpec process{
         Call::Process,
         false,
         false,
@@ -183,7 +139,25 @@ QList<CallSpec> makeAll()
                 {QStringLiteral("uppercase"), QStringLiteral("reverse"), QStringLiteral("http-response")},
                 "what the program does with the bytes it received")},
         QStringLiteral("work on the received bytes in the program (no system call)")};
-    return calls;
+    return {onSocket(Call::Shutdown, Waits::Never,
+                     {choice("how", true, symbols::shutdownHowNames(), "which direction to close")},
+                     "close one or both directions of a connection"),
+            onSocket(Call::Close, Waits::Never, {}, "release the descriptor"),
+            onSocket(Call::GetSockName, Waits::Never, {}, "ask which local address the socket has"),
+            onSocket(Call::GetPeerName, Waits::Never, {}, "ask which peer the socket is connected to"),
+            onSocket(Call::SetSockOpt, Waits::Never,
+                     {choice("option", true, symbols::socketOptionNames(), "the option"),
+                      integer("value", true, 0, 64 * 1024 * 1024, "its value")},
+                     "change an option of the socket"),
+            onSocket(Call::Fcntl, Waits::Never,
+                     {boolean("O_NONBLOCK", "true: calls return EAGAIN instead of waiting")},
+                     "set the descriptor's flags"),
+            process};
+}
+
+QList<CallSpec> makeAll()
+{
+    return connectionCalls() + dataCalls() + otherCalls();
 }
 
 } // namespace

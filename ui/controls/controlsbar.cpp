@@ -53,6 +53,19 @@ ControlsBar::ControlsBar(ViewContext *context, QWidget *parent)
 {
     setObjectName(QStringLiteral("controls"));
     setAccessibleName(QStringLiteral("Stepping controls"));
+    makeActions();
+    auto *rows = new QVBoxLayout(this);
+    rows->setContentsMargins(4, 2, 4, 2);
+    rows->setSpacing(2);
+    QHBoxLayout *buttons = addButtonRow(rows);
+    addTimelineRow(rows);
+    addWaitingLine(buttons);
+    connectControls();
+    sessionChanged();
+}
+
+void ControlsBar::makeActions()
+{
     m_step = makeAction(QStringLiteral("&Step"), {Qt::Key_Space, Qt::Key_Right, Qt::Key_PageDown},
                         QStringLiteral("The next call in script order"), this);
     m_back = makeAction(QStringLiteral("&Back"), {Qt::Key_Left, Qt::Key_PageUp},
@@ -64,10 +77,11 @@ ControlsBar::ControlsBar(ViewContext *context, QWidget *parent)
     m_run->setCheckable(true);
     m_reset =
         makeAction(QStringLiteral("R&eset"), {Qt::Key_Home}, QStringLiteral("Start the scenario anew"), this);
+}
 
-    auto *rows = new QVBoxLayout(this);
-    rows->setContentsMargins(4, 2, 4, 2);
-    rows->setSpacing(2);
+// Step, the actors' own step buttons, back, forward, run, reset and the speed.
+QHBoxLayout *ControlsBar::addButtonRow(QVBoxLayout *rows)
+{
     auto *buttons = new QHBoxLayout;
     rows->addLayout(buttons);
     buttons->addWidget(buttonFor(m_step, this));
@@ -89,6 +103,11 @@ ControlsBar::ControlsBar(ViewContext *context, QWidget *parent)
     speedLabel->setBuddy(m_speed);
     buttons->addWidget(m_speed);
     buttons->addSpacing(12);
+    return buttons;
+}
+
+void ControlsBar::addTimelineRow(QVBoxLayout *rows)
+{
     // The timeline has a row of its own, so that large type in presentation still fits the screen.
     auto *timelineRow = new QHBoxLayout;
     rows->addLayout(timelineRow);
@@ -109,7 +128,10 @@ ControlsBar::ControlsBar(ViewContext *context, QWidget *parent)
     m_jump->setKeyboardTracking(false);
     jumpLabel->setBuddy(m_jump);
     timelineRow->addWidget(m_jump);
+}
 
+void ControlsBar::addWaitingLine(QHBoxLayout *buttons)
+{
     m_blocked = new QLabel(this);
     m_blocked->setObjectName(QStringLiteral("blockedText"));
     m_blocked->setAccessibleName(QStringLiteral("Who waits"));
@@ -118,7 +140,10 @@ ControlsBar::ControlsBar(ViewContext *context, QWidget *parent)
     // Beside the buttons it names: who waits and which button goes on.
     buttons->addWidget(m_blocked, 1);
     fitWaitingLine();
+}
 
+void ControlsBar::connectControls()
+{
     connect(m_step, &QAction::triggered, this, &ControlsBar::step);
     connect(m_back, &QAction::triggered, this, &ControlsBar::back);
     connect(m_forward, &QAction::triggered, this, &ControlsBar::forward);
@@ -143,7 +168,6 @@ ControlsBar::ControlsBar(ViewContext *context, QWidget *parent)
     connect(m_context, &ViewContext::traceGrew, this, &ControlsBar::refresh);
     connect(m_player, &Player::busyChanged, this, &ControlsBar::refresh);
     connect(m_player, &Player::playingChanged, this, &ControlsBar::refresh);
-    sessionChanged();
 }
 
 ControlsBar::~ControlsBar() = default;

@@ -7,6 +7,7 @@ class QHBoxLayout;
 class QLabel;
 class QSlider;
 class QSpinBox;
+class QVBoxLayout;
 class Player;
 class QToolButton;
 class ViewContext;
@@ -57,6 +58,11 @@ protected:
     void changeEvent(QEvent *event) override;
 
 private:
+    void makeActions();
+    QHBoxLayout *addButtonRow(QVBoxLayout *rows);
+    void addTimelineRow(QVBoxLayout *rows);
+    void addWaitingLine(QHBoxLayout *buttons);
+    void connectControls();
     void sessionChanged();
     void refresh();
     void fitWaitingLine();

@@ -80,29 +80,7 @@ MainWindow::MainWindow(const QString &idOrFile, QWidget *parent)
     setCorner(Qt::TopRightCorner, Qt::RightDockWidgetArea);
     buildDocks();
     buildMenus();
-    {
-        // The analysis views, two tabbed pairs on the right, and what File → Export offers. The code
-        // view and the inspector start behind a tab: their docks are here for the first paint, their
-        // views are made right after it.
-        m_sequence = new SequenceDiagram(*m_context, this);
-        m_sequenceDock = addViewDock(m_sequence, QStringLiteral("Sequence diagram"), Qt::RightDockWidgetArea);
-        m_codeDock = makeDock(QStringLiteral("Code"), Qt::RightDockWidgetArea);
-        m_statesDock = addViewDock(new StateMachineView(*m_context, this), QStringLiteral("TCP states"),
-                                   Qt::RightDockWidgetArea);
-        m_inspectorDock = makeDock(QStringLiteral("Inspector"), Qt::RightDockWidgetArea);
-        tabifyDockWidget(m_sequenceDock, m_codeDock);
-        tabifyDockWidget(m_statesDock, m_inspectorDock);
-        m_sequenceDock->raise();
-        m_statesDock->raise();
-        const auto *exporter = new Exporter(*m_context, m_sequence, this);
-        for (QAction *action : exporter->actions())
-            addExportAction(action);
-        connect(m_sequence, &SequenceDiagram::eventActivated, this, [this] {
-            if (m_inspectorDock->isHidden())
-                m_inspectorDock->show();
-            m_inspectorDock->raise();
-        });
-    }
+    buildAnalysisDocks();
     m_modeLabel = new QLabel(this);
     m_modeLabel->setObjectName(QStringLiteral("modeLabel"));
     m_modeLabel->setAccessibleName(QStringLiteral("Mode"));
@@ -111,6 +89,44 @@ MainWindow::MainWindow(const QString &idOrFile, QWidget *parent)
     connect(m_controller, &SessionController::sessionReady, this, &MainWindow::sessionReady);
     connect(m_controller, &SessionController::busyChanged, this, &MainWindow::updateStatus);
 
+    restoreLayout();
+
+    if (!openScenario(idOrFile) && idOrFile != QLatin1String("tcp-echo"))
+        openScenario(QStringLiteral("tcp-echo"));
+    updateStatus();
+    // Nothing that can wait runs before the window is on screen: the session (the sandbox helper
+    // is forked then) and the views behind tabs follow the stage's first paint.
+    m_stage->installEventFilter(this);
+}
+
+// The analysis views, two tabbed pairs on the right, and what File → Export offers. The code view and
+// the inspector start behind a tab: their docks are here for the first paint, their views are made
+// right after it.
+void MainWindow::buildAnalysisDocks()
+{
+    m_sequence = new SequenceDiagram(*m_context, this);
+    m_sequenceDock = addViewDock(m_sequence, QStringLiteral("Sequence diagram"), Qt::RightDockWidgetArea);
+    m_codeDock = makeDock(QStringLiteral("Code"), Qt::RightDockWidgetArea);
+    m_statesDock = addViewDock(new StateMachineView(*m_context, this), QStringLiteral("TCP states"),
+                               Qt::RightDockWidgetArea);
+    m_inspectorDock = makeDock(QStringLiteral("Inspector"), Qt::RightDockWidgetArea);
+    tabifyDockWidget(m_sequenceDock, m_codeDock);
+    tabifyDockWidget(m_statesDock, m_inspectorDock);
+    m_sequenceDock->raise();
+    m_statesDock->raise();
+    const auto *exporter = new Exporter(*m_context, m_sequence, this);
+    for (QAction *action : exporter->actions())
+        addExportAction(action);
+    connect(m_sequence, &SequenceDiagram::eventActivated, this, [this] {
+        if (m_inspectorDock->isHidden())
+            m_inspectorDock->show();
+        m_inspectorDock->raise();
+    });
+}
+
+// The window's size and docks for this screen, then what the user had saved.
+void MainWindow::restoreLayout()
+{
     const QSize available = screen() ? screen()->availableGeometry().size() : QSize(1280, 720);
     // All of a projector's 1280x720, and as much of a larger screen as a class can read at once.
     resize(qMin(available.width(), qBound(1280, available.width() * 5 / 6, 1680)),
@@ -133,13 +149,6 @@ MainWindow::MainWindow(const QString &idOrFile, QWidget *parent)
     applyTheme(settings.value(QStringLiteral("window/theme"), QStringLiteral("light")).toString());
     setZoom(settings.value(QStringLiteral("window/zoom"), 100).toInt());
     m_controls->setSpeed(settings.value(QStringLiteral("window/speed"), 2).toInt());
-
-    if (!openScenario(idOrFile) && idOrFile != QLatin1String("tcp-echo"))
-        openScenario(QStringLiteral("tcp-echo"));
-    updateStatus();
-    // Nothing that can wait runs before the window is on screen: the session (the sandbox helper
-    // is forked then) and the views behind tabs follow the stage's first paint.
-    m_stage->installEventFilter(this);
 }
 
 MainWindow::~MainWindow()
@@ -201,8 +210,8 @@ QDockWidget *MainWindow::addViewDock(QWidget *view, const QString &title, Qt::Do
     return dock;
 }
 
-QDockWidget *MainWindow::addViewDock(std::function<QWidget *(ViewContext &)> make, const QString &title,
-                                     Qt::DockWidgetArea area)
+QDockWidget *MainWindow::addViewDock(const std::function<QWidget *(ViewContext &)> &make,
+                                     const QString &title, Qt::DockWidgetArea area)
 {
     QDockWidget *dock = addViewDock(make(*m_context), title, area);
     connect(m_context, &ViewContext::sessionChanged, dock, [dock, make, this, title] {

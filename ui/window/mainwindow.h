@@ -45,7 +45,7 @@ public:
                              Qt::DockWidgetArea area = Qt::RightDockWidgetArea);
     /// Same, for a view built from one session: `make` is called now and again after every
     /// sessionChanged (new scenario or reset), and the previous widget is deleted.
-    QDockWidget *addViewDock(std::function<QWidget *(ViewContext &)> make, const QString &title,
+    QDockWidget *addViewDock(const std::function<QWidget *(ViewContext &)> &make, const QString &title,
                              Qt::DockWidgetArea area = Qt::RightDockWidgetArea);
     /// The File → Export submenu, for exports that work. Hidden until it has an action.
     QMenu *exportMenu() const { return m_exportMenu; }
@@ -82,6 +82,8 @@ protected:
 
 private:
     void buildMenus();
+    void buildAnalysisDocks();
+    void restoreLayout();
     void firstPainted();
     void buildDocks();
     void sessionReady(Session *session);
