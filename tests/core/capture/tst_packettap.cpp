@@ -66,6 +66,12 @@ QList<PacketInfo> packetsOf(const Trace &trace)
     return packets;
 }
 
+#if defined(__SANITIZE_THREAD__)
+constexpr bool UnderThreadSanitizer = true;
+#else
+constexpr bool UnderThreadSanitizer = false;
+#endif
+
 qint64 realtimeNs()
 {
     timespec now{};
@@ -509,6 +515,10 @@ void TestPacketTap::aFloodKeepsEveryFrameCutToItsHeaders()
     QFETCH(qulonglong, ringBytes);
     QFETCH(int, mss);
     QFETCH(qint64, bytes);
+    if (mss == 0 && UnderThreadSanitizer)
+        QSKIP("The thread sanitizer makes the tap's decoding several times slower, so no ring keeps up "
+              "with a gigabyte of lo's 64 KiB segments: the dev and asan runs measure this row; under the "
+              "thread sanitizer the two rows above drive the same threads.");
     BareTap bare(packetfilter::allIp(), size_t(ringBytes));
     QVERIFY2(bare.tap, qPrintable(bare.error));
     SandboxClient *sandbox = bare.sandbox.get();
