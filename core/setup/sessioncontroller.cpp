@@ -22,9 +22,15 @@ SessionController::~SessionController()
         m_session->cancel();
     // The session was made on the session thread and its actors answer to it: end it there.
     Session *session = m_session.release();
+    // The thread quits after the delete, not beside it: a quit() posted from here would end the
+    // loop before a delete queued behind a step still running, and the session would leak.
     QMetaObject::invokeMethod(
-        m_worker, [session] { delete session; }, Qt::QueuedConnection);
-    m_thread->quit();
+        m_worker,
+        [session, thread = m_thread] {
+            delete session;
+            thread->quit();
+        },
+        Qt::QueuedConnection);
     m_thread->wait();
 }
 
@@ -38,6 +44,7 @@ void SessionController::setBusy(bool busy)
 
 void SessionController::start(const Scenario &scenario)
 {
+    m_scenario = scenario;
     const quint64 generation = ++m_generation;
     if (m_session)
         m_session->cancel();
@@ -70,10 +77,12 @@ void SessionController::start(const Scenario &scenario)
         Qt::QueuedConnection);
 }
 
+// The scenario last asked for, which may still be being set up: a reset then must not bring back
+// the session on screen.
 void SessionController::reset()
 {
-    if (m_session)
-        start(m_session->scenario());
+    if (m_session || m_busy)
+        start(m_scenario);
 }
 
 bool SessionController::step()
@@ -106,7 +115,6 @@ bool SessionController::runStep(const QString &actor)
     if (m_busy || !m_session)
         return false;
     setBusy(true);
-    Q_EMIT stepStarted();
     Session *session = m_session.get();
     const quint64 generation = m_generation;
     QMetaObject::invokeMethod(

@@ -49,7 +49,6 @@ public:
 Q_SIGNALS:
     /// A new session is ready to step; the previous one (if any) is destroyed right after.
     void sessionReady(Session *session);
-    void stepStarted();
     void stepFinished(const StepOutcome &outcome);
     void busyChanged(bool busy);
 
@@ -63,5 +62,6 @@ private:
     std::unique_ptr<Session> m_session;
     SessionSetup m_setup; // mode, capture, description of m_session (session moved out)
     bool m_busy = false;
+    Scenario m_scenario;      // the scenario last started: what reset() starts anew
     quint64 m_generation = 0; // drops outcomes of a session that was replaced
 };
