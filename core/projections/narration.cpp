@@ -217,7 +217,7 @@ QString kernelText(const Trace &trace, const SessionSnapshot &snapshot, bool cap
     return sentences.join(u' ');
 }
 
-QString waitingText(const Trace *trace, const SessionSnapshot &snapshot)
+QString waitingText(const Trace *trace, const SessionSnapshot &snapshot, bool atLiveEnd)
 {
     if (!trace)
         return {};
@@ -237,7 +237,7 @@ QString waitingText(const Trace *trace, const SessionSnapshot &snapshot)
                     others.join(QStringLiteral(" or ")) + u'.';
         waiting << text;
     }
-    const bool live = snapshot.cursor >= trace->size();
+    const bool live = atLiveEnd;
     if (!live && waiting.isEmpty())
         waiting
             << QStringLiteral(

@@ -22,7 +22,8 @@ QString kernelText(const Trace &trace, const SessionSnapshot &snapshot, bool cap
                    const QString &modeDescription);
 /// Who waits and which step releases them ("Server waits in accept() for … Only another program
 /// can release it: Step Client."), that the past is shown, or that the scenario is finished;
-/// empty while nothing needs saying or there is no trace.
-QString waitingText(const Trace *trace, const SessionSnapshot &snapshot);
+/// empty while nothing needs saying or there is no trace. `atLiveEnd` is the Player's: the cursor
+/// may stand before events that are still on their way to it, and that is not the past.
+QString waitingText(const Trace *trace, const SessionSnapshot &snapshot, bool atLiveEnd);
 
 } // namespace narration

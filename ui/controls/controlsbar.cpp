@@ -267,7 +267,7 @@ void ControlsBar::refresh()
     const int total = int(m_context->scenario().steps.size());
     m_position->setText(QStringLiteral("step %1 of %2").arg(snapshot.stepsStarted).arg(total));
 
-    m_blocked->setText(narration::waitingText(m_context->trace(), snapshot));
+    m_blocked->setText(narration::waitingText(m_context->trace(), snapshot, m_player->atLiveEnd()));
     m_blocked->setToolTip(m_blocked->text());
 }
 

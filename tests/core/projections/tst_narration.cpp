@@ -190,19 +190,23 @@ private Q_SLOTS:
     {
         QTest::addColumn<bool>("haveTrace");
         QTest::addColumn<Events>("events");
-        QTest::addColumn<qint64>("cursor"); // -1: the live end
+        QTest::addColumn<qint64>("cursor");  // -1: the live end
+        QTest::addColumn<bool>("atLiveEnd"); // as the player says
         QTest::addColumn<QString>("expected");
-        QTest::addRow("no session") << false << Events{} << qint64(-1) << QString();
-        QTest::addRow("mid-way, nobody waits") << true << after(2) << qint64(-1) << QString();
+        QTest::addRow("no session") << false << Events{} << qint64(-1) << true << QString();
+        QTest::addRow("mid-way, nobody waits") << true << after(2) << qint64(-1) << true << QString();
         QTest::addRow("the server waits, the client releases it")
             << true << after(3, {call(3, QStringLiteral("accept"), 0, {}, CallInfo::Phase::Blocked)})
-            << qint64(-1)
+            << qint64(-1) << true
             << QStringLiteral("Server waits in accept() for a finished connection in the accept queue of "
                               "listener. Only another program can release it: Step Client.");
-        QTest::addRow("the past") << true << after(2) << qint64(1)
+        QTest::addRow("the past") << true << after(2) << qint64(1) << false
                                   << QStringLiteral("Showing the past: Step or Forward replays what was "
                                                     "recorded; the live end is step 2.");
-        QTest::addRow("finished") << true << after(6) << qint64(-1)
+        // The player is at the live end while the kernel's last reports are still on their way to
+        // it: that is no past.
+        QTest::addRow("reports on their way") << true << after(2) << qint64(1) << true << QString();
+        QTest::addRow("finished") << true << after(6) << qint64(-1) << true
                                   << QStringLiteral(
                                          "The scenario is finished. Back or the timeline shows any "
                                          "step again; Reset starts anew.");
@@ -213,12 +217,13 @@ private Q_SLOTS:
         QFETCH(bool, haveTrace);
         QFETCH(Events, events);
         QFETCH(qint64, cursor);
+        QFETCH(bool, atLiveEnd);
         QFETCH(QString, expected);
         Trace trace;
         fill(trace, events);
         const SessionSnapshot snapshot =
             SessionSnapshot::compute(lesson(), trace, cursor < 0 ? trace.size() : cursor);
-        QCOMPARE(narration::waitingText(haveTrace ? &trace : nullptr, snapshot), expected);
+        QCOMPARE(narration::waitingText(haveTrace ? &trace : nullptr, snapshot, atLiveEnd), expected);
     }
 };
 
