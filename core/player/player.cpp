@@ -18,7 +18,6 @@ void Player::setTrace(Trace *trace, const Scenario &scenario)
 {
     setPlaying(false);
     disconnect(m_appendConnection);
-    disconnect(m_clearConnection);
     m_trace = trace;
     m_scenario = scenario;
     m_knownSize = trace ? trace->size() : 0;
@@ -28,7 +27,6 @@ void Player::setTrace(Trace *trace, const Scenario &scenario)
         // Appends happen on actor threads: the queued connection brings them to this thread.
         m_appendConnection =
             connect(trace, &Trace::eventAppended, this, &Player::eventAppended, Qt::QueuedConnection);
-        m_clearConnection = connect(trace, &Trace::cleared, this, &Player::traceCleared);
         m_snapshot = SessionSnapshot::compute(m_scenario, *trace, m_cursor);
     } else {
         m_snapshot = SessionSnapshot{};
@@ -85,16 +83,6 @@ void Player::eventAppended()
     Q_EMIT traceGrew(size);
     if (following)
         moveTo(size);
-}
-
-void Player::traceCleared()
-{
-    m_knownSize = 0;
-    m_followLive = true;
-    m_cursor = 0;
-    m_snapshot = SessionSnapshot::compute(m_scenario, *m_trace, 0);
-    Q_EMIT traceReplaced();
-    Q_EMIT cursorChanged(0);
 }
 
 void Player::stepForward()

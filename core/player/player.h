@@ -73,7 +73,7 @@ public:
     void liveStepFinished();
 
 Q_SIGNALS:
-    /// A new trace is shown (setTrace), or the shown one was cleared: drop what was taken from it.
+    /// A new trace is shown (setTrace): drop what was taken from the one before.
     void traceReplaced();
     void cursorChanged(qint64 cursor);
     /// Events were appended (delivered on the player's thread); `size` is the trace's new size.
@@ -87,7 +87,6 @@ Q_SIGNALS:
 private:
     void moveTo(qint64 cursor);
     void eventAppended();
-    void traceCleared();
     void playNext();
     void requestLiveStep(const QString &actor);
     int nextDelay() const;
@@ -104,5 +103,4 @@ private:
     int m_targetSteps = -1; // jumpToStep() beyond the recorded steps: play up to this
     QTimer *m_timer;
     QMetaObject::Connection m_appendConnection;
-    QMetaObject::Connection m_clearConnection;
 };

@@ -52,18 +52,3 @@ const TraceEvent &Trace::at(qint64 seq) const
     const Chunk *chunk = m_chunks[seq >> ChunkBits].load(std::memory_order_acquire);
     return (*chunk)[seq & (ChunkSize - 1)];
 }
-
-void Trace::clear()
-{
-    {
-        std::lock_guard lock(m_appendMutex);
-        const qint64 n = m_size.load(std::memory_order_relaxed);
-        for (qint64 i = 0; i < MaxChunks && (i << ChunkBits) < n; ++i) {
-            delete m_chunks[i].load(std::memory_order_relaxed);
-            m_chunks[i].store(nullptr, std::memory_order_relaxed);
-        }
-        m_size.store(0, std::memory_order_release);
-        m_start = std::chrono::steady_clock::now();
-    }
-    Q_EMIT cleared();
-}

@@ -33,13 +33,9 @@ public:
     /// Nanoseconds since the trace was started (steady clock).
     qint64 nowNs() const;
 
-    /// Drops every event (a new session starts). Only while nobody appends.
-    void clear();
-
 Q_SIGNALS:
     /// Emitted from the appending thread; connect queued to reach another thread.
     void eventAppended(qint64 seq);
-    void cleared();
 
 private:
     static constexpr int ChunkBits = 12;

@@ -85,10 +85,7 @@ void SequenceDiagram::catchUp()
     if (!m_trace)
         return;
     const qint64 size = m_trace->size();
-    if (size < m_ingested) { // cleared behind our back
-        m_layout.clear();
-        m_ingested = 0;
-    }
+    // A trace only grows; a new one comes through setTrace(), which starts the layout over.
     for (; m_ingested < size; ++m_ingested)
         m_layout.ingest(m_trace->at(m_ingested));
     cursorMoved();

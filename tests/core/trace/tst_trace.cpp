@@ -11,7 +11,6 @@ class TestTrace : public QObject
 private Q_SLOTS:
     void appendNumbersEvents();
     void concurrentAppendsKeepEveryEvent();
-    void clearStartsOver();
 };
 
 namespace {
@@ -56,16 +55,6 @@ void TestTrace::concurrentAppendsKeepEveryEvent()
         QVERIFY(!seen[value]);
         seen[value] = true;
     }
-}
-
-void TestTrace::clearStartsOver()
-{
-    Trace trace;
-    for (int i = 0; i < 5000; ++i)
-        trace.append(note(QStringLiteral("x")));
-    trace.clear();
-    QCOMPARE(trace.size(), 0);
-    QCOMPARE(trace.append(note(QStringLiteral("y"))), 0);
 }
 
 QTEST_GUILESS_MAIN(TestTrace)
