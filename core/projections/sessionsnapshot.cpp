@@ -12,7 +12,7 @@ QString waitsFor(const QString &call, const QString &socket)
 {
     const QString receiveQueue = QStringLiteral("data (or the end of the stream) in the receive queue of ");
     const QString sendQueue = QStringLiteral("room in the send queue of ");
-    const QString kernel = QStringLiteral("the kernel to complete ") + call + QStringLiteral("()");
+    QString kernel = QStringLiteral("the kernel to complete ") + call + QStringLiteral("()");
     const std::optional<Call> made = callFromName(call);
     if (!made) {
         // A traced program's read() and write() wait as recv() and send() do.

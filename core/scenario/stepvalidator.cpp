@@ -75,7 +75,7 @@ QVariant checkArg(const ArgSpec &spec, const QJsonValue &value, const QString &p
             fail(path, QStringLiteral("must be a flag name or a list of them, not %1").arg(typeName(value)));
         const QJsonArray items = value.isString() ? QJsonArray{value} : value.toArray();
         QStringList list;
-        for (const QJsonValue &item : items) {
+        for (const QJsonValue item : items) {
             if (!item.isString())
                 fail(
                     path,
