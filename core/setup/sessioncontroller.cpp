@@ -34,6 +34,15 @@ SessionController::~SessionController()
     m_thread->wait();
 }
 
+// What the session thread made (a session, a step's outcome) reaches the GUI thread through Qt's
+// event queue, which orders the two threads. The thread sanitizer cannot see inside Qt, which is not
+// built with it, and would take the GUI's first look at a new session for a race: both threads pass
+// this lock, the sender after it made the value and the receiver before it reads it.
+void SessionController::handOver()
+{
+    const std::lock_guard lock(m_handover);
+}
+
 void SessionController::setBusy(bool busy)
 {
     if (busy == m_busy)
@@ -54,9 +63,11 @@ void SessionController::start(const Scenario &scenario)
         m_worker,
         [this, scenario, options, generation] {
             auto setup = std::make_shared<SessionSetup>(setUpSession(scenario, options));
+            handOver();
             QMetaObject::invokeMethod(
                 this,
                 [this, setup, generation] {
+                    handOver();
                     if (generation != m_generation) {
                         Session *stale = setup->session.release();
                         QMetaObject::invokeMethod(
@@ -121,9 +132,11 @@ bool SessionController::runStep(const QString &actor)
         m_worker,
         [this, session, actor, generation] {
             const StepOutcome outcome = actor.isEmpty() ? session->step() : session->stepActor(actor);
+            handOver();
             QMetaObject::invokeMethod(
                 this,
                 [this, outcome, generation] {
+                    handOver();
                     if (generation != m_generation)
                         return;
                     setBusy(false);

@@ -7,6 +7,7 @@
 #include <QObject>
 
 #include <memory>
+#include <mutex>
 
 class Player;
 class QThread;
@@ -54,6 +55,7 @@ Q_SIGNALS:
 
 private:
     void setBusy(bool busy);
+    void handOver();
     bool runStep(const QString &actor);
 
     SessionSetupOptions m_options;
@@ -64,4 +66,5 @@ private:
     bool m_busy = false;
     Scenario m_scenario;      // the scenario last started: what reset() starts anew
     quint64 m_generation = 0; // drops outcomes of a session that was replaced
+    std::mutex m_handover;    // see handOver()
 };
