@@ -61,8 +61,12 @@ void TestSessionController::resetRestartsTheScenarioLastStarted()
     controller.start(oneSocket(QStringLiteral("second")));
     controller.reset();
     QVERIFY(ready.wait(10000));
-    // Only the last request is answered: the setup it replaced never shows.
-    QTest::qWait(200);
+    // Only the last request is answered: the setup it replaced never shows. A step runs on the
+    // session thread after every setup asked for before it, and its outcome comes back after theirs,
+    // so once it has come back nothing else can be announced.
+    QSignalSpy finished(&controller, &SessionController::stepFinished);
+    QVERIFY(controller.step());
+    QVERIFY(finished.wait(10000));
     QCOMPARE(announced.ids, (QStringList{QStringLiteral("first"), QStringLiteral("second")}));
 }
 
