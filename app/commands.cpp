@@ -20,7 +20,6 @@
 #include <mutex>
 
 namespace commands {
-namespace {
 
 QTextStream &out()
 {
@@ -33,6 +32,21 @@ QTextStream &err()
     static QTextStream stream(stderr);
     return stream;
 }
+
+// An output file must be writable before the run starts, so that a run is never lost at its end.
+QString checkWritable(const QString &fileName)
+{
+    const QFileInfo info(fileName);
+    const QFileInfo directory(info.absolutePath());
+    if (!directory.isDir())
+        return QStringLiteral("cannot write %1: the folder %2 does not exist")
+            .arg(fileName, info.absolutePath());
+    if (!directory.isWritable() || (info.exists() && !info.isWritable()))
+        return QStringLiteral("cannot write %1: permission denied").arg(fileName);
+    return {};
+}
+
+namespace {
 
 // Prints every event once, in trace order, whichever thread appended it.
 class Printer
@@ -55,19 +69,6 @@ private:
     std::mutex m_mutex;
     qint64 m_printed = 0;
 };
-
-// An output file must be writable before the run starts, so that a run is never lost at its end.
-QString checkWritable(const QString &fileName)
-{
-    const QFileInfo info(fileName);
-    const QFileInfo directory(info.absolutePath());
-    if (!directory.isDir())
-        return QStringLiteral("cannot write %1: the folder %2 does not exist")
-            .arg(fileName, info.absolutePath());
-    if (!directory.isWritable() || (info.exists() && !info.isWritable()))
-        return QStringLiteral("cannot write %1: permission denied").arg(fileName);
-    return {};
-}
 
 // A command's arguments: one scenario, options that take a value, and flags.
 struct Arguments
@@ -108,19 +109,31 @@ int usage(const QString &error)
 {
     if (!error.isEmpty())
         err() << "socketscope: " << error << '\n';
-    err() << "usage:\n"
-             "  socketscope [--scenario ID|FILE]          open the window\n"
-             "  socketscope list                          list the built-in scenarios\n"
-             "  socketscope run ID|FILE [--trace OUT.json] [--pcap OUT.pcapng] [--host-loopback]\n"
-             "  socketscope code ID|FILE --lang c|python [--actor NAME] [--in-step]\n"
-             "  socketscope code ID|FILE --lang c|python --run [--host-loopback]\n"
-             "\n"
-             "code prints the program generated for each actor; --in-step prints the copies that wait\n"
-             "for their turn (wait_for_turn) before each step; --run compiles (cc) or runs (python3)\n"
-             "those copies, one process per actor in a sandbox of their own, in the scenario's order,\n"
-             "and compares each step with the engine's own run (exit 0: every step matched, 1: not);\n"
-             "with --host-loopback they run on the host's loopback, where tcpdump or Wireshark can\n"
-             "watch them.\n";
+    err()
+        << "usage:\n"
+           "  socketscope [--scenario ID|FILE]          open the window\n"
+           "  socketscope list                          list the built-in scenarios\n"
+           "  socketscope run ID|FILE [--trace OUT.json] [--pcap OUT.pcapng] [--host-loopback]\n"
+           "  socketscope code ID|FILE --lang c|python [--actor NAME] [--in-step]\n"
+           "  socketscope code ID|FILE --lang c|python --run [--host-loopback]\n"
+           "  socketscope --exercise ID|FILE                the window in student mode\n"
+           "  socketscope exercise list                     list the built-in exercises\n"
+           "  socketscope exercise ID|FILE --student NAME --answers ANSWERS.json [--result OUT.json]\n"
+           "                                                [--host-loopback]\n"
+           "  socketscope grade RESULT.json… [--csv OUT.csv]\n"
+           "\n"
+           "code prints the program generated for each actor; --in-step prints the copies that wait\n"
+           "for their turn (wait_for_turn) before each step; --run compiles (cc) or runs (python3)\n"
+           "those copies, one process per actor in a sandbox of their own, in the scenario's order,\n"
+           "and compares each step with the engine's own run (exit 0: every step matched, 1: not);\n"
+           "with --host-loopback they run on the host's loopback, where tcpdump or Wireshark can\n"
+           "watch them.\n"
+           "\n"
+           "exercise runs a lab exercise on real sockets, answering from ANSWERS.json\n"
+           "({\"answers\": {\"q1\": 0, \"g1\": [\"client\", \"server\"]}}: a goal's answer is the order of\n"
+           "actors to step), and grades each answer against what the kernel did (exit 0 when it ran,\n"
+           "2 for bad input). grade checks result files again from their own traces and prints one\n"
+           "row per student (exit 1 when a file fails the check).\n";
     err().flush();
     return 2;
 }

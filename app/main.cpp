@@ -17,7 +17,8 @@ int main(int argc, char *argv[])
     const QString command = arguments.value(0);
 
     if (command == QLatin1String("list") || command == QLatin1String("run") ||
-        command == QLatin1String("code")) {
+        command == QLatin1String("code") || command == QLatin1String("exercise") ||
+        command == QLatin1String("grade")) {
         QCoreApplication app(argc, argv);
         QCoreApplication::setApplicationName(QStringLiteral("socketscope"));
         arguments.removeFirst();
@@ -25,6 +26,10 @@ int main(int argc, char *argv[])
             return commands::list();
         if (command == QLatin1String("run"))
             return commands::run(arguments);
+        if (command == QLatin1String("exercise"))
+            return commands::exercise(arguments);
+        if (command == QLatin1String("grade"))
+            return commands::grade(arguments);
         return commands::code(arguments);
     }
     if (command == QLatin1String("--help") || command == QLatin1String("-h")) {

@@ -1,10 +1,80 @@
 #include "scenario/jsoncheck.h"
 
+#include <QJsonParseError>
 #include <QRegularExpression>
 
 #include <cmath>
 
 namespace jsoncheck {
+namespace {
+
+// QJsonParseError gives a byte offset; a teacher's editor counts characters, so UTF-8 continuation
+// bytes do not move the column.
+QPair<int, int> lineAndColumn(const QByteArray &text, qsizetype offset)
+{
+    int line = 1;
+    int column = 1;
+    for (qsizetype i = 0; i < offset && i < text.size(); ++i) {
+        if (text.at(i) == '\n') {
+            ++line;
+            column = 1;
+        } else if ((quint8(text.at(i)) & 0xc0) != 0x80) {
+            ++column;
+        }
+    }
+    return {line, column};
+}
+
+// Qt's messages ("unterminated object") name the parser's state; a teacher needs the character to
+// add or remove.
+QString parseProblem(const QJsonParseError &error, const QString &what)
+{
+    switch (error.error) {
+    case QJsonParseError::UnterminatedObject:
+        return QStringLiteral("a ',' or '}' is missing (keys and text need double quotes)");
+    case QJsonParseError::MissingNameSeparator:
+        return QStringLiteral("a ':' is missing after a key");
+    case QJsonParseError::UnterminatedArray:
+        return QStringLiteral("a ',' or ']' is missing");
+    case QJsonParseError::MissingValueSeparator:
+        return QStringLiteral("a ',' is missing between two values");
+    case QJsonParseError::IllegalValue:
+        return QStringLiteral("this is not a JSON value (text needs double quotes; true, false and null are "
+                              "lowercase)");
+    case QJsonParseError::MissingObject:
+        return QStringLiteral("a value is missing after a comma (JSON allows no comma before '}' or ']')");
+    case QJsonParseError::GarbageAtEnd:
+        return QStringLiteral("there is more text after the %1's closing '}'").arg(what);
+    case QJsonParseError::UnterminatedString:
+        return QStringLiteral("a string is not closed");
+    case QJsonParseError::IllegalUTF8String:
+        return QStringLiteral("the text is not UTF-8");
+    default:
+        return error.errorString();
+    }
+}
+
+// A string left open runs to the end of the file, where the parser notices it; the mistake is on
+// the line where the string meets a line break, which JSON never allows inside a string.
+qsizetype openStringAtLineEnd(const QByteArray &text)
+{
+    bool inString = false;
+    for (qsizetype i = 0; i < text.size(); ++i) {
+        const char c = text.at(i);
+        if (!inString) {
+            inString = c == '"';
+        } else if (c == '\\') {
+            ++i;
+        } else if (c == '"') {
+            inString = false;
+        } else if (c == '\n') {
+            return i;
+        }
+    }
+    return -1;
+}
+
+} // namespace
 
 void fail(const QString &path, const QString &reason)
 {
@@ -93,6 +163,24 @@ bool isIdentifier(const QString &text)
 {
     static const QRegularExpression pattern(QStringLiteral("^[a-z][a-z0-9_-]{0,39}$"));
     return pattern.match(text).hasMatch();
+}
+
+std::optional<ParseProblem> parseDocument(const QByteArray &json, QJsonDocument &document,
+                                          const QString &what)
+{
+    QJsonParseError parseError;
+    document = QJsonDocument::fromJson(json, &parseError);
+    if (parseError.error == QJsonParseError::NoError)
+        return std::nullopt;
+    const qsizetype openString = openStringAtLineEnd(json);
+    const bool stringLeftOpen = parseError.error == QJsonParseError::UnterminatedString && openString >= 0 &&
+                                openString < parseError.offset;
+    const auto [line, column] = lineAndColumn(json, stringLeftOpen ? openString : parseError.offset);
+    return ParseProblem{line, column,
+                        QStringLiteral("the text is not valid JSON: ") +
+                            (stringLeftOpen
+                                 ? QStringLiteral("a string is not closed before the end of the line")
+                                 : parseProblem(parseError, what))};
 }
 
 } // namespace jsoncheck

@@ -1,9 +1,12 @@
 #pragma once
 
+#include <QJsonDocument>
 #include <QJsonObject>
 #include <QJsonValue>
 #include <QString>
 #include <QStringList>
+
+#include <optional>
 
 /// Checks on the JSON of a scenario file. A check that fails throws a Failure naming the place (a
 /// JSON path such as "$.steps[3].args.port") and the reason; the loader turns it into its error.
@@ -28,6 +31,18 @@ qint64 wholeNumber(const QJsonValue &value, const QString &path, qint64 minimum,
 bool boolean(const QJsonValue &value, const QString &path);
 
 void rejectUnknownKeys(const QJsonObject &object, const QStringList &known, const QString &path);
+
+/// Where a JSON text stops parsing, and why, in a teacher's words.
+struct ParseProblem
+{
+    int line = 0; // 1-based
+    int column = 0;
+    QString reason;
+};
+/// Parses `json` into `document`; on a syntax error, the place and the reason. `what` names the
+/// file's kind in messages ("scenario", "exercise").
+std::optional<ParseProblem> parseDocument(const QByteArray &json, QJsonDocument &document,
+                                          const QString &what);
 
 /// Ids and socket names: lowercase letters, digits, '-' and '_', starting with a letter.
 bool isIdentifier(const QString &text);
