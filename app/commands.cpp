@@ -116,7 +116,7 @@ int usage(const QString &error)
            "  socketscope run ID|FILE [--trace OUT.json] [--pcap OUT.pcapng] [--host-loopback]\n"
            "  socketscope code ID|FILE --lang c|python [--actor NAME] [--in-step]\n"
            "  socketscope code ID|FILE --lang c|python --run [--host-loopback]\n"
-           "  socketscope --exercise ID|FILE                the window in student mode\n"
+           "  socketscope --exercise ID|FILE [--student NAME]  the window in student mode\n"
            "  socketscope exercise list                     list the built-in exercises\n"
            "  socketscope exercise ID|FILE --student NAME --answers ANSWERS.json [--result OUT.json]\n"
            "                                                [--host-loopback]\n"

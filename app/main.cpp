@@ -38,11 +38,21 @@ int main(int argc, char *argv[])
     }
 
     QString scenario = QStringLiteral("tcp-echo");
+    QString exercise;
+    QString student;
     for (qsizetype i = 0; i < arguments.size(); ++i) {
         if (arguments.at(i) == QLatin1String("--scenario") && i + 1 < arguments.size())
             scenario = arguments.at(++i);
         else if (arguments.at(i).startsWith(QLatin1String("--scenario=")))
             scenario = arguments.at(i).mid(11);
+        else if (arguments.at(i) == QLatin1String("--exercise") && i + 1 < arguments.size())
+            exercise = arguments.at(++i);
+        else if (arguments.at(i).startsWith(QLatin1String("--exercise=")))
+            exercise = arguments.at(i).mid(11);
+        else if (arguments.at(i) == QLatin1String("--student") && i + 1 < arguments.size())
+            student = arguments.at(++i);
+        else if (arguments.at(i).startsWith(QLatin1String("--student=")))
+            student = arguments.at(i).mid(10);
         else if (!arguments.at(i).startsWith(QLatin1String("-")))
             return commands::usage(QStringLiteral("unknown command ") + arguments.at(i));
     }
@@ -51,5 +61,7 @@ int main(int argc, char *argv[])
     QApplication::setOrganizationName(QStringLiteral("SocketScope"));
     MainWindow window(scenario);
     window.show();
+    if (!exercise.isEmpty())
+        window.openExercise(exercise, student);
     return app.exec();
 }

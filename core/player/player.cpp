@@ -110,7 +110,39 @@ void Player::requestLiveStep(const QString &actor)
         return;
     // A step runs where the trace ends, and what it appends is shown as it arrives.
     seek(m_trace->size());
+    if (const QString why = heldBecause(actor); !why.isEmpty()) {
+        setPlaying(false);
+        Q_EMIT stepHeld(why);
+        return;
+    }
     Q_EMIT liveStepRequested(actor);
+}
+
+void Player::setStepGate(StepGate gate)
+{
+    m_gate = std::move(gate);
+    refreshGate();
+}
+
+QString Player::heldBecause(const QString &actor) const
+{
+    if (!m_gate || !m_trace)
+        return {};
+    // The gate is asked about the live end, whatever the cursor shows.
+    const SessionSnapshot live = m_cursor == m_trace->size()
+                                     ? m_snapshot
+                                     : SessionSnapshot::compute(m_scenario, *m_trace, m_trace->size());
+    int step = live.nextStep;
+    if (!actor.isEmpty()) {
+        const SnapshotActor *who = live.actor(actor);
+        step = who ? who->nextStep : -1;
+    }
+    return step < 0 ? QString() : m_gate(step);
+}
+
+void Player::refreshGate()
+{
+    Q_EMIT stepGateChanged();
 }
 
 void Player::stepBack()

@@ -6,6 +6,8 @@
 #include <QObject>
 #include <QPointer>
 
+#include <functional>
+
 class QTimer;
 class Trace;
 
@@ -67,6 +69,15 @@ public:
     /// Stops playing and asks for a new session.
     void reset();
 
+    /// Something that may hold a live step back: given the scenario step a live step would run,
+    /// why it must wait (an exercise's question that waits for its answer), or empty.
+    using StepGate = std::function<QString(int step)>;
+    void setStepGate(StepGate gate);
+    /// Why the next live step of `actor` (empty: the next in script order) must wait now, or empty.
+    QString heldBecause(const QString &actor = {}) const;
+    /// What the gate says may have changed (an answer was given): the controls look again.
+    void refreshGate();
+
     /// The live side started or ended a call (or a session's setup).
     void setBusy(bool busy);
     /// The live step asked for has run and its events are in the trace.
@@ -83,6 +94,10 @@ Q_SIGNALS:
     /// Run the next step of `actor` for real (empty: the next in script order).
     void liveStepRequested(const QString &actor);
     void resetRequested();
+    /// A live step was asked for and the gate held it back (playing stops).
+    void stepHeld(const QString &why);
+    /// The gate may answer differently now.
+    void stepGateChanged();
 
 private:
     void moveTo(qint64 cursor);
@@ -103,4 +118,5 @@ private:
     int m_targetSteps = -1; // jumpToStep() beyond the recorded steps: play up to this
     QTimer *m_timer;
     QMetaObject::Connection m_appendConnection;
+    StepGate m_gate;
 };

@@ -168,6 +168,7 @@ void ControlsBar::connectControls()
     connect(m_context, &ViewContext::traceGrew, this, &ControlsBar::refresh);
     connect(m_player, &Player::busyChanged, this, &ControlsBar::refresh);
     connect(m_player, &Player::playingChanged, this, &ControlsBar::refresh);
+    connect(m_player, &Player::stepGateChanged, this, &ControlsBar::refresh);
 }
 
 ControlsBar::~ControlsBar() = default;
@@ -247,7 +248,10 @@ void ControlsBar::refresh()
     const bool busy = m_player->isBusy();
     const bool live = m_player->atLiveEnd();
     const bool haveSession = m_context->hasSession();
-    m_step->setEnabled(haveSession && !busy && (!live || snapshot.nextStep >= 0 || snapshot.anyBlocked()));
+    // An exercise's question may hold the next live step until it is answered.
+    const QString held = live && haveSession ? m_player->heldBecause() : QString();
+    m_step->setEnabled(haveSession && !busy && held.isEmpty() &&
+                       (!live || snapshot.nextStep >= 0 || snapshot.anyBlocked()));
     m_back->setEnabled(haveSession && m_context->cursor() > 0);
     m_forward->setEnabled(haveSession && !live);
     m_reset->setEnabled(haveSession);
@@ -255,7 +259,7 @@ void ControlsBar::refresh()
     for (qsizetype i = 0; i < m_actorActions.size(); ++i) {
         const SnapshotActor &actor = snapshot.actors.value(i);
         m_actorActions.at(i)->setEnabled(haveSession && !busy && live && actor.nextStep >= 0 &&
-                                         actor.blockedStep < 0);
+                                         actor.blockedStep < 0 && m_player->heldBecause(actor.id).isEmpty());
     }
     m_run->setChecked(isRunning());
     m_run->setText(isRunning() ? QStringLiteral("&Pause") : QStringLiteral("&Run"));
@@ -267,7 +271,8 @@ void ControlsBar::refresh()
     const int total = int(m_context->scenario().steps.size());
     m_position->setText(QStringLiteral("step %1 of %2").arg(snapshot.stepsStarted).arg(total));
 
-    m_blocked->setText(narration::waitingText(m_context->trace(), snapshot, m_player->atLiveEnd()));
+    m_blocked->setText(
+        held.isEmpty() ? narration::waitingText(m_context->trace(), snapshot, m_player->atLiveEnd()) : held);
     m_blocked->setToolTip(m_blocked->text());
 }
 

@@ -15,6 +15,7 @@
 #include "states/statemachineview.h"
 #include "theme/contraststyle.h"
 #include "theme/theme.h"
+#include "window/exercisemode.h"
 #include "window/exporter.h"
 #include "window/scenariopicker.h"
 
@@ -76,6 +77,9 @@ MainWindow::MainWindow(const QString &idOrFile, QWidget *parent)
 
     // The right-hand views run the full height beside stage and narration: the window then fits a
     // 1280x720 projector.
+    m_exerciseMode = new ExerciseMode(this, m_context, m_controller);
+    connect(m_exerciseMode, &ExerciseMode::message, this,
+            [this](const QString &text) { statusBar()->showMessage(text, 15000); });
     setCorner(Qt::BottomRightCorner, Qt::RightDockWidgetArea);
     setCorner(Qt::TopRightCorner, Qt::RightDockWidgetArea);
     buildDocks();
@@ -271,6 +275,7 @@ void MainWindow::buildMenus()
             connect(action, &QAction::triggered, this, [this, id] { openScenario(id); });
         }
     });
+    buildExerciseMenu(file);
     m_exportMenu = file->addMenu(QStringLiteral("&Export"));
     m_exportMenu->menuAction()->setVisible(false);
     file->addSeparator();
@@ -329,16 +334,22 @@ bool MainWindow::openScenario(const QString &idOrFile)
         box->open();
         return false;
     }
-    m_context->player()->pause();
-    m_scenarioId = loaded.scenario.id;
-    m_ready = false;
-    setWindowTitle(loaded.scenario.title + QStringLiteral(" — SocketScope"));
-    if (m_painted)
-        m_controller->start(loaded.scenario);
-    else
-        m_pendingScenario = loaded.scenario;
-    updateStatus();
+    m_exerciseMode->end();
+    startScenario(loaded.scenario);
     return true;
+}
+
+void MainWindow::startScenario(const Scenario &scenario)
+{
+    m_context->player()->pause();
+    m_scenarioId = scenario.id;
+    m_ready = false;
+    setWindowTitle(scenario.title + QStringLiteral(" — SocketScope"));
+    if (m_painted)
+        m_controller->start(scenario);
+    else
+        m_pendingScenario = scenario;
+    updateStatus();
 }
 
 void MainWindow::sessionReady(Session *session)
@@ -347,6 +358,7 @@ void MainWindow::sessionReady(Session *session)
     m_context->setSession(&session->trace(), session->scenario(), setup.mode, setup.capture,
                           setup.description);
     setWindowTitle(session->scenario().title + QStringLiteral(" — SocketScope"));
+    m_exerciseMode->sessionReady();
     m_ready = true;
     updateStatus();
     Q_EMIT readyToStep();

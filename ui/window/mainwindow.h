@@ -8,6 +8,7 @@
 #include <optional>
 
 class ControlsBar;
+class ExerciseMode;
 class NarrationView;
 class SequenceDiagram;
 class QAction;
@@ -55,6 +56,11 @@ public:
     /// Loads `idOrFile` and starts a session for it. On a bad file, shows the error in a dialog and
     /// keeps the current scenario; returns false then.
     bool openScenario(const QString &idOrFile);
+    /// Opens the exercise `idOrFile` for `student` (asked for first when empty) in student mode:
+    /// its pane beside the views, Step locked until a "before" question is answered. On a bad file,
+    /// shows the error and keeps what is open; returns false then.
+    bool openExercise(const QString &idOrFile, const QString &student = {});
+    ExerciseMode *exerciseMode() const { return m_exerciseMode; }
     /// True once a session of the current scenario is ready to step.
     bool isReady() const { return m_ready; }
 
@@ -89,6 +95,12 @@ private:
     void sessionReady(Session *session);
     void updateStatus();
     void openScenarioDialog();
+    void startScenario(const Scenario &scenario);
+    // Student mode (mainwindowexercise.cpp).
+    void buildExerciseMenu(QMenu *file);
+    void openExerciseDialog();
+    void showExercisePicker();
+    void askStudentThenOpen(const QString &idOrFile);
     void showPicker();
     void showAbout();
     QDockWidget *makeDock(const QString &title, Qt::DockWidgetArea area);
@@ -99,6 +111,7 @@ private:
     NarrationView *m_narration = nullptr;
     SocketTableView *m_socketTable = nullptr;
     ControlsBar *m_controls = nullptr;
+    ExerciseMode *m_exerciseMode = nullptr;
     SequenceDiagram *m_sequence = nullptr;
     QDockWidget *m_sequenceDock = nullptr;
     QDockWidget *m_codeDock = nullptr;
