@@ -233,6 +233,8 @@ void ControlsBar::sessionChanged()
         auto *button = buttonFor(action, this);
         m_actorButtons.append(button);
         m_actorLayout->addWidget(button);
+        // Shown now, not when the layout gets round to it: until then its key would do nothing.
+        button->show();
         ++number;
     }
     m_updating = true;

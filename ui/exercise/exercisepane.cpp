@@ -10,6 +10,7 @@
 #include <QComboBox>
 #include <QHBoxLayout>
 #include <QJsonArray>
+#include <QKeyEvent>
 #include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
@@ -140,6 +141,7 @@ ExercisePane::ExercisePane(ExerciseSession *session, ViewContext *context, QWidg
         if (!m_refreshing && row >= 0 && row < m_session->exercise().questions.size())
             review(m_session->exercise().questions.at(row).id);
     });
+    m_evidence->setEnabled(false);
     connect(m_session, &ExerciseSession::changed, this, &ExercisePane::refresh);
     const Exercise &exercise = m_session->exercise();
     m_title->setText(exercise.title + QStringLiteral(" — ") + exercise.student);
@@ -236,6 +238,13 @@ void ExercisePane::showQuestion(const QString &questionId)
                                                           .arg(Exercise::stepNumber(question->step))
                                                           .arg(question->ask));
     buildInput(*question);
+    // A prediction holds the next step: the input takes the keys at once. (An "after" question
+    // leaves them to the window, where Space steps on.)
+    const QList<QWidget *> inputs = m_inputBox->findChildren<QWidget *>(Qt::FindDirectChildrenOnly);
+    for (QWidget *input : inputs)
+        input->show();
+    if (question->when == Timing::Before && !inputs.isEmpty() && window()->isActiveWindow())
+        inputs.first()->setFocus(Qt::OtherFocusReason);
     m_answer->setEnabled(true);
     m_hint->setEnabled(!question->hint.isEmpty());
     if (m_session->hintUsed(question->id)) {
@@ -305,7 +314,6 @@ void ExercisePane::buildInput(const Question &question)
         m_line = new QLineEdit(m_inputBox);
         m_line->setPlaceholderText(answer::expected(question.measure));
         m_line->setAccessibleName(QStringLiteral("Answer"));
-        connect(m_line, &QLineEdit::returnPressed, this, &ExercisePane::submit);
         m_inputLayout->addWidget(m_line);
         return;
     }
@@ -369,9 +377,21 @@ bool ExercisePane::setInputText(const QString &text)
     return false;
 }
 
+// Enter answers, whichever input has the focus: the inputs (a choice, a number, a name) leave the
+// key to their parent.
+void ExercisePane::keyPressEvent(QKeyEvent *event)
+{
+    if ((event->key() == Qt::Key_Return || event->key() == Qt::Key_Enter) &&
+        m_inputBox->isAncestorOf(focusWidget())) {
+        submit();
+        return;
+    }
+    QWidget::keyPressEvent(event);
+}
+
 void ExercisePane::submit()
 {
-    if (m_shown.isEmpty())
+    if (m_shown.isEmpty() || m_session->isAnswered(m_shown))
         return;
     const QJsonValue value = inputValue();
     if (value.isUndefined()) {

@@ -51,6 +51,9 @@ public:
     void submit();
     void revealHint();
 
+protected:
+    void keyPressEvent(QKeyEvent *event) override;
+
 Q_SIGNALS:
     /// The student asked to save the results (File → Save results does the same).
     void saveRequested();

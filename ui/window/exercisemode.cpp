@@ -44,11 +44,8 @@ ExerciseMode::ExerciseMode(MainWindow *window, ViewContext *context, SessionCont
 {
 }
 
-ExerciseMode::~ExerciseMode()
-{
-    // The window's widgets and player may be gone already: only what would be lost is kept.
-    saveProgress();
-}
+// The window ends student mode (end()) while its session still lives: by now the trace is gone.
+ExerciseMode::~ExerciseMode() = default;
 
 QString ExerciseMode::progressFile(const QString &exerciseId, const QString &student)
 {

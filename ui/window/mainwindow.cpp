@@ -159,6 +159,7 @@ MainWindow::~MainWindow()
 {
     // The session goes first, while no view is asked to look at it any more.
     m_context->blockSignals(true);
+    m_exerciseMode->end(); // its progress is saved while the trace it reads still exists
     delete m_controller;
 }
 
@@ -357,7 +358,8 @@ void MainWindow::sessionReady(Session *session)
     const SessionSetup &setup = m_controller->setup();
     m_context->setSession(&session->trace(), session->scenario(), setup.mode, setup.capture,
                           setup.description);
-    setWindowTitle(session->scenario().title + QStringLiteral(" — SocketScope"));
+    if (!m_exerciseMode->isActive())
+        setWindowTitle(session->scenario().title + QStringLiteral(" — SocketScope"));
     m_exerciseMode->sessionReady();
     m_ready = true;
     updateStatus();
