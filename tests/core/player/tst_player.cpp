@@ -284,6 +284,40 @@ private Q_SLOTS:
         QTRY_COMPARE(m_player->cursor(), qint64(9));
     }
 
+    // An exercise's gate holds the live step it names, whichever control asks for it (Step, Step
+    // <actor>, Run), and the step runs once the gate lets it go. Replaying the past is never held.
+    void aGateHoldsTheLiveStepItNames()
+    {
+        showRecorded(2);
+        QString heldStep; // the gate holds step 3 (the client's connect) while this is not empty
+        heldStep = QStringLiteral("answer first");
+        m_player->setStepGate([&heldStep](int step) { return step == 3 ? heldStep : QString(); });
+        QSignalSpy held(m_player.get(), &Player::stepHeld);
+        QCOMPARE(m_player->heldBecause(), QString());                         // step 2 is next in order
+        QCOMPARE(m_player->heldBecause(QStringLiteral("server")), QString()); // the server has no step left
+        m_player->stepForward();
+        QTRY_VERIFY(!m_player->isBusy());
+        QCOMPARE(m_player->snapshot().stepsStarted, 3);
+        QCOMPARE(m_player->heldBecause(), QStringLiteral("answer first"));
+        QCOMPARE(m_player->heldBecause(QStringLiteral("client")), QStringLiteral("answer first"));
+        m_player->stepForward();
+        m_player->stepActor(QStringLiteral("client"));
+        m_player->play();
+        QCOMPARE(held.count(), 3);
+        QVERIFY(!m_player->isPlaying());
+        QCOMPARE(m_live->requests.size(), 1);
+        m_player->stepBack();
+        m_player->stepForward(); // a replay of step 2, held by nothing
+        QCOMPARE(m_player->cursor(), qint64(9));
+        QSignalSpy changed(m_player.get(), &Player::stepGateChanged);
+        heldStep.clear();
+        m_player->refreshGate();
+        QCOMPARE(changed.count(), 1);
+        m_player->stepForward();
+        QTRY_VERIFY(!m_player->isBusy());
+        QCOMPARE(m_player->snapshot().stepsStarted, 4);
+    }
+
     void nothingIsAskedWhileBusy()
     {
         showRecorded(1);
