@@ -21,9 +21,19 @@ void ExerciseSession::setRun(const Trace *trace, const tracejson::Header &header
     disconnect(m_appendConnection);
     m_trace = trace;
     m_header = header;
-    if (trace)
-        m_appendConnection =
-            connect(trace, &Trace::eventAppended, this, &ExerciseSession::changed, Qt::QueuedConnection);
+    m_seenSize = trace ? trace->size() : 0;
+    if (trace) {
+        // One look per burst of events: the first queued call sees them all, the rest see nothing new.
+        m_appendConnection = connect(
+            trace, &Trace::eventAppended, this,
+            [this] {
+                if (!m_trace || m_trace->size() == m_seenSize)
+                    return;
+                m_seenSize = m_trace->size();
+                Q_EMIT changed();
+            },
+            Qt::QueuedConnection);
+    }
     Q_EMIT changed();
 }
 

@@ -85,6 +85,7 @@ private:
     Exercise m_exercise;
     const Trace *m_trace = nullptr;
     tracejson::Header m_header;
+    qint64 m_seenSize = 0; // the trace's size at the last changed()
     bool m_busy = false;
     QHash<QString, QJsonValue> m_given;
     QSet<QString> m_hints;

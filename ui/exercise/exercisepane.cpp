@@ -192,6 +192,11 @@ void ExercisePane::refresh()
                                          : QStringLiteral(" · %1 hint%2 used")
                                                .arg(QString::number(hints),
                                                     hints == 1 ? QString() : QStringLiteral("s"))));
+    // A new run (Reset) judges every question again on its own trace.
+    if (m_session->trace() != m_judgedTrace) {
+        m_judgedTrace = m_session->trace();
+        m_judged.clear();
+    }
     // A verdict that has just become known is shown, with its evidence selected in the views.
     for (const Question &question : exercise.questions) {
         const ExerciseSession::Status status = m_session->status(question);

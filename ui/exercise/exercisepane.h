@@ -13,6 +13,7 @@ class QListWidget;
 class QPushButton;
 class QSpinBox;
 class QVBoxLayout;
+class Trace;
 class ViewContext;
 struct Question;
 
@@ -88,5 +89,6 @@ private:
     QString m_shown;
     QString m_verdictFor;   // the question whose verdict is shown
     QSet<QString> m_judged; // questions whose verdict was shown (their evidence selected once)
+    const Trace *m_judgedTrace = nullptr; // the run m_judged is about
     bool m_refreshing = false;
 };
