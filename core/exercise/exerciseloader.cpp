@@ -128,9 +128,16 @@ Scenario loadScenario(const QJsonObject &scenarioRoot, const QMap<QString, QJson
     return loaded.scenario;
 }
 
-// Every value a variable can take must give a valid scenario, not only this student's: a range's
-// two ends and each choice are tried.
-void checkEveryVariant(const Exercise &exercise, const QJsonObject &scenarioRoot)
+QString valueText(const QJsonValue &value)
+{
+    return QString::fromUtf8(QJsonDocument(QJsonArray{value}).toJson(QJsonDocument::Compact))
+        .mid(1)
+        .chopped(1);
+}
+
+// Every value a variable can take must give a valid scenario and questions that fit it, not only
+// this student's: a range's two ends and each choice are tried.
+void checkEveryVariant(const Exercise &exercise, const QJsonObject &scenarioRoot, const QJsonValue &questions)
 {
     for (const ExerciseVariable &variable : exercise.variables) {
         QList<QJsonValue> candidates = variable.choices;
@@ -139,22 +146,25 @@ void checkEveryVariant(const Exercise &exercise, const QJsonObject &scenarioRoot
         for (const QJsonValue &candidate : std::as_const(candidates)) {
             QMap<QString, QJsonValue> values = exercise.values;
             values.insert(variable.name, candidate);
+            Scenario scenario;
             try {
-                loadScenario(scenarioRoot, values, exercise.scenarioSource);
+                scenario = loadScenario(scenarioRoot, values, exercise.scenarioSource);
             } catch (const ScenarioFailure &failure) {
                 fail(QStringLiteral("$.variables.") + variable.name,
                      QStringLiteral("the value %1 makes the scenario invalid: %2")
-                         .arg(QString::fromUtf8(
-                                  QJsonDocument(QJsonArray{candidate}).toJson(QJsonDocument::Compact))
-                                  .mid(1)
-                                  .chopped(1),
-                              failure.error.toString()));
+                         .arg(valueText(candidate), failure.error.toString()));
+            }
+            try {
+                QuestionReader(scenario).read(questions);
+            } catch (const jsoncheck::Failure &failure) {
+                fail(failure.path, QStringLiteral("%1 (for the students whose %2 is %3)")
+                                       .arg(failure.reason, variable.name, valueText(candidate)));
             }
         }
     }
 }
 
-void readScenario(Exercise &exercise, const ScenarioReader &readScenarioText)
+QJsonObject readScenario(Exercise &exercise, const ScenarioReader &readScenarioText)
 {
     const ScenarioText scenarioText = readScenarioText(exercise.scenarioRef);
     if (!scenarioText.problem.isEmpty())
@@ -179,7 +189,7 @@ void readScenario(Exercise &exercise, const ScenarioReader &readScenarioText)
         exercise.values.insert(variable.name, variant::draw(variable, exercise.id, exercise.student));
     }
     exercise.scenario = loadScenario(scenarioRoot, exercise.values, scenarioText.source);
-    checkEveryVariant(exercise, scenarioRoot);
+    return scenarioRoot;
 }
 
 } // namespace
@@ -209,8 +219,10 @@ ExerciseLoadResult parse(const QByteArray &json, const QString &source, const QS
         const QJsonObject root = document.object();
         readHeader(root, exercise);
         exercise.variables = readVariables(root);
-        readScenario(exercise, readScenarioText);
-        exercise.questions = QuestionReader(exercise.scenario).read(root.value(QLatin1String("questions")));
+        const QJsonObject scenarioRoot = readScenario(exercise, readScenarioText);
+        const QJsonValue questions = root.value(QLatin1String("questions"));
+        exercise.questions = QuestionReader(exercise.scenario).read(questions);
+        checkEveryVariant(exercise, scenarioRoot, questions);
     } catch (const jsoncheck::Failure &failure) {
         result.error.path = failure.path;
         result.error.reason = failure.reason;

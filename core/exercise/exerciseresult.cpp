@@ -38,13 +38,15 @@ QJsonObject questionObject(const Question &question, const GivenAnswer &given, c
         {QStringLiteral("id"), question.id},
         {QStringLiteral("kind"), question.isGoal() ? QStringLiteral("goal") : QStringLiteral("predict")},
         {QStringLiteral("ask"), question.ask},
-        {QStringLiteral("given"), orNull(given.given)},
         {QStringLiteral("measured"), orNull(graded.measured.value)},
         {QStringLiteral("right"), graded.right},
         {QStringLiteral("counted"), graded.counts},
         {QStringLiteral("evidence"), seqs(graded.measured.evidence)},
         {QStringLiteral("hint_used"), given.hintUsed},
         {QStringLiteral("run"), given.run}};
+    // No answer is no "given" at all: null is an answer of its own (an errno of none).
+    if (!given.given.isUndefined())
+        object.insert(QStringLiteral("given"), given.given);
     if (!question.isGoal()) {
         object.insert(QStringLiteral("step"), Exercise::stepNumber(question.step));
         object.insert(QStringLiteral("when"),

@@ -273,7 +273,8 @@ Graded grade(const Question &question, const QJsonValue &given, const Scenario &
     Graded graded;
     graded.questionId = question.id;
     graded.given = given;
-    graded.answered = !given.isUndefined() && !given.isNull();
+    // JSON null is an answer ("none", for an errno); only a missing one is no answer.
+    graded.answered = !given.isUndefined();
     if (question.isGoal()) {
         graded.measured = reach(question.goal, trace, captured);
         graded.canonical = graded.measured.value;

@@ -53,7 +53,8 @@ Question QuestionReader::readOne(const QJsonObject &object, const QString &path)
         fail(path + QStringLiteral(".id"), QStringLiteral("duplicate question id \"%1\"").arg(question.id));
     m_ids << question.id;
     const QString kind = jsoncheck::string(object, QStringLiteral("kind"), path, false);
-    if (!kind.isEmpty() && kind != QLatin1String("predict") && kind != QLatin1String("goal"))
+    if (object.contains(QLatin1String("kind")) && kind != QLatin1String("predict") &&
+        kind != QLatin1String("goal"))
         fail(
             path + QStringLiteral(".kind"),
             QStringLiteral("unknown kind \"%1\" (expected \"predict\", the default, or \"goal\")").arg(kind));

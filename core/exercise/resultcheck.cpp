@@ -48,8 +48,10 @@ std::optional<Exercise> reloadExercise(const QJsonObject &root, const QString &s
         problems << QStringLiteral("its exercise does not load: ") + loaded.error.toString();
         return std::nullopt;
     }
+    // An exercise with a built-in's id is that built-in, wherever the file came from: a copy with a
+    // question taken out must not pass for it.
     const QByteArray builtin = ExerciseLoader::builtinText(loaded.exercise.id);
-    if (exerciseFile.source.startsWith(u':') && builtin != exerciseFile.text)
+    if (!builtin.isEmpty() && builtin != exerciseFile.text)
         problems
             << QStringLiteral("its exercise is not this SocketScope's built-in %1").arg(loaded.exercise.id);
     return loaded.exercise;
@@ -157,8 +159,7 @@ ResultCheck check(const QJsonObject &root, const QString &fileName)
         if (question.value(QLatin1String("id")).toString() != result.exercise.questions.at(i).id)
             check.problems << QStringLiteral("question %1 is not the exercise's %2")
                                   .arg(QString::number(i + 1), result.exercise.questions.at(i).id);
-        result.answers << GivenAnswer{result.exercise.questions.at(i).id,
-                                      given.isNull() ? QJsonValue() : given,
+        result.answers << GivenAnswer{result.exercise.questions.at(i).id, given,
                                       question.value(QLatin1String("hint_used")).toBool(),
                                       int(question.value(QLatin1String("run")).toInteger())};
     }
