@@ -120,7 +120,7 @@ int usage(const QString &error)
            "  socketscope exercise list                     list the built-in exercises\n"
            "  socketscope exercise ID|FILE --student NAME --answers ANSWERS.json [--result OUT.json]\n"
            "                                                [--host-loopback]\n"
-           "  socketscope grade RESULT.json… [--csv OUT.csv]\n"
+           "  socketscope grade RESULT.json… [--csv OUT.csv] [--exercise TEACHERS-COPY.json]…\n"
            "\n"
            "code prints the program generated for each actor; --in-step prints the copies that wait\n"
            "for their turn (wait_for_turn) before each step; --run compiles (cc) or runs (python3)\n"
@@ -133,7 +133,8 @@ int usage(const QString &error)
            "({\"answers\": {\"q1\": 0, \"g1\": [\"client\", \"server\"]}}: a goal's answer is the order of\n"
            "actors to step), and grades each answer against what the kernel did (exit 0 when it ran,\n"
            "2 for bad input). grade checks result files again from their own traces and prints one\n"
-           "row per student (exit 1 when a file fails the check).\n";
+           "row per student (exit 1 when a file fails the check); an exercise that is not built in is\n"
+           "checked against the teacher's copy given with --exercise.\n";
     err().flush();
     return 2;
 }

@@ -40,7 +40,7 @@ QString givenText(const Question &question, const Graded &graded)
         return QStringLiteral("(no answer)");
     if (question.isGoal()) {
         QStringList order;
-        for (const QJsonValue &actor : graded.given.toArray())
+        for (const auto &actor : graded.given.toArray())
             order << actor.toString();
         return order.join(QStringLiteral(", "));
     }
@@ -198,12 +198,20 @@ QString csvRow(const ResultCheck &check)
 int grade(const QStringList &arguments)
 {
     QStringList files;
+    QStringList teacherCopies;
     QString csvFile;
     for (qsizetype i = 0; i < arguments.size(); ++i) {
+        const bool takesValue =
+            arguments.at(i) == QLatin1String("--csv") || arguments.at(i) == QLatin1String("--exercise");
+        if (takesValue && i + 1 >= arguments.size())
+            return usage(arguments.at(i) + QStringLiteral(" needs a value"));
         if (arguments.at(i) == QLatin1String("--csv")) {
-            if (i + 1 >= arguments.size())
-                return usage(QStringLiteral("--csv needs a value"));
             csvFile = arguments.at(++i);
+        } else if (arguments.at(i) == QLatin1String("--exercise")) {
+            const QString &copy = arguments.at(++i);
+            if (const ExerciseLoadResult loaded = ExerciseLoader::loadFile(copy, QString()); !loaded.ok())
+                return badInput(loaded.error.toString());
+            teacherCopies << copy;
         } else if (arguments.at(i).startsWith(QLatin1String("--"))) {
             return usage(QStringLiteral("unknown option ") + arguments.at(i));
         } else {
@@ -218,12 +226,14 @@ int grade(const QStringList &arguments)
     QStringList rows{QStringLiteral("student,exercise,score,max,percent,missed,hints,verified")};
     bool allVerified = true;
     for (const QString &file : std::as_const(files)) {
-        const ResultCheck check = exerciseresult::check(file);
+        const ResultCheck check = exerciseresult::check(file, teacherCopies);
         rows << csvRow(check);
         out() << (check.student.isEmpty() ? QStringLiteral("(no name)") : check.student) << '\t'
               << check.exercise << '\t' << check.score << '/' << check.maximum << '\t'
               << (check.missed.isEmpty() ? QStringLiteral("missed: none")
                                          : QStringLiteral("missed: ") + check.missed.join(u' '))
+              << (check.uncounted.isEmpty() ? QString()
+                                            : QStringLiteral("\tnot counted: ") + check.uncounted.join(u' '))
               << '\t' << (check.verified() ? "verified" : "NOT VERIFIED") << '\t' << file << '\n';
         if (!check.verified()) {
             allVerified = false;

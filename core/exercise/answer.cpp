@@ -8,6 +8,7 @@
 #include <QRegularExpression>
 
 #include <cctype>
+#include <cmath>
 
 namespace answer {
 namespace {
@@ -28,8 +29,11 @@ Parsed failed(const QString &problem)
 std::optional<qint64> wholeNumber(const QJsonValue &given)
 {
     if (given.isDouble()) {
+        // Beyond ±2^53 a double is no longer a whole number a person typed (and a cast of one past
+        // 2^63 is undefined).
+        constexpr double Limit = 9007199254740992.0;
         const double number = given.toDouble();
-        if (number == double(qint64(number)))
+        if (number >= -Limit && number <= Limit && number == std::trunc(number))
             return qint64(number);
         return std::nullopt;
     }
@@ -83,7 +87,12 @@ std::optional<QString> flagsOfOnePacket(const QString &word, QString &problem)
 {
     QStringList flags;
     for (const QString &flag :
-         word.toUpper().split(QRegularExpression(QStringLiteral("[+ /|]+")), Qt::SkipEmptyParts)) {
+         word.toUpper().split(QRegularExpression(QStringLiteral("[+/|]+")), Qt::SkipEmptyParts)) {
+        if (flags.contains(flag)) {
+            problem =
+                QStringLiteral("%1 appears twice in one packet (separate packets with commas)").arg(flag);
+            return std::nullopt;
+        }
         if (!tcpFlags().contains(flag)) {
             problem =
                 QStringLiteral("\"%1\" is not a TCP flag (SYN, FIN, RST, PSH, ACK, URG, ECE, CWR)").arg(flag);
@@ -102,14 +111,17 @@ Parsed parseFlags(const QJsonValue &given)
 {
     QStringList words;
     if (given.isArray()) {
-        for (const QJsonValue &item : given.toArray()) {
+        for (const auto &item : given.toArray()) {
             if (!item.isString())
                 return failed(
                     QStringLiteral("must be a list of flag words such as [\"SYN\", \"SYN+ACK\", \"ACK\"]"));
             words << item.toString();
         }
     } else if (given.isString()) {
-        words = given.toString().split(QRegularExpression(QStringLiteral("[,;]")), Qt::SkipEmptyParts);
+        // "SYN, SYN+ACK, ACK" or "SYN SYN+ACK ACK": one word per packet, its flags joined by '+'.
+        words = given.toString().split(QRegularExpression(QStringLiteral("[,;\\s]+")), Qt::SkipEmptyParts);
+        if (words.isEmpty())
+            return failed(QStringLiteral("write the packets' flags, or none"));
     } else {
         return failed(QStringLiteral("must be a list of flag words such as [\"SYN\", \"SYN+ACK\", \"ACK\"]"));
     }
@@ -162,7 +174,7 @@ Parsed parse(Measure measure, const QJsonValue &given)
     case Measure::State:
         return parseState(given);
     case Measure::Data:
-        if (!given.isString())
+        if (!given.isString() || given.toString().isEmpty())
             return failed(QStringLiteral("must be text (\\n for a line end)"));
         return Parsed{unescape(given.toString()), {}};
     }
@@ -207,7 +219,7 @@ QString toText(Measure measure, const QJsonValue &value)
         return value.toString();
     case Measure::Flags: {
         QStringList words;
-        for (const QJsonValue &word : value.toArray())
+        for (const auto &word : value.toArray())
             words << word.toString();
         return words.isEmpty() ? QStringLiteral("none") : words.join(QStringLiteral(", "));
     }

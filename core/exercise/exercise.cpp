@@ -31,13 +31,16 @@ bool Exercise::hasGoals() const
 QString GoalFact::describe() const
 {
     switch (kind) {
-    case Kind::Packet:
-        return QStringLiteral("a %1packet with %2")
-            .arg(proto.isEmpty() ? QString() : proto + u' ',
-                 flags.isEmpty() ? QStringLiteral("any flags") : flags.join(u'+'));
+    case Kind::Packet: {
+        // "an ICMP packet", "a TCP packet with RST", "a packet with SYN+ACK"
+        const QString what = proto.isEmpty() ? QStringLiteral("packet") : proto + QStringLiteral(" packet");
+        const QString article =
+            what.startsWith(u'I') || what.startsWith(u'U') ? QStringLiteral("an ") : QStringLiteral("a ");
+        return article + what + (flags.isEmpty() ? QString() : QStringLiteral(" with ") + flags.join(u'+'));
+    }
     case Kind::Errno:
-        return call.isEmpty() ? QStringLiteral("a call failing with %1").arg(errnoName)
-                              : QStringLiteral("%1() failing with %2").arg(call, errnoName);
+        return !call ? QStringLiteral("a call failing with %1").arg(errnoName)
+                     : QStringLiteral("%1() failing with %2").arg(callName(*call), errnoName);
     case Kind::State:
         return QStringLiteral("%1 in %2").arg(socket, state);
     case Kind::AcceptQueue:

@@ -10,6 +10,8 @@
 #include <QString>
 #include <QStringList>
 
+#include <optional>
+
 /// A value an exercise draws for each student: a whole number in a range, or one of a list.
 struct ExerciseVariable
 {
@@ -25,13 +27,13 @@ struct GoalFact
 {
     enum class Kind { Packet, Errno, State, AcceptQueue };
     Kind kind = Kind::Packet;
-    QStringList flags; // Packet: every one of these TCP flags is set ("RST")
-    QString proto;     // Packet: "TCP", "UDP", "ICMP"; empty for any
-    QString errnoName; // Errno: a call failed with it
-    QString call;      // Errno: … and it was this call ("bind"); empty for any
-    QString socket;    // State, AcceptQueue: the socket
-    QString state;     // State: the TCP state (diagram name: "TIME_WAIT")
-    int atLeast = 1;   // AcceptQueue: at least this many connections waiting
+    QStringList flags;        // Packet: every one of these TCP flags is set ("RST")
+    QString proto;            // Packet: "TCP", "UDP", "ICMP"; empty for any
+    QString errnoName;        // Errno: a call failed with it
+    std::optional<Call> call; // Errno: … and it was this call; none for any
+    QString socket;           // State, AcceptQueue: the socket
+    QString state;            // State: the TCP state (diagram name: "TIME_WAIT")
+    int atLeast = 1;          // AcceptQueue: at least this many connections waiting
 
     /// "a packet with RST", "bind() failing with EADDRINUSE", …
     QString describe() const;

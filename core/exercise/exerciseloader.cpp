@@ -23,6 +23,7 @@ const QStringList Levels = {QStringLiteral("first steps"), QStringLiteral("inter
 // A variable may take at most this many values to choose from: each is tried against the scenario.
 constexpr qsizetype MaxChoices = 64;
 constexpr qint64 MaxMagnitude = qint64(1) << 40;
+constexpr qsizetype MaxVariables = 8;
 
 void readHeader(const QJsonObject &root, Exercise &exercise)
 {
@@ -86,6 +87,9 @@ ExerciseVariable readVariable(const QString &name, const QJsonValue &value, cons
             fail(
                 choicesPath + QStringLiteral("[%1]").arg(i),
                 QStringLiteral("must be a string or a number, not %1").arg(jsoncheck::typeName(array.at(i))));
+        if (array.at(i).isDouble())
+            jsoncheck::wholeNumber(array.at(i), choicesPath + QStringLiteral("[%1]").arg(i), -MaxMagnitude,
+                                   MaxMagnitude);
         variable.choices << array.at(i);
     }
     return variable;
@@ -101,6 +105,9 @@ QList<ExerciseVariable> readVariables(const QJsonObject &root)
         fail(QStringLiteral("$.variables"),
              QStringLiteral("must be an object such as {\"port\": {\"range\": [20000, 29999]}}"));
     const QJsonObject object = value.toObject();
+    if (object.size() > MaxVariables)
+        fail(QStringLiteral("$.variables"),
+             QStringLiteral("an exercise has at most %1 variables").arg(MaxVariables));
     for (auto it = object.begin(); it != object.end(); ++it)
         variables << readVariable(it.key(), it.value(), QStringLiteral("$.variables.") + it.key());
     return variables;
@@ -179,7 +186,7 @@ QJsonObject readScenario(Exercise &exercise, const ScenarioReader &readScenarioT
     if (!document.isObject())
         throw ScenarioFailure{ScenarioError{scenarioText.source, QStringLiteral("$"), 0, 0,
                                             QStringLiteral("a scenario must be a JSON object")}};
-    const QJsonObject scenarioRoot = document.object();
+    QJsonObject scenarioRoot = document.object();
     const QStringList used = variant::namesUsed(scenarioRoot);
     for (const ExerciseVariable &variable : std::as_const(exercise.variables)) {
         if (!used.contains(variable.name))

@@ -63,6 +63,7 @@ struct ResultCheck
     int score = 0;
     int maximum = 0;
     QStringList missed;
+    QStringList uncounted; // questions its runs could not measure (left out of the maximum)
     int hints = 0;
     QStringList problems; // empty when the file is verified
     bool verified() const { return problems.isEmpty(); }
@@ -70,12 +71,15 @@ struct ResultCheck
 
 namespace exerciseresult {
 
-/// Reads `fileName` and checks it: the embedded exercise and scenario against their SHA-256 (and
-/// against the built-in exercise of that id), the variant against the student's name, every
-/// measured answer recomputed from the embedded traces, right or wrong, the score and the digest.
-ResultCheck check(const QString &fileName);
+/// Reads `fileName` and checks it: the embedded exercise and scenario against their SHA-256 and
+/// against the trusted copy (the built-in of that id, or a teacher's copy among `teacherCopies`,
+/// exercise files), the variant against the student's name, each run's trace against the
+/// scenario and the order it names, every measured answer recomputed from the trace of the run
+/// it belongs to, right or wrong, the score and the digest. This shows a result is consistent,
+/// not that it is authentic: someone who rebuilds a whole consistent run can forge one.
+ResultCheck check(const QString &fileName, const QStringList &teacherCopies = {});
 /// The same for a result already read.
-ResultCheck check(const QJsonObject &root, const QString &fileName);
+ResultCheck check(const QJsonObject &root, const QString &fileName, const QStringList &teacherCopies = {});
 
 /// The hex SHA-256 of `bytes`.
 QString sha256(const QByteArray &bytes);

@@ -246,7 +246,7 @@ QString ExerciseSession::restore(const QJsonObject &progress, QStringList &order
         exerciseresult::sha256(m_exercise.text))
         return QStringLiteral("the exercise has changed since the progress was saved");
     order.clear();
-    for (const QJsonValue &actor : progress.value(QLatin1String("order")).toArray()) {
+    for (const auto &actor : progress.value(QLatin1String("order")).toArray()) {
         if (!m_exercise.scenario.actor(actor.toString()))
             return QStringLiteral("the saved progress names an actor the scenario does not have");
         order << actor.toString();
@@ -262,7 +262,7 @@ QString ExerciseSession::restore(const QJsonObject &progress, QStringList &order
     }
     m_given = given;
     m_hints.clear();
-    for (const QJsonValue &hint : progress.value(QLatin1String("hints")).toArray())
+    for (const auto &hint : progress.value(QLatin1String("hints")).toArray())
         m_hints.insert(hint.toString());
     Q_EMIT changed();
     return {};

@@ -1,10 +1,12 @@
 #pragma once
 
 #include "exercise/exerciseresult.h"
+#include "trace/trace.h"
 
 #include <QHash>
 #include <QJsonObject>
 #include <QObject>
+#include <QPointer>
 #include <QSet>
 
 struct SessionSnapshot;
@@ -35,7 +37,7 @@ public:
 
     /// The live session to read (null while a new one is set up).
     void setRun(const Trace *trace, const tracejson::Header &header);
-    const Trace *trace() const { return m_trace; }
+    const Trace *trace() const { return m_trace.data(); }
     /// A live step is running: its step has not settled yet.
     void setBusy(bool busy);
 
@@ -83,7 +85,7 @@ private:
     SessionSnapshot liveSnapshot() const;
 
     Exercise m_exercise;
-    const Trace *m_trace = nullptr;
+    QPointer<const Trace> m_trace; // the live session's; gone when the controller replaces it
     tracejson::Header m_header;
     qint64 m_seenSize = 0; // the trace's size at the last changed()
     bool m_busy = false;

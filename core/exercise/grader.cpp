@@ -79,8 +79,14 @@ Measured fromCall(const Question &question, const StepCalls &calls, const QStrin
     case Measure::Data:
         measured.value = QString::fromUtf8(call.data);
         break;
-    default:
-        break;
+    case Measure::Blocks:
+    case Measure::Packets:
+    case Measure::Flags:
+    case Measure::State:
+    case Measure::AcceptQueue:
+    case Measure::RecvQueue:
+    case Measure::LocalPort:
+        break; // measured elsewhere
     }
     return measured;
 }
@@ -157,11 +163,17 @@ Measured fromSocket(const Question &question, const Scenario &scenario, const Tr
         if (!isPort)
             return unavailable(QStringLiteral("%1 has no local port %2").arg(question.socket, after));
         measured.value = QJsonValue(qint64(port));
-        measured.evidence = {localEvidence(trace, question.socket, end)};
+        if (const qint64 seq = localEvidence(trace, question.socket, end); seq >= 0)
+            measured.evidence = {seq};
         break;
     }
-    default:
-        break;
+    case Measure::Result:
+    case Measure::Errno:
+    case Measure::Blocks:
+    case Measure::Packets:
+    case Measure::Flags:
+    case Measure::Data:
+        break; // measured elsewhere
     }
     return measured;
 }
@@ -170,13 +182,22 @@ Measured fromSocket(const Question &question, const Scenario &scenario, const Tr
 
 qint64 stepEnd(const Trace &trace, int step)
 {
-    const QList<qint64> marks = stepMarks(trace);
-    for (qsizetype i = 0; i < marks.size(); ++i) {
-        const CallInfo *call = trace.at(marks.at(i)).call();
+    // A call that waited returns during a later step: "after" it means after it returned, so the
+    // step ends with the step in which its Returned event lies.
+    qint64 last = -1;
+    const qint64 size = trace.size();
+    for (qint64 seq = 0; seq < size; ++seq) {
+        const CallInfo *call = trace.at(seq).call();
         if (call && call->step == step)
-            return i + 1 < marks.size() ? marks.at(i + 1) : trace.size();
+            last = seq;
     }
-    return -1;
+    if (last < 0)
+        return -1;
+    for (qint64 mark : stepMarks(trace)) {
+        if (mark > last)
+            return mark;
+    }
+    return size;
 }
 
 Measured measure(const Question &question, const Scenario &scenario, const Trace &trace, bool captured)
@@ -232,7 +253,7 @@ bool showsFact(const GoalFact &goal, const TraceEvent &event)
         const CallInfo *call = event.call();
         return call && call->phase == CallInfo::Phase::Returned && !call->errnoName.isEmpty() &&
                answer::parse(Measure::Errno, call->errnoName).value == QJsonValue(goal.errnoName) &&
-               (goal.call.isEmpty() || call->call == goal.call);
+               (!goal.call || callFromName(call->call) == goal.call);
     }
     case GoalFact::Kind::State: {
         const StateInfo *state = event.state();

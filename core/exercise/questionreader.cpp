@@ -30,6 +30,10 @@ QList<Question> QuestionReader::read(const QJsonValue &questions)
 {
     if (!questions.isArray() || questions.toArray().isEmpty())
         fail(QStringLiteral("$.questions"), QStringLiteral("must be a non-empty array of questions"));
+    if (questions.toArray().size() > MaxQuestions)
+        fail(QStringLiteral("$.questions"),
+             QStringLiteral("%1 questions are more than one exercise may ask (at most %2)")
+                 .arg(QString::number(questions.toArray().size()), QString::number(MaxQuestions)));
     QList<Question> read;
     const QJsonArray array = questions.toArray();
     for (qsizetype i = 0; i < array.size(); ++i) {
@@ -51,7 +55,7 @@ Question QuestionReader::readOne(const QJsonObject &object, const QString &path)
                  .arg(question.id));
     if (m_ids.contains(question.id))
         fail(path + QStringLiteral(".id"), QStringLiteral("duplicate question id \"%1\"").arg(question.id));
-    m_ids << question.id;
+    m_ids.insert(question.id);
     const QString kind = jsoncheck::string(object, QStringLiteral("kind"), path, false);
     if (object.contains(QLatin1String("kind")) && kind != QLatin1String("predict") &&
         kind != QLatin1String("goal"))
@@ -139,7 +143,7 @@ QString QuestionReader::readSocket(const QJsonObject &object, const QString &pat
     if (!measureNeedsSocket(question.measure))
         return {};
     const ScenarioStep &step = m_scenario.steps.at(question.step);
-    const QString socket = step.creates.isEmpty() ? step.socket : step.creates;
+    QString socket = step.creates.isEmpty() ? step.socket : step.creates;
     if (socket.isEmpty())
         fail(path,
              QStringLiteral("\"socket\" is missing: the measure \"%1\" is about a socket, and %2 names none")
@@ -149,7 +153,7 @@ QString QuestionReader::readSocket(const QJsonObject &object, const QString &pat
 
 QString QuestionReader::knownSocket(const QJsonObject &object, const QString &key, const QString &path) const
 {
-    const QString socket = jsoncheck::string(object, key, path, true);
+    QString socket = jsoncheck::string(object, key, path, true);
     if (!m_sockets.contains(socket))
         fail(path + u'.' + key, QStringLiteral("the scenario %1 has no socket \"%2\" (its sockets: %3)")
                                     .arg(m_scenario.id, socket, m_sockets.join(u", ")));
@@ -337,7 +341,7 @@ void QuestionReader::readPacketGoal(const QJsonValue &value, const QString &path
         const answer::Parsed flags = answer::parse(Measure::Flags, packet.value(QLatin1String("flags")));
         if (!flags.ok())
             fail(path + QStringLiteral(".flags"), flags.problem);
-        for (const QJsonValue &word : flags.value.toArray())
+        for (const auto &word : flags.value.toArray())
             fact.flags << word.toString().split(u'+');
         fact.flags.removeDuplicates();
         if (!fact.proto.isEmpty() && fact.proto != QLatin1String("TCP"))
@@ -355,9 +359,10 @@ void QuestionReader::readErrnoGoal(const QJsonValue &value, const QString &path,
         const QJsonObject object = value.toObject();
         jsoncheck::rejectUnknownKeys(object, {QStringLiteral("name"), QStringLiteral("call")}, path);
         name = object.value(QLatin1String("name"));
-        fact.call = jsoncheck::string(object, QStringLiteral("call"), path, false);
-        if (!fact.call.isEmpty() && !callFromName(fact.call))
-            fail(path + QStringLiteral(".call"), QStringLiteral("unknown call \"%1\"").arg(fact.call));
+        const QString call = jsoncheck::string(object, QStringLiteral("call"), path, false);
+        fact.call = callFromName(call);
+        if (object.contains(QLatin1String("call")) && !fact.call)
+            fail(path + QStringLiteral(".call"), QStringLiteral("unknown call \"%1\"").arg(call));
     }
     const answer::Parsed parsed = answer::parse(Measure::Errno, name);
     if (!name.isString() || !parsed.ok() || parsed.value.toString() == QLatin1String("none"))

@@ -4,6 +4,7 @@
 
 #include <QJsonArray>
 #include <QJsonObject>
+#include <QSet>
 
 /// Reads an exercise's "questions" against the scenario they ask about: each step, socket, measure
 /// and choice is checked before anything runs, and a check that fails throws a jsoncheck::Failure
@@ -11,6 +12,9 @@
 class QuestionReader
 {
 public:
+    /// An exercise asks at most this many questions.
+    static constexpr qsizetype MaxQuestions = 200;
+
     explicit QuestionReader(const Scenario &scenario);
 
     QList<Question> read(const QJsonValue &questions);
@@ -35,5 +39,5 @@ private:
 
     const Scenario &m_scenario;
     QStringList m_sockets;
-    QStringList m_ids;
+    QSet<QString> m_ids;
 };

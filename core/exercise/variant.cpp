@@ -92,7 +92,7 @@ QStringList namesUsed(const QJsonValue &value)
         while (matches.hasNext())
             names << matches.next().captured(1);
     } else if (value.isArray()) {
-        for (const QJsonValue &item : value.toArray())
+        for (const auto &item : value.toArray())
             names << namesUsed(item);
     } else if (value.isObject()) {
         const QJsonObject object = value.toObject();

@@ -75,7 +75,7 @@ PacketInfo readPacket(const QJsonObject &object, const QString &path)
     packet.proto = text(object, "proto");
     packet.src = text(object, "src");
     packet.dst = text(object, "dst");
-    for (const QJsonValue &flag : object.value(QLatin1String("flags")).toArray())
+    for (const auto &flag : object.value(QLatin1String("flags")).toArray())
         packet.flags << flag.toString();
     packet.seq = quint32(number(object, "tcp_seq", path));
     packet.ack = quint32(number(object, "ack", path));

@@ -2,21 +2,16 @@
 
 #include "common/viewcontext.h"
 #include "exercise/answer.h"
+#include "exercise/answerinput.h"
 #include "exercise/exercisesession.h"
 #include "projections/errnoinfo.h"
-#include "projections/tcpstatemachine.h"
 
-#include <QButtonGroup>
-#include <QComboBox>
 #include <QHBoxLayout>
 #include <QJsonArray>
 #include <QKeyEvent>
 #include <QLabel>
-#include <QLineEdit>
 #include <QListWidget>
 #include <QPushButton>
-#include <QRadioButton>
-#include <QSpinBox>
 #include <QVBoxLayout>
 
 namespace {
@@ -80,8 +75,7 @@ ExercisePane::ExercisePane(ExerciseSession *session, ViewContext *context, QWidg
     , m_score(wrappingLabel(this, QStringLiteral("Score")))
     , m_list(new QListWidget(this))
     , m_ask(wrappingLabel(this, QStringLiteral("Question")))
-    , m_inputBox(new QWidget(this))
-    , m_inputLayout(new QVBoxLayout(m_inputBox))
+    , m_input(new AnswerInput(this))
     , m_answer(new QPushButton(QStringLiteral("&Answer"), this))
     , m_hint(new QPushButton(QStringLiteral("&Hint"), this))
     , m_hintText(wrappingLabel(this, QStringLiteral("Hint")))
@@ -101,8 +95,6 @@ ExercisePane::ExercisePane(ExerciseSession *session, ViewContext *context, QWidg
     m_list->setObjectName(QStringLiteral("exerciseQuestions"));
     m_list->setAccessibleName(QStringLiteral("Questions"));
     m_list->setWordWrap(true);
-    m_inputBox->setObjectName(QStringLiteral("exerciseInput"));
-    m_inputLayout->setContentsMargins(0, 0, 0, 0);
     m_answer->setObjectName(QStringLiteral("exerciseAnswer"));
     m_answer->setDefault(true);
     m_hint->setObjectName(QStringLiteral("exerciseHint"));
@@ -116,7 +108,7 @@ ExercisePane::ExercisePane(ExerciseSession *session, ViewContext *context, QWidg
     layout->addWidget(m_score);
     layout->addWidget(m_list, 1);
     layout->addWidget(m_ask);
-    layout->addWidget(m_inputBox);
+    layout->addWidget(m_input);
     auto *buttons = new QHBoxLayout;
     buttons->addWidget(m_answer);
     buttons->addWidget(m_hint);
@@ -185,13 +177,19 @@ void ExercisePane::refresh()
     int hints = 0;
     for (const Question &question : exercise.questions)
         hints += m_session->hintUsed(question.id) ? 1 : 0;
-    m_score->setText(QStringLiteral("Score: %1 of %2 right, %3 decided so far%4")
-                         .arg(QString::number(m_session->score()), QString::number(exercise.questions.size()),
-                              QString::number(m_session->decided()),
-                              hints == 0 ? QString()
-                                         : QStringLiteral(" · %1 hint%2 used")
-                                               .arg(QString::number(hints),
-                                                    hints == 1 ? QString() : QStringLiteral("s"))));
+    // The same count grade makes: right answers out of the questions this run can measure.
+    int uncounted = 0;
+    for (const Question &question : exercise.questions)
+        uncounted += m_session->status(question) == ExerciseSession::Status::Unknown ? 1 : 0;
+    QString score =
+        QStringLiteral("Score: %1 right of %2 questions")
+            .arg(QString::number(m_session->score()), QString::number(exercise.questions.size() - uncounted));
+    if (uncounted > 0)
+        score += QStringLiteral(" (%1 this run cannot measure)").arg(uncounted);
+    if (hints > 0)
+        score += QStringLiteral(" · %1 hint%2 used")
+                     .arg(QString::number(hints), hints == 1 ? QString() : QStringLiteral("s"));
+    m_score->setText(score);
     // A new run (Reset) judges every question again on its own trace.
     if (m_session->trace() != m_judgedTrace) {
         m_judgedTrace = m_session->trace();
@@ -223,7 +221,7 @@ void ExercisePane::showQuestion(const QString &questionId)
 {
     m_shown = questionId;
     const Question *question = m_session->exercise().question(questionId);
-    clearInput();
+    m_input->setQuestion(question);
     m_hintText->clear();
     m_hintText->hide();
     if (!question) {
@@ -242,14 +240,10 @@ void ExercisePane::showQuestion(const QString &questionId)
                                                     : QStringLiteral("After step %1: %2")
                                                           .arg(Exercise::stepNumber(question->step))
                                                           .arg(question->ask));
-    buildInput(*question);
     // A prediction holds the next step: the input takes the keys at once. (An "after" question
     // leaves them to the window, where Space steps on.)
-    const QList<QWidget *> inputs = m_inputBox->findChildren<QWidget *>(Qt::FindDirectChildrenOnly);
-    for (QWidget *input : inputs)
-        input->show();
-    if (question->when == Timing::Before && !inputs.isEmpty() && window()->isActiveWindow())
-        inputs.first()->setFocus(Qt::OtherFocusReason);
+    if (question->when == Timing::Before && window()->isActiveWindow())
+        m_input->focusInput();
     m_answer->setEnabled(true);
     m_hint->setEnabled(!question->hint.isEmpty());
     if (m_session->hintUsed(question->id)) {
@@ -258,136 +252,12 @@ void ExercisePane::showQuestion(const QString &questionId)
     }
 }
 
-void ExercisePane::clearInput()
-{
-    while (QLayoutItem *item = m_inputLayout->takeAt(0)) {
-        delete item->widget();
-        delete item;
-    }
-    delete m_choices;
-    m_choices = nullptr;
-    m_combo = nullptr;
-    m_spin = nullptr;
-    m_line = nullptr;
-}
-
-void ExercisePane::buildInput(const Question &question)
-{
-    auto radios = [this](const QStringList &labels) {
-        m_choices = new QButtonGroup(this);
-        for (qsizetype i = 0; i < labels.size(); ++i) {
-            auto *button = new QRadioButton(labels.at(i), m_inputBox);
-            m_choices->addButton(button, int(i));
-            m_inputLayout->addWidget(button);
-        }
-    };
-    if (!question.choices.isEmpty()) {
-        QStringList labels;
-        for (const QJsonValue &choice : question.choices)
-            labels << (choice.isString() ? choice.toString() : choice.toVariant().toString());
-        radios(labels);
-        return;
-    }
-    switch (question.measure) {
-    case Measure::Blocks:
-        radios({QStringLiteral("Yes: it waits"), QStringLiteral("No: it returns at once")});
-        return;
-    case Measure::Errno:
-    case Measure::State:
-        m_combo = new QComboBox(m_inputBox);
-        m_combo->setEditable(question.measure == Measure::Errno);
-        m_combo->addItems(question.measure == Measure::Errno
-                              ? QStringList{QStringLiteral("none")} + errnoinfo::knownNames()
-                              : tcpstatemachine::states());
-        m_combo->setAccessibleName(QStringLiteral("Answer"));
-        m_inputLayout->addWidget(m_combo);
-        return;
-    case Measure::Result:
-    case Measure::Packets:
-    case Measure::AcceptQueue:
-    case Measure::RecvQueue:
-    case Measure::LocalPort:
-        m_spin = new QSpinBox(m_inputBox);
-        m_spin->setRange(question.measure == Measure::Result ? -1 : 0,
-                         question.measure == Measure::LocalPort ? 65535 : 1000000000);
-        m_spin->setValue(0);
-        m_spin->setAccessibleName(QStringLiteral("Answer"));
-        m_inputLayout->addWidget(m_spin);
-        return;
-    case Measure::Flags:
-    case Measure::Data:
-        m_line = new QLineEdit(m_inputBox);
-        m_line->setPlaceholderText(answer::expected(question.measure));
-        m_line->setAccessibleName(QStringLiteral("Answer"));
-        m_inputLayout->addWidget(m_line);
-        return;
-    }
-}
-
-QJsonValue ExercisePane::inputValue() const
-{
-    const Question *question = m_session->exercise().question(m_shown);
-    if (!question)
-        return QJsonValue(QJsonValue::Undefined);
-    if (m_choices) {
-        const int id = m_choices->checkedId();
-        if (id < 0)
-            return QJsonValue(QJsonValue::Undefined);
-        if (!question->choices.isEmpty())
-            return question->choices.value(id);
-        return QJsonValue(id == 0); // blocks: "Yes: it waits" is the first
-    }
-    if (m_combo)
-        return m_combo->currentText();
-    if (m_spin)
-        return QJsonValue(qint64(m_spin->value()));
-    if (m_line)
-        return m_line->text();
-    return QJsonValue(QJsonValue::Undefined);
-}
-
-bool ExercisePane::setInputText(const QString &text)
-{
-    if (m_choices) {
-        for (QAbstractButton *button : m_choices->buttons()) {
-            if (button->text().compare(text, Qt::CaseInsensitive) == 0 ||
-                (text == QLatin1String("true") && m_choices->id(button) == 0 &&
-                 m_choices->buttons().size() == 2 && button->text().startsWith(QLatin1String("Yes"))) ||
-                (text == QLatin1String("false") && button->text().startsWith(QLatin1String("No")))) {
-                button->setChecked(true);
-                return true;
-            }
-        }
-        return false;
-    }
-    if (m_combo) {
-        const int index = m_combo->findText(text, Qt::MatchFixedString);
-        if (index >= 0)
-            m_combo->setCurrentIndex(index);
-        else if (m_combo->isEditable())
-            m_combo->setEditText(text);
-        return index >= 0 || m_combo->isEditable();
-    }
-    if (m_spin) {
-        bool ok = false;
-        const int value = text.toInt(&ok);
-        if (ok)
-            m_spin->setValue(value);
-        return ok && m_spin->value() == value;
-    }
-    if (m_line) {
-        m_line->setText(text);
-        return true;
-    }
-    return false;
-}
-
 // Enter answers, whichever input has the focus: the inputs (a choice, a number, a name) leave the
 // key to their parent.
 void ExercisePane::keyPressEvent(QKeyEvent *event)
 {
     if ((event->key() == Qt::Key_Return || event->key() == Qt::Key_Enter) &&
-        m_inputBox->isAncestorOf(focusWidget())) {
+        m_input->isAncestorOf(focusWidget())) {
         submit();
         return;
     }
@@ -398,9 +268,10 @@ void ExercisePane::submit()
 {
     if (m_shown.isEmpty() || m_session->isAnswered(m_shown))
         return;
-    const QJsonValue value = inputValue();
+    const QJsonValue value = m_input->value();
     if (value.isUndefined()) {
-        m_verdict->setText(QStringLiteral("Choose an answer first."));
+        m_verdict->setText(QStringLiteral("Give an answer first: ") +
+                           answer::expected(m_session->exercise().question(m_shown)->measure) + u'.');
         return;
     }
     const QString id = m_shown;

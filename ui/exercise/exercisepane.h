@@ -4,15 +4,11 @@
 #include <QSet>
 #include <QWidget>
 
+class AnswerInput;
 class ExerciseSession;
-class QButtonGroup;
-class QComboBox;
 class QLabel;
-class QLineEdit;
 class QListWidget;
 class QPushButton;
-class QSpinBox;
-class QVBoxLayout;
 class Trace;
 class ViewContext;
 struct Question;
@@ -38,11 +34,8 @@ public:
     QPushButton *answerButton() const { return m_answer; }
     QPushButton *hintButton() const { return m_hint; }
     QPushButton *saveButton() const { return m_save; }
-    /// The answer the input holds now (undefined when it holds none).
-    QJsonValue inputValue() const;
-    /// Puts `text` in the input: a choice's text, a number, a name (for keyboard-driven tests and
-    /// for the clicker: the same path as typing).
-    bool setInputText(const QString &text);
+    /// The input of the question asked now.
+    AnswerInput *input() const { return m_input; }
 
     /// Shows `questionId` in the verdict part (what was answered, what the kernel did).
     void review(const QString &questionId);
@@ -62,8 +55,6 @@ Q_SIGNALS:
 private:
     void refresh();
     void showQuestion(const QString &questionId);
-    void buildInput(const Question &question);
-    void clearInput();
     void updateVerdict(const Question &question);
     void selectEvidence(const Question &question);
     QString listText(const Question &question) const;
@@ -74,12 +65,7 @@ private:
     QLabel *m_score;
     QListWidget *m_list;
     QLabel *m_ask;
-    QWidget *m_inputBox;
-    QVBoxLayout *m_inputLayout;
-    QButtonGroup *m_choices = nullptr;
-    QComboBox *m_combo = nullptr;
-    QSpinBox *m_spin = nullptr;
-    QLineEdit *m_line = nullptr;
+    AnswerInput *m_input;
     QPushButton *m_answer;
     QPushButton *m_hint;
     QLabel *m_hintText;

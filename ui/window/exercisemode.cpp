@@ -29,7 +29,7 @@ QString studentKey(const QString &student)
 
 QString dataFolder(const QString &what)
 {
-    const QString folder = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + u'/' + what;
+    QString folder = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + u'/' + what;
     QDir().mkpath(folder);
     return folder;
 }
@@ -90,10 +90,12 @@ void ExerciseMode::begin(const Exercise &exercise)
     connect(m_session, &ExerciseSession::changed, m_context->player(), &Player::refreshGate);
     Player *player = m_context->player();
     connect(player, &Player::busyChanged, m_session, &ExerciseSession::setBusy);
-    connect(player, &Player::busyChanged, this, [this](bool busy) {
+    connect(player, &Player::busyChanged, m_session, [this](bool busy) {
         if (!busy && !m_replay.isEmpty())
             replayNext();
     });
+    // Run and jump-to-step stop at a held step: the status line says why.
+    connect(player, &Player::stepHeld, m_session, [this](const QString &why) { Q_EMIT message(why); });
     ExerciseSession *session = m_session;
     player->setStepGate([session](int step) { return session->holds(step); });
 }

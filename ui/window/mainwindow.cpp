@@ -324,35 +324,6 @@ void MainWindow::buildMenus()
     help->addAction(QStringLiteral("&About SocketScope"), this, &MainWindow::showAbout);
 }
 
-bool MainWindow::openScenario(const QString &idOrFile)
-{
-    const ScenarioLoadResult loaded = ScenarioLoader::load(idOrFile);
-    if (!loaded.ok()) {
-        auto *box = new QMessageBox(QMessageBox::Warning, QStringLiteral("Cannot open the scenario"),
-                                    loaded.error.toString(), QMessageBox::Ok, this);
-        box->setObjectName(QStringLiteral("scenarioError"));
-        box->setAttribute(Qt::WA_DeleteOnClose);
-        box->open();
-        return false;
-    }
-    m_exerciseMode->end();
-    startScenario(loaded.scenario);
-    return true;
-}
-
-void MainWindow::startScenario(const Scenario &scenario)
-{
-    m_context->player()->pause();
-    m_scenarioId = scenario.id;
-    m_ready = false;
-    setWindowTitle(scenario.title + QStringLiteral(" — SocketScope"));
-    if (m_painted)
-        m_controller->start(scenario);
-    else
-        m_pendingScenario = scenario;
-    updateStatus();
-}
-
 void MainWindow::sessionReady(Session *session)
 {
     const SessionSetup &setup = m_controller->setup();
@@ -385,24 +356,6 @@ void MainWindow::updateStatus()
         text += QStringLiteral("  ·  the kernel is working…");
     m_modeLabel->setText(text);
     m_modeLabel->setToolTip(text); // the whole sentence, when the window is too narrow for it
-}
-
-void MainWindow::openScenarioDialog()
-{
-    auto *dialog = new QFileDialog(this, QStringLiteral("Open scenario"), QString(),
-                                   QStringLiteral("Scenarios (*.json);;All files (*)"));
-    dialog->setAttribute(Qt::WA_DeleteOnClose);
-    dialog->setFileMode(QFileDialog::ExistingFile);
-    connect(dialog, &QFileDialog::fileSelected, this, [this](const QString &file) { openScenario(file); });
-    dialog->open();
-}
-
-void MainWindow::showPicker()
-{
-    auto *picker = new ScenarioPicker(m_scenarioId, this);
-    picker->setAttribute(Qt::WA_DeleteOnClose);
-    connect(picker, &ScenarioPicker::chosen, this, [this](const QString &id) { openScenario(id); });
-    picker->open();
 }
 
 void MainWindow::showAbout()

@@ -1,5 +1,6 @@
 #include "exercise/run/exerciserun.h"
 
+#include "exercise/answer.h"
 #include "scenario/jsoncheck.h"
 #include "setup/sessionsetup.h"
 
@@ -16,7 +17,7 @@ namespace {
 QStringList orderOf(const QJsonValue &answer)
 {
     QStringList order;
-    for (const QJsonValue &actor : answer.toArray())
+    for (const auto &actor : answer.toArray())
         order << actor.toString();
     return order;
 }
@@ -86,13 +87,17 @@ QString checkAnswers(const Exercise &exercise, const Answers &answers, const QSt
         const Question *question = exercise.question(it.key());
         if (!question)
             return path + QStringLiteral("the exercise %1 has no question \"%2\"").arg(exercise.id, it.key());
-        if (!question->isGoal())
+        if (!question->isGoal()) {
+            if (const answer::Parsed parsed = answer::parse(question->measure, it.value()); !parsed.ok())
+                return path + QStringLiteral("not an answer to \"%1\": %2")
+                                  .arg(measureName(question->measure), parsed.problem);
             continue;
+        }
         if (!it.value().isArray() || it.value().toArray().isEmpty())
             return path +
                    QStringLiteral(
                        "a goal's answer is the order of actors to step, such as [\"client\", \"server\"]");
-        for (const QJsonValue &actor : it.value().toArray()) {
+        for (const auto &actor : it.value().toArray()) {
             if (!actor.isString() || !exercise.scenario.actor(actor.toString()))
                 return path + QStringLiteral("%1 is not an actor of the scenario")
                                   .arg(QString::fromUtf8(

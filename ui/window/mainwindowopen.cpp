@@ -1,8 +1,13 @@
-// The main window's student mode: opening an exercise, the student's name, and the menu entries.
+// What the main window opens: a scenario, or an exercise in student mode (with the student's name
+// asked first), and the menu entries for them.
 #include "window/mainwindow.h"
 
+#include "common/viewcontext.h"
 #include "exercise/exerciseloader.h"
 #include "exercise/exercisesession.h"
+#include "player/player.h"
+#include "scenario/scenarioloader.h"
+#include "setup/sessioncontroller.h"
 #include "window/exercisemode.h"
 #include "window/scenariopicker.h"
 
@@ -98,5 +103,52 @@ void MainWindow::showExercisePicker()
     picker->setStudent(QSettings().value(StudentKey).toString());
     connect(picker, &ScenarioPicker::chosen, this,
             [this, picker](const QString &id) { openExercise(id, picker->student()); });
+    picker->open();
+}
+
+bool MainWindow::openScenario(const QString &idOrFile)
+{
+    const ScenarioLoadResult loaded = ScenarioLoader::load(idOrFile);
+    if (!loaded.ok()) {
+        auto *box = new QMessageBox(QMessageBox::Warning, QStringLiteral("Cannot open the scenario"),
+                                    loaded.error.toString(), QMessageBox::Ok, this);
+        box->setObjectName(QStringLiteral("scenarioError"));
+        box->setAttribute(Qt::WA_DeleteOnClose);
+        box->open();
+        return false;
+    }
+    m_exerciseMode->end();
+    startScenario(loaded.scenario);
+    return true;
+}
+
+void MainWindow::startScenario(const Scenario &scenario)
+{
+    m_context->player()->pause();
+    m_scenarioId = scenario.id;
+    m_ready = false;
+    setWindowTitle(scenario.title + QStringLiteral(" — SocketScope"));
+    if (m_painted)
+        m_controller->start(scenario);
+    else
+        m_pendingScenario = scenario;
+    updateStatus();
+}
+
+void MainWindow::openScenarioDialog()
+{
+    auto *dialog = new QFileDialog(this, QStringLiteral("Open scenario"), QString(),
+                                   QStringLiteral("Scenarios (*.json);;All files (*)"));
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->setFileMode(QFileDialog::ExistingFile);
+    connect(dialog, &QFileDialog::fileSelected, this, [this](const QString &file) { openScenario(file); });
+    dialog->open();
+}
+
+void MainWindow::showPicker()
+{
+    auto *picker = new ScenarioPicker(m_scenarioId, this);
+    picker->setAttribute(Qt::WA_DeleteOnClose);
+    connect(picker, &ScenarioPicker::chosen, this, [this](const QString &id) { openScenario(id); });
     picker->open();
 }
