@@ -307,8 +307,12 @@ void TestBuiltinExercises::fullMarks()
     const ExerciseResult blank = exerciserun::run(exercise, {});
     QCOMPARE(blank.runs.size(), 1);
     QCOMPARE(blank.graded.size(), exercise.questions.size());
-    if (const QString why = whyNotMeasurable(blank); !why.isEmpty())
-        QSKIP(qPrintable(QStringLiteral("this machine cannot measure every answer: ") + why));
+    if (const QString why = whyNotMeasurable(blank); !why.isEmpty()) {
+        // CI's machine allows the sandbox: there, an answer the run cannot measure is a defect.
+        if (qEnvironmentVariable("CI") == QLatin1String("true"))
+            QFAIL(qPrintable(QStringLiteral("CI must measure every answer: ") + why));
+        QSKIP(qPrintable(QStringLiteral("this machine cannot measure every answer (no sandbox): ") + why));
+    }
     if (blank.runs.constFirst().header.mode != QLatin1String("sandbox") && !hostProblem.isEmpty())
         QSKIP(qPrintable(QStringLiteral("not repeatable on the host's loopback: ") + hostProblem));
     QCOMPARE(blank.score(), 0);
