@@ -170,26 +170,31 @@ int exercise(const QStringList &arguments)
 
 namespace {
 
-QString csvField(const QString &text)
+QString csvField(QString text)
 {
+    // A spreadsheet runs a cell that starts with = + - @ as a formula: a name is never one.
+    if (!text.isEmpty() && QStringLiteral("=+-@\t\r").contains(text.at(0)))
+        text.prepend(u'\'');
     if (!text.contains(u',') && !text.contains(u'"') && !text.contains(u'\n') && !text.contains(u'\r'))
         return text;
-    return u'"' + QString(text).replace(u'"', QStringLiteral("\"\"")) + u'"';
+    return u'"' + text.replace(u'"', QStringLiteral("\"\"")) + u'"';
 }
 
 QString csvRow(const ResultCheck &check)
 {
+    // A file that fails its check has no score a spreadsheet should import.
+    const bool verified = check.verified();
     const QString percent = check.maximum == 0
                                 ? QStringLiteral("0")
                                 : QString::number(qRound(1000.0 * check.score / check.maximum) / 10.0);
     return QStringList{csvField(check.student),
                        csvField(check.exercise),
-                       QString::number(check.score),
-                       QString::number(check.maximum),
-                       percent,
+                       verified ? QString::number(check.score) : QString(),
+                       verified ? QString::number(check.maximum) : QString(),
+                       verified ? percent : QString(),
                        csvField(check.missed.join(u' ')),
                        QString::number(check.hints),
-                       check.verified() ? QStringLiteral("yes") : QStringLiteral("no")}
+                       verified ? QStringLiteral("yes") : QStringLiteral("no")}
         .join(u',');
 }
 

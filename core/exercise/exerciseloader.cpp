@@ -143,15 +143,20 @@ QString valueText(const QJsonValue &value)
 }
 
 // Every value a variable can take must give a valid scenario and questions that fit it, not only
-// this student's: a range's two ends and each choice are tried.
-void checkEveryVariant(const Exercise &exercise, const QJsonObject &scenarioRoot, const QJsonValue &questions)
+// this student's: a range's two ends and each choice are tried. Without `questions`, only the
+// scenario is (before the student's own variant is loaded, so that the error is the same for every
+// student).
+void checkEveryVariant(const Exercise &exercise, const QJsonObject &scenarioRoot,
+                       const QJsonValue &questions = QJsonValue(QJsonValue::Undefined))
 {
     for (const ExerciseVariable &variable : exercise.variables) {
         QList<QJsonValue> candidates = variable.choices;
         if (variable.isRange)
             candidates = {QJsonValue(variable.low), QJsonValue(variable.high)};
         for (const QJsonValue &candidate : std::as_const(candidates)) {
-            QMap<QString, QJsonValue> values = exercise.values;
+            QMap<QString, QJsonValue> values;
+            for (const ExerciseVariable &other : exercise.variables)
+                values.insert(other.name, other.isRange ? QJsonValue(other.low) : other.choices.constFirst());
             values.insert(variable.name, candidate);
             Scenario scenario;
             try {
@@ -161,6 +166,8 @@ void checkEveryVariant(const Exercise &exercise, const QJsonObject &scenarioRoot
                      QStringLiteral("the value %1 makes the scenario invalid: %2")
                          .arg(valueText(candidate), failure.error.toString()));
             }
+            if (questions.isUndefined())
+                continue;
             try {
                 QuestionReader(scenario).read(questions);
             } catch (const jsoncheck::Failure &failure) {
@@ -195,6 +202,7 @@ QJsonObject readScenario(Exercise &exercise, const ScenarioReader &readScenarioT
                      .arg(exercise.scenarioRef, variable.name));
         exercise.values.insert(variable.name, variant::draw(variable, exercise.id, exercise.student));
     }
+    checkEveryVariant(exercise, scenarioRoot);
     exercise.scenario = loadScenario(scenarioRoot, exercise.values, scenarioText.source);
     return scenarioRoot;
 }

@@ -99,9 +99,14 @@ QString checkAnswers(const Exercise &exercise, const Answers &answers, const QSt
                        "a goal's answer is the order of actors to step, such as [\"client\", \"server\"]");
         for (const auto &actor : it.value().toArray()) {
             if (!actor.isString() || !exercise.scenario.actor(actor.toString()))
-                return path + QStringLiteral("%1 is not an actor of the scenario")
-                                  .arg(QString::fromUtf8(
-                                      QJsonDocument(QJsonArray{actor}).toJson(QJsonDocument::Compact)));
+                return path +
+                       QStringLiteral("%1 is not an actor of the scenario")
+                           .arg(actor.isString()
+                                    ? u'"' + actor.toString() + u'"'
+                                    : QString::fromUtf8(
+                                          QJsonDocument(QJsonArray{actor}).toJson(QJsonDocument::Compact))
+                                          .mid(1)
+                                          .chopped(1));
         }
         if (it.value().toArray().size() > 10000)
             return path + QStringLiteral("more than 10000 steps");
