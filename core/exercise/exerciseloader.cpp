@@ -291,16 +291,7 @@ ExerciseLoadResult loadFile(const QString &fileName, const QString &student)
 
 QStringList builtinIds()
 {
-    QFile index(QStringLiteral(":/exercises/index.txt"));
-    QStringList ids;
-    if (index.open(QIODevice::ReadOnly)) {
-        for (const QByteArray &line : index.readAll().split('\n')) {
-            const QString id = QString::fromUtf8(line.trimmed());
-            if (!id.isEmpty() && !id.startsWith(u'#'))
-                ids << id;
-        }
-    }
-    return ids;
+    return jsoncheck::readIndex(QStringLiteral(":/exercises/index.txt"));
 }
 
 QByteArray builtinText(const QString &id)

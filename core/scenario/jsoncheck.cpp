@@ -1,5 +1,6 @@
 #include "scenario/jsoncheck.h"
 
+#include <QFile>
 #include <QJsonParseError>
 #include <QRegularExpression>
 
@@ -181,6 +182,20 @@ std::optional<ParseProblem> parseDocument(const QByteArray &json, QJsonDocument 
                             (stringLeftOpen
                                  ? QStringLiteral("a string is not closed before the end of the line")
                                  : parseProblem(parseError, what))};
+}
+
+QStringList readIndex(const QString &fileName)
+{
+    QFile index(fileName);
+    QStringList ids;
+    if (index.open(QIODevice::ReadOnly)) {
+        for (const QByteArray &line : index.readAll().split('\n')) {
+            const QString id = QString::fromUtf8(line.trimmed());
+            if (!id.isEmpty() && !id.startsWith(u'#'))
+                ids << id;
+        }
+    }
+    return ids;
 }
 
 } // namespace jsoncheck

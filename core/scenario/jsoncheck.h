@@ -44,6 +44,9 @@ struct ParseProblem
 std::optional<ParseProblem> parseDocument(const QByteArray &json, QJsonDocument &document,
                                           const QString &what);
 
+/// The ids listed in a library's index file (one a line; blank lines and '#' comments skipped).
+QStringList readIndex(const QString &fileName);
+
 /// Ids and socket names: lowercase letters, digits, '-' and '_', starting with a letter.
 bool isIdentifier(const QString &text);
 

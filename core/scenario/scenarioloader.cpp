@@ -147,16 +147,7 @@ ScenarioLoadResult loadFile(const QString &fileName)
 
 QStringList builtinIds()
 {
-    QFile index(QStringLiteral(":/scenarios/index.txt"));
-    QStringList ids;
-    if (index.open(QIODevice::ReadOnly)) {
-        for (const QByteArray &line : index.readAll().split('\n')) {
-            const QString id = QString::fromUtf8(line.trimmed());
-            if (!id.isEmpty() && !id.startsWith(u'#'))
-                ids << id;
-        }
-    }
-    return ids;
+    return jsoncheck::readIndex(QStringLiteral(":/scenarios/index.txt"));
 }
 
 ScenarioLoadResult builtin(const QString &id)
