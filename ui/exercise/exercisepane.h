@@ -73,8 +73,8 @@ private:
     QPushButton *m_evidence;
     QPushButton *m_save;
     QString m_shown;
-    QString m_verdictFor;   // the question whose verdict is shown
-    QSet<QString> m_judged; // questions whose verdict was shown (their evidence selected once)
+    QString m_verdictFor;                 // the question whose verdict is shown
+    QSet<QString> m_judged;               // questions whose verdict was shown (their evidence selected once)
     const Trace *m_judgedTrace = nullptr; // the run m_judged is about
     bool m_refreshing = false;
 };
