@@ -109,12 +109,7 @@ void AnswerInput::setQuestion(const Question *question)
 QJsonValue AnswerInput::value() const
 {
     if (m_radios) {
-        // The arrow keys move the focus among the choices: Enter takes the one the focus is on.
-        int id = m_radios->checkedId();
-        for (QAbstractButton *button : m_radios->buttons()) {
-            if (id < 0 && button->hasFocus())
-                id = m_radios->id(button);
-        }
+        const int id = m_radios->checkedId();
         return id < 0 ? QJsonValue(QJsonValue::Undefined) : m_choiceValues.value(id);
     }
     if (m_combo)
