@@ -7,6 +7,8 @@
 
 #include <QJsonArray>
 
+#include <algorithm>
+
 namespace grader {
 namespace {
 
@@ -59,6 +61,11 @@ QList<const TraceEvent *> packetsOf(const Trace &trace, const StepCalls &calls)
         if (event.packet() && calls.seqs.contains(event.cause))
             packets << &event;
     }
+    // In the order they crossed the wire, which the trace follows only as closely as the tap's
+    // thread delivers them.
+    std::stable_sort(packets.begin(), packets.end(), [](const TraceEvent *a, const TraceEvent *b) {
+        return a->packet()->kernelTimeNs < b->packet()->kernelTimeNs;
+    });
     return packets;
 }
 

@@ -83,6 +83,10 @@ QJsonObject eventToJson(const TraceEvent &event)
         object.insert(QStringLiteral("captured_len"), int(packet->frame.size()));
         if (packet->retransmission)
             object.insert(QStringLiteral("retransmission"), true);
+        // When the kernel saw it (its own timestamp): the order on the wire, which the trace
+        // follows only as closely as the tap's thread delivers.
+        if (packet->kernelTimeNs != 0)
+            object.insert(QStringLiteral("kernel_ns"), packet->kernelTimeNs);
         object.insert(QStringLiteral("summary"), packet->summary);
     } else if (const StateInfo *state = event.state()) {
         object.insert(QStringLiteral("socket"), state->socket);

@@ -84,6 +84,7 @@ PacketInfo readPacket(const QJsonObject &object, const QString &path)
     packet.payload = hex(object, "payload_hex");
     packet.wireLength = int(number(object, "frame_len", path));
     packet.retransmission = object.value(QLatin1String("retransmission")).toBool();
+    packet.kernelTimeNs = number(object, "kernel_ns", path);
     packet.summary = text(object, "summary");
     return packet;
 }
