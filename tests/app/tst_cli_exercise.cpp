@@ -191,6 +191,9 @@ void TestCliExercise::initTestCase()
         if (line.startsWith("== run in ") && !line.endsWith(", packets captured)"))
             m_noCapture = QStringLiteral("this machine captures no packets: ") + QString::fromUtf8(line);
     }
+    // CI's machine allows the sandbox, which always captures: there, no capture is a defect.
+    if (!m_noCapture.isEmpty() && qEnvironmentVariable("CI") == QLatin1String("true"))
+        QFAIL(qPrintable(m_noCapture));
 
     // Answer files that cannot be used.
     writeFile(QStringLiteral("broken.json"), "{\"answers\": {\"q1\": 0,}}\n");
